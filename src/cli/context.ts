@@ -1,0 +1,80 @@
+import { MlctlError } from '../errors';
+import type { ExitCode } from '../errors';
+import { loadConfigFile } from '../config/file';
+import { resolveSettings } from '../config/settings';
+import type { ConfigFile, ResolvedSettings, SettingsGroup, SettingsSpec } from '../config/settings';
+import { loggingSettings } from '../config/sections/logging';
+import { createLogger } from '../telemetry/logger';
+import type { Logger } from '../telemetry/logger';
+import { createGithubActions } from './github';
+import type { GithubActions } from './github';
+
+/** The process around a command: streams, environment, working directory. Tests pass their own. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** What every command's action gets: settings resolution, a logger, GitHub Actions, output. */
+export interface CliContext extends CliIo {
+  readonly github: GithubActions;
+  /** The configuration file named by --config/MLCTL_CONFIG, or ./mlctl.yaml, read once. */
+  configFile(): ConfigFile | undefined;
+  /** Resolves a settings group from flags, env and the file; throws CONFIG_INVALID listing every problem. */
+  settings<S extends SettingsSpec>(
+    group: SettingsGroup<S>,
+    flags: Record<string, unknown>,
+  ): ResolvedSettings<S>;
+  logger(): Logger;
+  print(text: string): void;
+  printJson(value: unknown): void;
+  /** Set by main from the global --config option before any action runs. */
+  configPath?: string;
+  /** What the process exits with when the action returns normally (3 when a check failed). */
+  exitCode: ExitCode;
+}
+
+export function createCliContext(io: CliIo): CliContext {
+  let file: { value: ConfigFile | undefined } | undefined;
+  let logger: Logger | undefined;
+  const ctx: CliContext = {
+    ...io,
+    exitCode: 0,
+    github: createGithubActions(io.env, io.stderr, io.cwd),
+    configFile() {
+      file ??= { value: loadConfigFile(ctx.configPath ?? (io.env.MLCTL_CONFIG || undefined), io.cwd) };
+      return file.value;
+    },
+    settings(group, flags) {
+      const resolution = resolveSettings(group, { flags, env: io.env, file: ctx.configFile() });
+      if (resolution.errors) {
+        throw new MlctlError('CONFIG_INVALID', `invalid configuration for ${group.title}`, {
+          problems: resolution.errors,
+          hint: 'Fix the values above; `mlctl <command> --help` lists the settings, docs/CONFIGURATION.md explains them.',
+        });
+      }
+      return resolution.config;
+    },
+    logger() {
+      if (!logger) {
+        const settings = ctx.settings(loggingSettings, {});
+        const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
+        logger = createLogger({
+          level: settings.level,
+          format: settings.format ?? (tty ? 'text' : 'json'),
+          destination: io.stderr === process.stderr ? undefined : io.stderr,
+        });
+      }
+      return logger;
+    },
+    print(text) {
+      io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    },
+    printJson(value) {
+      io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    },
+  };
+  return ctx;
+}

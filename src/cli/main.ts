@@ -1,0 +1,95 @@
+import { Command, CommanderError } from 'commander';
+import { isMlctlError, MlctlError } from '../errors';
+import type { ExitCode } from '../errors';
+import { createCliContext } from './context';
+import type { CliContext, CliIo } from './context';
+import { registerValidate } from './commands/validate';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require('../../package.json') as { version: string };
+
+/** Commands that work. A command is listed here only once it does what its help says. */
+const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [registerValidate];
+
+export function createProgram(ctx: CliContext): Command {
+  const program = new Command('mlctl')
+    .description(
+      'Validate data, train, register, serve and watch ML models — one CLI for the whole life of a model.',
+    )
+    .version(version, '-V, --version', 'print the mlctl version')
+    .option(
+      '--config <file>',
+      'YAML configuration file (env MLCTL_CONFIG; default ./mlctl.yaml when present)',
+    )
+    .showHelpAfterError('(run `mlctl --help` or `mlctl <command> --help` for usage)')
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    })
+    .exitOverride();
+  program.hook('preAction', (thisCommand) => {
+    const config = thisCommand.opts<{ config?: string }>().config;
+    if (config !== undefined) ctx.configPath = config;
+  });
+  for (const register of COMMANDS) register(program, ctx);
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput(program.configureOutput());
+    command.showHelpAfterError(`(run \`mlctl ${command.name()} --help\` for usage)`);
+  }
+  return program;
+}
+
+/** Runs mlctl with the given arguments; resolves to the exit code. Never throws, never exits. */
+export async function run(argv: string[], io: CliIo): Promise<ExitCode> {
+  const ctx = createCliContext(io);
+  const program = createProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ctx.exitCode;
+  } catch (err) {
+    return reportError(err, ctx, argv.includes('--json'));
+  }
+}
+
+function reportError(err: unknown, ctx: CliContext, json: boolean): ExitCode {
+  if (err instanceof CommanderError) {
+    // Commander already printed its message (or the help/version text).
+    const done = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code);
+    return done ? 0 : 2;
+  }
+  const error = isMlctlError(err)
+    ? err
+    : new MlctlError('INTERNAL', `internal error: ${err instanceof Error ? err.message : String(err)}`, {
+        hint: 'This is a bug in mlctl. Rerun with LOG_LEVEL=debug to see the stack trace, and report it.',
+        cause: err,
+      });
+  if (error.code === 'INTERNAL') {
+    try {
+      ctx.logger().debug({ err }, 'internal error');
+    } catch {
+      // The logging configuration itself may be what failed.
+    }
+  }
+  const lines = [`mlctl: error: ${error.message}`];
+  for (const problem of error.problems) lines.push(`  - ${problem}`);
+  if (error.hint) lines.push(`hint: ${error.hint}`);
+  ctx.stderr.write(`${lines.join('\n')}\n`);
+  if (json) {
+    ctx.printJson({
+      error: { code: error.code, message: error.message, problems: error.problems, hint: error.hint ?? null },
+    });
+  }
+  ctx.github.error([error.message, ...error.problems].join('\n'), error.location, `mlctl ${error.code}`);
+  return error.exitCode;
+}
+
+/** The process boundary: real streams and environment, sets process.exitCode. */
+export async function main(): Promise<void> {
+  const code = await run(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,27 @@
+import { oneOf, text } from '../fields';
+import { LOG_LEVELS } from '../../telemetry/logger';
+import { defineSettings } from '../settings';
+
+export const loggingSettings = defineSettings('logging', 'Logging (every command)', {
+  level: {
+    field: oneOf(LOG_LEVELS, { lowercase: true }),
+    env: 'LOG_LEVEL',
+    flag: false,
+    default: 'info' as const,
+    describe: 'Least severe level written to stderr.',
+  },
+  format: {
+    field: oneOf(['json', 'text'] as const, { lowercase: true }),
+    env: 'LOG_FORMAT',
+    flag: false,
+    describe: 'Log line format on stderr; default `text` on a terminal, `json` otherwise.',
+  },
+});
+
+export const configFileSettings = defineSettings('config', 'Configuration file', {
+  config: {
+    field: text(),
+    env: 'MLCTL_CONFIG',
+    describe: 'Path of the YAML configuration file; `./mlctl.yaml` is read when present.',
+  },
+});

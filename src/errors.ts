@@ -1,0 +1,122 @@
+/**
+ * One error type for every expected failure, and one catalogue that maps its code to the process exit
+ * code (DESIGN.md: 0 ok · 1 operational · 2 usage/config · 3 a check failed) and to an HTTP status.
+ * A test guards the catalogue; docs/ERRORS.md is generated from it.
+ */
+
+export type ExitCode = 0 | 1 | 2 | 3;
+
+export interface ErrorSpec {
+  /** Process exit code when this error ends a command. */
+  readonly exit: ExitCode;
+  /** HTTP status when this error ends a request. */
+  readonly http: number;
+  /** What the code means, for the generated error reference. */
+  readonly summary: string;
+}
+
+export const ERROR_CATALOGUE = {
+  USAGE: {
+    exit: 2,
+    http: 400,
+    summary: 'The command line is wrong: unknown flag, missing argument, bad value.',
+  },
+  CONFIG_INVALID: {
+    exit: 2,
+    http: 500,
+    summary: 'The configuration (flags, environment, mlctl.yaml) does not validate.',
+  },
+  INPUT_NOT_FOUND: {
+    exit: 2,
+    http: 404,
+    summary: 'A file or directory named on the command line does not exist.',
+  },
+  SCHEMA_INVALID: {
+    exit: 2,
+    http: 400,
+    summary: 'A dataset schema file is not valid JSON or not a valid schema.',
+  },
+  INPUT_INVALID: {
+    exit: 2,
+    http: 400,
+    summary: 'An input is unusable for this command (wrong shape, unknown column, too few rows).',
+  },
+  ARTIFACT_INVALID: {
+    exit: 1,
+    http: 500,
+    summary: 'A model artifact is incomplete, corrupt or tampered with (checksum mismatch).',
+  },
+  VALIDATION_FAILED: { exit: 3, http: 422, summary: 'Data validation ran and found problems.' },
+  IO_ERROR: { exit: 1, http: 500, summary: 'Reading or writing a file failed.' },
+  INTERNAL: {
+    exit: 1,
+    http: 500,
+    summary: 'A bug in mlctl. Please report it with the log (LOG_LEVEL=debug).',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export interface ErrorOptions {
+  /** What the user can do about it. */
+  hint?: string;
+  /** Where it happened, for annotations (file and line). */
+  location?: { file: string; line?: number };
+  /** Several problems found at once (e.g. every invalid setting), each `path: message`. */
+  problems?: string[];
+  cause?: unknown;
+}
+
+export class MlctlError extends Error {
+  override readonly name = 'MlctlError';
+  readonly hint?: string;
+  readonly location?: { file: string; line?: number };
+  readonly problems: string[];
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: ErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.hint = options.hint;
+    this.location = options.location;
+    this.problems = options.problems ?? [];
+  }
+
+  get exitCode(): ExitCode {
+    return ERROR_CATALOGUE[this.code].exit;
+  }
+
+  get httpStatus(): number {
+    return ERROR_CATALOGUE[this.code].http;
+  }
+}
+
+export function isMlctlError(value: unknown): value is MlctlError {
+  return value instanceof MlctlError;
+}
+
+/** Node's fs errors carry a code; turn the common ones into messages a user can act on. */
+export function fromFsError(err: unknown, what: string, file: string): MlctlError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') {
+    return new MlctlError('INPUT_NOT_FOUND', `${what} not found: ${file}`, {
+      hint: 'Check the path (relative paths are resolved from the current directory).',
+      cause: err,
+    });
+  }
+  if (code === 'EISDIR') {
+    return new MlctlError('INPUT_INVALID', `${what} is a directory, expected a file: ${file}`, {
+      cause: err,
+    });
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new MlctlError('IO_ERROR', `permission denied reading ${what}: ${file}`, {
+      hint: 'Check the file permissions.',
+      cause: err,
+    });
+  }
+  const detail = err instanceof Error ? err.message : String(err);
+  return new MlctlError('IO_ERROR', `cannot read ${what} ${file}: ${detail}`, { cause: err });
+}
