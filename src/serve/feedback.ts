@@ -1,0 +1,90 @@
+/**
+ * Live accuracy from ground truth sent after the fact. Predictions are remembered by request id (a
+ * bounded map, oldest forgotten first); labels that arrive for them are scored over a sliding window of
+ * the most recent labelled rows of the model version being served.
+ */
+export interface FeedbackOptions {
+  /** Requests remembered for later feedback. */
+  maxRequests: number;
+  /** Labelled rows the live accuracy is computed over. */
+  window: number;
+}
+
+export interface FeedbackOutcome {
+  accepted: number;
+  correct: number;
+  modelVersion: string;
+}
+
+interface Remembered {
+  version: string;
+  predictions: string[];
+}
+
+export class FeedbackTracker {
+  private readonly requests = new Map<string, Remembered>();
+  private readonly outcomes: Uint8Array;
+  private next = 0;
+  private filled = 0;
+  private correctInWindow = 0;
+  private version: string | undefined;
+
+  constructor(private readonly options: FeedbackOptions) {
+    this.outcomes = new Uint8Array(options.window);
+  }
+
+  remember(requestId: string, version: string, predictions: ReadonlyArray<string | number>): void {
+    if (this.requests.size >= this.options.maxRequests) {
+      const oldest = this.requests.keys().next().value;
+      if (oldest !== undefined) this.requests.delete(oldest);
+    }
+    this.requests.set(requestId, { version, predictions: predictions.map(String) });
+  }
+
+  /** The predictions of a remembered request, or undefined when it is unknown or forgotten. */
+  lookup(requestId: string): Remembered | undefined {
+    return this.requests.get(requestId);
+  }
+
+  /** Scores labels against predictions made by `version`; rows of another version are not windowed. */
+  score(
+    version: string,
+    predictions: ReadonlyArray<string | number>,
+    labels: ReadonlyArray<string | number>,
+  ): FeedbackOutcome {
+    if (this.version !== version) this.reset(version);
+    let correct = 0;
+    for (let i = 0; i < labels.length; i++) {
+      const hit = String(predictions[i]) === String(labels[i]) ? 1 : 0;
+      correct += hit;
+      this.push(hit);
+    }
+    return { accepted: labels.length, correct, modelVersion: version };
+  }
+
+  /** Accuracy over the window for the current version; undefined before any feedback. */
+  accuracy(version: string): number | undefined {
+    if (this.version !== version || this.filled === 0) return undefined;
+    return this.correctInWindow / this.filled;
+  }
+
+  get windowSize(): number {
+    return this.filled;
+  }
+
+  private push(hit: number): void {
+    if (this.filled === this.outcomes.length) this.correctInWindow -= this.outcomes[this.next] as number;
+    else this.filled++;
+    this.outcomes[this.next] = hit;
+    this.correctInWindow += hit;
+    this.next = (this.next + 1) % this.outcomes.length;
+  }
+
+  private reset(version: string): void {
+    this.version = version;
+    this.next = 0;
+    this.filled = 0;
+    this.correctInWindow = 0;
+    this.outcomes.fill(0);
+  }
+}

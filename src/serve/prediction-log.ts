@@ -1,0 +1,93 @@
+import pino from 'pino';
+import type { Logger } from 'pino';
+
+/**
+ * Writes prediction and feedback events (docs/PREDICTION-LOG.md) as pino JSON lines: to stdout for the
+ * log pipeline (Loki), and appended to a local JSONL file when asked. Writes are asynchronous and
+ * buffered; `flush()` at shutdown loses nothing.
+ */
+export interface PredictionLog {
+  prediction(event: {
+    requestId: string;
+    model: { name: string; version: string; uri: string };
+    featureNames: readonly string[];
+    features: number[][];
+    predictions: ReadonlyArray<string | number>;
+  }): void;
+  feedback(event: {
+    requestId?: string;
+    model: { name: string; version: string; uri: string };
+    labels: ReadonlyArray<string | number>;
+    correct: number;
+  }): void;
+  flush(): void;
+}
+
+export interface PredictionLogOptions {
+  /** Also append to this JSONL file. */
+  path?: string;
+  /** Write to stdout (default true); tests and benchmarks may turn it off. */
+  stdout?: boolean | NodeJS.WritableStream;
+}
+
+export function createPredictionLog(options: PredictionLogOptions): PredictionLog {
+  // pino.DestinationStream covers both sonic-boom files and plain writable streams.
+  const destinations: Array<{ stream: pino.DestinationStream & { flushSync?: () => void } }> = [];
+  if (options.stdout !== false) {
+    destinations.push({
+      stream:
+        typeof options.stdout === 'object'
+          ? options.stdout
+          : pino.destination({ fd: 1, sync: false, minLength: 4096 }),
+    });
+  }
+  if (options.path) {
+    destinations.push({
+      stream: pino.destination({
+        dest: options.path,
+        append: true,
+        mkdir: true,
+        sync: false,
+        minLength: 4096,
+      }),
+    });
+  }
+  const logger: Logger = pino(
+    {
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    pino.multistream(destinations),
+  );
+  return {
+    prediction(e) {
+      logger.info(
+        {
+          event: 'prediction',
+          request_id: e.requestId,
+          model: e.model,
+          feature_names: e.featureNames,
+          features: e.features,
+          predictions: e.predictions,
+        },
+        'prediction',
+      );
+    },
+    feedback(e) {
+      logger.info(
+        { event: 'feedback', request_id: e.requestId, model: e.model, labels: e.labels, correct: e.correct },
+        'feedback',
+      );
+    },
+    flush() {
+      for (const d of destinations) {
+        try {
+          d.stream.flushSync?.();
+        } catch {
+          // A destination that never opened has nothing buffered.
+        }
+      }
+    },
+  };
+}

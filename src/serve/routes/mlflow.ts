@@ -1,0 +1,140 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import { parseJson, readBody } from '../http/body';
+import { HttpError, badRequest } from '../http/errors';
+import { parseRows } from '../input';
+import { requireModel, scoreRows } from '../predict-core';
+import type { RouteDef } from '../context';
+
+const INPUT_FIELDS = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'] as const;
+
+/** GET /ping (MLflow scoring protocol): 200 with "\n" once a model is loaded, else 404 as MLflow does. */
+export const pingRoute: RouteDef = {
+  errorStyle: 'mlflow',
+  handler(ctx) {
+    return ctx.model
+      ? { body: '\n', contentType: 'text/plain; charset=utf-8' }
+      : { status: 404, body: '\n', contentType: 'text/plain; charset=utf-8' };
+  },
+};
+
+/**
+ * POST /invocations, MLflow's scoring protocol, so clients of `mlflow models serve` work unchanged:
+ * JSON with exactly one of dataframe_split, dataframe_records, instances, inputs; or text/csv with a
+ * header. Other content types are 415.
+ */
+export const invocationsRoute: RouteDef = {
+  errorStyle: 'mlflow',
+  async handler(ctx, deps) {
+    const header = ctx.req.headers['content-type'] ?? '';
+    const [type = '', ...params] = header.split(';').map((s) => s.trim().toLowerCase());
+    for (const p of params) {
+      if (p.startsWith('charset=') && p !== 'charset=utf-8') {
+        ctx.req.resume();
+        throw new HttpError(415, 'The scoring server only supports UTF-8');
+      }
+    }
+    if (type !== 'application/json' && type !== 'text/csv') {
+      ctx.req.resume();
+      throw new HttpError(
+        415,
+        "This predictor only supports the following content types: ['text/csv', 'application/json']",
+      );
+    }
+    const body = await readBody(ctx.req, { maxBytes: deps.settings.maxBodyBytes });
+    const model = requireModel(ctx);
+    const names = model.model.featureNames;
+    const limits = { maxBatch: deps.settings.maxBatch };
+    const rows =
+      type === 'text/csv'
+        ? csvRows(body, names, limits.maxBatch)
+        : parseRows(jsonRows(parseJson(body), names), names, limits, 'input');
+    return { body: { predictions: scoreRows(ctx, deps, model, rows).predictions } };
+  },
+};
+
+function jsonRows(doc: unknown, names: readonly string[]): unknown[] {
+  const present =
+    doc !== null && typeof doc === 'object' && !Array.isArray(doc)
+      ? INPUT_FIELDS.filter((f) => f in doc)
+      : [];
+  if (present.length !== 1) {
+    throw badRequest(
+      `The input must be a JSON dictionary with exactly one of the input fields {${INPUT_FIELDS.map((f) => `'${f}'`).join(', ')}}. ` +
+        `Received ${present.length === 0 ? 'none of them' : present.join(', ')}.`,
+    );
+  }
+  const field = present[0] as (typeof INPUT_FIELDS)[number];
+  const value = (doc as Record<string, unknown>)[field];
+  if (field === 'dataframe_split') return splitRows(value, names);
+  if (field === 'dataframe_records') {
+    if (!Array.isArray(value)) throw badRequest('dataframe_records must be a list of records');
+    return value.map((r) => onlyFeatures(r, names));
+  }
+  // instances / inputs: a list of rows, or a dict of columns (TF-serving columnar form).
+  if (Array.isArray(value)) return value.map((r) => onlyFeatures(r, names));
+  if (value !== null && typeof value === 'object') {
+    return columnsToRecords(value as Record<string, unknown>).map((r) => onlyFeatures(r, names));
+  }
+  throw badRequest(`${field} must be a list of rows or a mapping of columns`);
+}
+
+function splitRows(value: unknown, names: readonly string[]): unknown[] {
+  const split = value as { columns?: unknown; data?: unknown } | null;
+  if (!split || typeof split !== 'object' || !Array.isArray(split.data)) {
+    throw badRequest('dataframe_split must be {"columns": [...], "data": [[...], ...]}');
+  }
+  if (split.columns === undefined) return split.data;
+  if (!Array.isArray(split.columns))
+    throw badRequest('dataframe_split.columns must be a list of column names');
+  const columns = split.columns.map(String);
+  return split.data.map((row, i) => {
+    if (!Array.isArray(row) || row.length !== columns.length) {
+      throw badRequest(`dataframe_split.data[${i}] must have ${columns.length} values, one per column`, {
+        row: i,
+      });
+    }
+    // Extra columns are ignored, as MLflow's schema enforcement does; missing ones are reported by parseRows.
+    return Object.fromEntries(
+      columns.map((c, j) => [c, row[j]]).filter(([c]) => names.includes(c as string)),
+    );
+  });
+}
+
+/** MLflow's schema enforcement ignores columns the model does not take; so does this endpoint. */
+function onlyFeatures(row: unknown, names: readonly string[]): unknown {
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) return row;
+  return Object.fromEntries(Object.entries(row).filter(([k]) => names.includes(k)));
+}
+
+function columnsToRecords(columns: Record<string, unknown>): unknown[] {
+  const entries = Object.entries(columns);
+  const length = Array.isArray(entries[0]?.[1]) ? (entries[0]?.[1] as unknown[]).length : 0;
+  return Array.from({ length }, (_, i) =>
+    Object.fromEntries(
+      entries.map(([name, values]) => [name, Array.isArray(values) ? values[i] : undefined]),
+    ),
+  );
+}
+
+function csvRows(body: Buffer, names: readonly string[], maxBatch: number): number[][] {
+  let records: string[][];
+  try {
+    records = parseCsv(body, { bom: true, skip_empty_lines: true, relax_column_count: false }) as string[][];
+  } catch (err) {
+    throw badRequest(`invalid CSV: ${(err as Error).message}`);
+  }
+  const [header, ...data] = records;
+  if (!header || data.length === 0) throw badRequest('the CSV needs a header row and at least one data row');
+  const rows = data.map((r) =>
+    Object.fromEntries(
+      header.map((h, j) => [h.trim(), csvNumber(r[j])]).filter(([h]) => names.includes(h as string)),
+    ),
+  );
+  return parseRows(rows, names, { maxBatch }, 'input');
+}
+
+function csvNumber(text: string | undefined): unknown {
+  if (text === undefined || text.trim() === '') return null;
+  const n = Number(text);
+  return Number.isFinite(n) && /^[\s+-]*[\d.]/.test(text) ? n : text;
+}

@@ -1,0 +1,149 @@
+import { readJson } from '../http/body';
+import { HttpError, badRequest } from '../http/errors';
+import { parseRow, parseRows } from '../input';
+import { argmax } from '../model';
+import { requireModel, scoreRows } from '../predict-core';
+import type { RouteDef } from '../context';
+
+function objectBody(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw badRequest('the body must be a JSON object, e.g. {"features": [[5.1, 3.5, 1.4, 0.2]]}');
+  }
+  return body as Record<string, unknown>;
+}
+
+/** POST /predict `{"features": [[…], …]}` (rows as arrays in feature order, or objects by name). */
+export const predictRoute: RouteDef = {
+  async handler(ctx, deps) {
+    const body = objectBody(await readJson(ctx.req, { maxBytes: deps.settings.maxBodyBytes }));
+    const model = requireModel(ctx);
+    const rows = parseRows(body.features, model.model.featureNames, { maxBatch: deps.settings.maxBatch });
+    const scored = scoreRows(ctx, deps, model, rows);
+    return {
+      body: {
+        predictions: scored.predictions,
+        probabilities: scored.probabilities,
+        classes: model.model.classes,
+        model_version: model.version,
+        request_id: ctx.requestId,
+      },
+    };
+  },
+};
+
+/**
+ * POST /explain: one row → the predicted class and each feature's contribution to its probability
+ * (exact tree-path decomposition: bias + Σ contributions = probability).
+ */
+export const explainRoute: RouteDef = {
+  async handler(ctx, deps) {
+    const body = objectBody(await readJson(ctx.req, { maxBytes: deps.settings.maxBodyBytes }));
+    const model = requireModel(ctx);
+    let raw = body.features;
+    if (Array.isArray(raw) && raw.length === 1 && (Array.isArray(raw[0]) || typeof raw[0] === 'object'))
+      raw = raw[0];
+    if (Array.isArray(raw) && raw.some((v) => Array.isArray(v))) {
+      throw badRequest('/explain takes exactly one row; call it once per row', { field: 'features' });
+    }
+    const row = parseRow(raw, 0, model.model.featureNames);
+    const scored = scoreRows(ctx, deps, model, [row]);
+    const probabilities = scored.probabilities[0] as number[];
+    const k = argmax(probabilities);
+    const { bias, contributions } = model.model.explain(row);
+    const names = model.model.featureNames;
+    return {
+      body: {
+        prediction: scored.predictions[0],
+        probability: probabilities[k],
+        probabilities,
+        classes: model.model.classes,
+        bias: bias[k],
+        contributions: Object.fromEntries(names.map((name, j) => [name, (contributions[j] as number[])[k]])),
+        feature_values: Object.fromEntries(names.map((name, j) => [name, row[j]])),
+        method:
+          'tree-path decomposition (Saabas): bias + Σ contributions = probability of the predicted class',
+        model_version: model.version,
+        request_id: ctx.requestId,
+      },
+    };
+  },
+};
+
+/**
+ * POST /feedback: ground truth for an earlier request (`{"request_id", "labels"}`), or for rows sent
+ * again (`{"features", "labels"}`). Updates the live accuracy.
+ */
+export const feedbackRoute: RouteDef = {
+  async handler(ctx, deps) {
+    const body = objectBody(await readJson(ctx.req, { maxBytes: deps.settings.maxBodyBytes }));
+    const model = requireModel(ctx);
+    const labels = body.labels;
+    if (!Array.isArray(labels) || labels.length === 0) {
+      throw badRequest('labels must be a non-empty array of classes', { field: 'labels' });
+    }
+    const known = new Set(model.model.classes.map(String));
+    labels.forEach((label, i) => {
+      if ((typeof label !== 'number' && typeof label !== 'string') || !known.has(String(label))) {
+        throw badRequest(
+          `labels[${i}] is ${JSON.stringify(label)}; expected one of ${[...known].join(', ')}`,
+          {
+            field: 'labels',
+            row: i,
+          },
+        );
+      }
+    });
+    let predictions: Array<string | number>;
+    let version = model.version;
+    let requestId: string | undefined;
+    if (typeof body.request_id === 'string' && body.request_id !== '') {
+      requestId = body.request_id;
+      const remembered = deps.feedback.lookup(requestId);
+      if (!remembered) {
+        throw new HttpError(
+          404,
+          `unknown request_id ${JSON.stringify(requestId)}: not predicted here, or too long ago`,
+          {
+            field: 'request_id',
+            hint: 'Send {"features", "labels"} instead to score the rows again',
+          },
+        );
+      }
+      predictions = remembered.predictions;
+      version = remembered.version;
+    } else if (body.features !== undefined) {
+      const rows = parseRows(body.features, model.model.featureNames, { maxBatch: deps.settings.maxBatch });
+      predictions = scoreRows(ctx, deps, model, rows).predictions;
+    } else {
+      throw badRequest('send either request_id (of an earlier /predict) or features, with labels', {
+        field: 'request_id',
+      });
+    }
+    if (labels.length !== predictions.length) {
+      throw badRequest(`labels has ${labels.length} entries; the request had ${predictions.length} rows`, {
+        field: 'labels',
+      });
+    }
+    const outcome = deps.feedback.score(version, predictions, labels as Array<string | number>);
+    deps.metrics.feedback.inc({ correct: 'true' }, outcome.correct);
+    deps.metrics.feedback.inc({ correct: 'false' }, outcome.accepted - outcome.correct);
+    const live = deps.feedback.accuracy(model.version);
+    if (live !== undefined) deps.metrics.accuracy.set({ source: 'feedback' }, live);
+    deps.predictionLog.feedback({
+      requestId,
+      model: { name: model.name, version, uri: model.uri },
+      labels: labels as Array<string | number>,
+      correct: outcome.correct,
+    });
+    return {
+      body: {
+        accepted: outcome.accepted,
+        correct: outcome.correct,
+        model_version: version,
+        live_accuracy: live ?? null,
+        window: deps.feedback.windowSize,
+        request_id: ctx.requestId,
+      },
+    };
+  },
+};

@@ -1,0 +1,71 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The serve metrics of DESIGN.md, on a registry of their own (no global state: every server and every
+ * test has its own). Names are a contract with the Prometheus rules, dashboards and canary policies.
+ */
+export function createServeMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const metrics = {
+    registry,
+    requests: new Counter({
+      name: 'ml_request_count_total',
+      help: 'HTTP requests by method, route template and status code.',
+      labelNames: ['method', 'path', 'status'] as const,
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: 'ml_request_latency_seconds',
+      help: 'HTTP request latency by method and route template.',
+      labelNames: ['method', 'path'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'ml_request_errors_total',
+      help: 'HTTP responses with a 5xx status, by method and route template.',
+      labelNames: ['method', 'path'] as const,
+      registers: [registry],
+    }),
+    predictions: new Counter({
+      name: 'ml_predictions_total',
+      help: 'Predicted rows by model version and predicted class.',
+      labelNames: ['model_version', 'class'] as const,
+      registers: [registry],
+    }),
+    modelInfo: new Gauge({
+      name: 'ml_model_info',
+      help: 'The model being served (value 1).',
+      labelNames: ['name', 'version', 'uri'] as const,
+      registers: [registry],
+    }),
+    modelReady: new Gauge({
+      name: 'ml_model_ready',
+      help: '1 when a model is loaded and requests are served, else 0.',
+      registers: [registry],
+    }),
+    accuracy: new Gauge({
+      name: 'ml_model_accuracy',
+      help: 'Model accuracy: source="training" from the artifact, source="feedback" live over the recent feedback window.',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    feedback: new Counter({
+      name: 'ml_feedback_labels_total',
+      help: 'Ground-truth labels received on /feedback, by whether the prediction was correct.',
+      labelNames: ['correct'] as const,
+      registers: [registry],
+    }),
+    reloads: new Counter({
+      name: 'ml_model_reloads_total',
+      help: 'Model (re)load attempts by result: loaded, unchanged, failed.',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+  };
+  metrics.modelReady.set(0);
+  return metrics;
+}
+
+export type ServeMetrics = ReturnType<typeof createServeMetrics>;

@@ -1,0 +1,126 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import pino from 'pino';
+import { createApp } from '../../src/serve/app';
+import { FeedbackTracker } from '../../src/serve/feedback';
+import { ModelHolder } from '../../src/serve/model-holder';
+import { createPredictionLog } from '../../src/serve/prediction-log';
+import type { LoadedModel, ServableModel } from '../../src/serve/model';
+import type { ServeDeps, ServeSettings } from '../../src/serve/context';
+import { createServeMetrics } from '../../src/telemetry/serve-metrics';
+
+/**
+ * A stump forest for tests: two "trees" on petal_length, so probabilities and contributions are easy
+ * to check by hand. Class 0 below 2.5, class 1 below 5, else class 2.
+ */
+export function stumpModel(): ServableModel {
+  const featureNames = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+  const classes = [0, 1, 2];
+  const leaf = (x: number): number[] => (x < 2.5 ? [1, 0, 0] : x < 5 ? [0, 1, 0] : [0, 0.5, 0.5]);
+  const prior = [1 / 3, 1 / 3, 1 / 3];
+  return {
+    featureNames,
+    classes,
+    predictProba: (row) => leaf(row[2] as number),
+    explain: (row) => {
+      const p = leaf(row[2] as number);
+      return {
+        bias: prior,
+        contributions: featureNames.map((_, j) =>
+          j === 2 ? p.map((v, k) => v - (prior[k] as number)) : [0, 0, 0],
+        ),
+      };
+    },
+  };
+}
+
+export function loaded(version: string, model: ServableModel = stumpModel(), name = 'iris'): LoadedModel {
+  return {
+    model,
+    name,
+    version,
+    uri: `models:/${name}/${version}`,
+    loadedAt: new Date().toISOString(),
+    metrics: { accuracy: 0.9 },
+  };
+}
+
+export interface TestServer {
+  url: string;
+  deps: ServeDeps;
+  /** Prediction log lines written so far, parsed. */
+  events(): Array<Record<string, unknown>>;
+  logs(): Array<Record<string, unknown>>;
+  close(): Promise<void>;
+  server: Server;
+}
+
+/** A real HTTP server on 127.0.0.1, port 0, with its own metrics, logs and model holder. */
+export async function startTestServer(
+  options: {
+    model?: LoadedModel | null;
+    settings?: Partial<ServeSettings>;
+    reload?: ServeDeps['reload'];
+  } = {},
+): Promise<TestServer> {
+  const metrics = createServeMetrics({ defaultMetrics: false });
+  const holder = new ModelHolder(metrics);
+  if (options.model !== null) holder.set(options.model ?? loaded('1'));
+  const eventStream = new PassThrough();
+  const eventChunks: string[] = [];
+  eventStream.on('data', (c: Buffer) => eventChunks.push(c.toString('utf8')));
+  const logStream = new PassThrough();
+  const logChunks: string[] = [];
+  logStream.on('data', (c: Buffer) => logChunks.push(c.toString('utf8')));
+  const deps: ServeDeps = {
+    holder,
+    metrics,
+    logger: pino({ level: 'debug' }, logStream),
+    predictionLog: createPredictionLog({ stdout: eventStream }),
+    feedback: new FeedbackTracker({ maxRequests: 1000, window: 100 }),
+    settings: {
+      maxBatch: 1000,
+      maxBodyBytes: 1 << 20,
+      adminTokenHeader: 'X-Admin-Token',
+      correlationHeader: 'X-Correlation-ID',
+      ...options.settings,
+    },
+    reload: options.reload,
+    version: '0.0.0-test',
+  };
+  const server = createServer(createApp(deps));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const parse = (chunks: string[]) =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    deps,
+    server,
+    events: () => parse(eventChunks),
+    logs: () => parse(logChunks),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json: json as Record<string, unknown> };
+}
