@@ -1,0 +1,119 @@
+import pino from 'pino';
+import { ModelHolder } from '../../src/serve/model-holder';
+import { Refresher } from '../../src/serve/refresher';
+import type { ModelSource } from '../../src/serve/refresher';
+import { createServeMetrics } from '../../src/telemetry/serve-metrics';
+import { loaded } from '../helpers/serve';
+
+/** A registry stand-in whose pointer and failures the test controls. */
+function controllableSource(refreshable = true) {
+  const state = { points: '1', failResolve: false, failLoad: false, loads: 0, resolves: 0 };
+  const source: ModelSource = {
+    uri: 'models:/iris@production',
+    refreshable,
+    async resolve() {
+      state.resolves++;
+      if (state.failResolve)
+        throw Object.assign(new Error('registry unreachable'), { code: 'REGISTRY_UNAVAILABLE' });
+      return state.points;
+    },
+    async load(version) {
+      state.loads++;
+      if (state.failLoad) throw new Error(`checksum mismatch in version ${version}`);
+      return loaded(version);
+    },
+    serverVersion: async () => '3.17.2',
+  };
+  return { source, state };
+}
+
+async function metricValue(
+  metrics: ReturnType<typeof createServeMetrics>,
+  name: string,
+  labels: string,
+): Promise<number> {
+  const text = await metrics.registry.metrics();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+  return line ? Number(line.split(' ')[1]) : 0;
+}
+
+describe('Refresher', () => {
+  const logger = pino({ level: 'silent' });
+
+  it('loads, then swaps only when the source points elsewhere', async () => {
+    const metrics = createServeMetrics({ defaultMetrics: false });
+    const holder = new ModelHolder(metrics);
+    const { source, state } = controllableSource();
+    const refresher = new Refresher(holder, source, metrics, logger, { intervalSeconds: 0, retrySeconds: 0 });
+    expect(await refresher.refresh(true)).toEqual({ result: 'loaded', version: '1' });
+    expect(await refresher.refresh()).toEqual({ result: 'unchanged', version: '1' });
+    state.points = '2';
+    expect(await refresher.refresh()).toEqual({ result: 'loaded', version: '2', previous: '1' });
+    expect(holder.get()?.version).toBe('2');
+    expect(state.loads).toBe(2);
+    expect(holder.status).toMatchObject({ reachable: true, server_version: '3.17.2', last_error: null });
+    expect(await metricValue(metrics, 'ml_model_reloads_total', '{result="loaded"}')).toBe(2);
+  });
+
+  it('keeps the last good model when a download or checksum fails, and says so', async () => {
+    const metrics = createServeMetrics({ defaultMetrics: false });
+    const holder = new ModelHolder(metrics);
+    const { source, state } = controllableSource();
+    const refresher = new Refresher(holder, source, metrics, logger, { intervalSeconds: 0, retrySeconds: 0 });
+    await refresher.refresh(true);
+    state.points = '2';
+    state.failLoad = true;
+    expect(await refresher.refresh()).toEqual({ result: 'failed', error: 'checksum mismatch in version 2' });
+    expect(holder.get()?.version).toBe('1');
+    expect(holder.status.last_error).toBe('checksum mismatch in version 2');
+    expect(await metricValue(metrics, 'ml_model_reloads_total', '{result="failed"}')).toBe(1);
+    state.failLoad = false;
+    expect(await refresher.refresh()).toMatchObject({ result: 'loaded', version: '2' });
+    expect(holder.status.last_error).toBeNull();
+  });
+
+  it('starts not ready when the registry is unreachable, and keeps trying', async () => {
+    const metrics = createServeMetrics({ defaultMetrics: false });
+    const holder = new ModelHolder(metrics);
+    const { source, state } = controllableSource();
+    state.failResolve = true;
+    const refresher = new Refresher(holder, source, metrics, logger, {
+      intervalSeconds: 0,
+      retrySeconds: 0.05,
+    });
+    expect(await refresher.start()).toMatchObject({ result: 'failed' });
+    expect(holder.get()).toBeUndefined();
+    expect(holder.status.reachable).toBe(false);
+    state.failResolve = false;
+    for (let i = 0; i < 100 && !holder.get(); i++) await new Promise((r) => setTimeout(r, 20));
+    refresher.stop();
+    expect(holder.get()?.version).toBe('1');
+    expect(state.resolves).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refreshes on the interval when the source can move', async () => {
+    const metrics = createServeMetrics({ defaultMetrics: false });
+    const holder = new ModelHolder(metrics);
+    const { source, state } = controllableSource();
+    const refresher = new Refresher(holder, source, metrics, logger, {
+      intervalSeconds: 0.05,
+      retrySeconds: 0.05,
+    });
+    await refresher.start();
+    state.points = '7';
+    for (let i = 0; i < 100 && holder.get()?.version !== '7'; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    refresher.stop();
+    expect(holder.get()?.version).toBe('7');
+  });
+
+  it('runs one refresh at a time; concurrent callers share it', async () => {
+    const metrics = createServeMetrics({ defaultMetrics: false });
+    const holder = new ModelHolder(metrics);
+    const { source, state } = controllableSource();
+    const refresher = new Refresher(holder, source, metrics, logger, { intervalSeconds: 0, retrySeconds: 0 });
+    const [a, b] = await Promise.all([refresher.refresh(true), refresher.refresh(true)]);
+    expect(a).toEqual(b);
+    expect(state.loads).toBe(1);
+  });
+});
