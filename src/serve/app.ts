@@ -65,7 +65,7 @@ export function createApp(deps: ServeDeps): (req: IncomingMessage, res: ServerRe
 
     let match: RouteMatch<RouteDef> | undefined;
     let template = UNMATCHED;
-    const finish = (status: number, errorMessage?: string): void => {
+    const finish = (status: number, error?: unknown): void => {
       const seconds = (performance.now() - started) / 1000;
       const labelMethod = method === 'GET' || method === 'POST' || method === 'HEAD' ? method : 'OTHER';
       const key = `${labelMethod} ${template}`;
@@ -89,8 +89,9 @@ export function createApp(deps: ServeDeps): (req: IncomingMessage, res: ServerRe
         status,
         ms: Math.round(seconds * 1e4) / 10,
       };
-      if (status >= 500) deps.logger.error({ ...entry, error: errorMessage }, 'request failed');
-      else if (status >= 400) deps.logger.info({ ...entry, error: errorMessage }, 'request rejected');
+      // A bug (not an HttpError) is logged with its stack; an expected rejection with its message only.
+      if (status >= 500) deps.logger.error({ ...entry, ...errorFields(error) }, 'request failed');
+      else if (status >= 400) deps.logger.info({ ...entry, ...errorFields(error) }, 'request rejected');
       else deps.logger.debug(entry, 'request');
     };
 
@@ -139,7 +140,7 @@ function sendError(
   err: unknown,
   style: ErrorStyle,
   requestId: string,
-  finish: (status: number, message?: string) => void,
+  finish: (status: number, error?: unknown) => void,
 ): void {
   const known = err instanceof HttpError;
   const status = known ? err.status : 500;
@@ -154,7 +155,13 @@ function sendError(
   } else {
     send(res, { status, body, headers: known ? err.headers : {} }, 'GET', () => undefined);
   }
-  finish(status, known ? message : err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+  finish(status, err);
+}
+
+function errorFields(error: unknown): Record<string, unknown> {
+  if (error === undefined) return {};
+  if (error instanceof HttpError) return { error: error.message };
+  return { err: error };
 }
 
 function mlflowCode(status: number): string {

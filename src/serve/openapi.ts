@@ -1,5 +1,7 @@
 import type { LoadedModel } from './model';
 
+import { OIP_NUMERIC_TYPES } from './routes/oip';
+
 type Schema = Record<string, unknown>;
 
 const json = (schema: Schema, description: string) => ({
@@ -28,13 +30,17 @@ const ERROR_TEXT: Record<number, string> = {
  */
 export function createOpenApiDocument(version: string, model?: LoadedModel): Schema {
   const names = model?.model.featureNames ?? [];
-  const rowObject: Schema = {
-    type: 'object',
-    additionalProperties: { type: 'number' },
-    ...(names.length
-      ? { properties: Object.fromEntries(names.map((n) => [n, { type: 'number' }])), required: [...names] }
-      : {}),
-  };
+  // With a model loaded, rows are exactly its features: unknown names are rejected, as the server does.
+  const rowObject: Schema = names.length
+    ? {
+        type: 'object',
+        properties: Object.fromEntries(names.map((n) => [n, { type: 'number' }])),
+        required: [...names],
+        additionalProperties: false,
+      }
+    : { type: 'object', additionalProperties: { type: 'number' } };
+  const classes = model?.model.classes ?? [];
+  const label: Schema = classes.length ? { enum: [...classes] } : { type: ['number', 'string'] };
   const row: Schema = {
     oneOf: [
       {
@@ -66,85 +72,101 @@ export function createOpenApiDocument(version: string, model?: LoadedModel): Sch
       description: 'Inference server: predictions, explanations, feedback, health, metrics.',
     },
     paths: {
-      '/livez': get('Process is alive', {
-        type: 'object',
-        properties: { status: { const: 'alive' } },
-        required: ['status'],
-      }),
-      '/readyz': get('A model is loaded (503 otherwise)', anyObject, [503]),
-      '/health': get(
-        'Status, model, training metrics and registry diagnostics (503 when not ready)',
-        ref('Health'),
-        [503],
-      ),
+      '/livez': {
+        get: get('Process is alive', {
+          type: 'object',
+          properties: { status: { const: 'alive' } },
+          required: ['status'],
+        }),
+      },
+      '/readyz': { get: get('A model is loaded (503 otherwise)', anyObject, [503]) },
+      '/health': {
+        get: get(
+          'Status, model, training metrics and registry diagnostics (503 when not ready)',
+          ref('Health'),
+          [503],
+        ),
+      },
       '/metrics': {
-        summary: 'Prometheus text exposition',
-        responses: {
-          '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } },
+        get: {
+          summary: 'Prometheus text exposition',
+          responses: {
+            '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } },
+          },
         },
       },
-      '/predict': post(
-        'Predict classes and probabilities',
-        ref('PredictRequest'),
-        ref('PredictResponse'),
-        inputCodes,
-      ),
-      '/explain': post('Explain one prediction', ref('ExplainRequest'), ref('ExplainResponse'), inputCodes),
-      '/feedback': post(
-        'Ground truth for earlier predictions',
-        ref('FeedbackRequest'),
-        ref('FeedbackResponse'),
-        [...inputCodes, 404],
-      ),
+      '/predict': {
+        post: post(
+          'Predict classes and probabilities',
+          ref('PredictRequest'),
+          ref('PredictResponse'),
+          inputCodes,
+        ),
+      },
+      '/explain': {
+        post: post('Explain one prediction', ref('ExplainRequest'), ref('ExplainResponse'), inputCodes),
+      },
+      '/feedback': {
+        post: post('Ground truth for earlier predictions', ref('FeedbackRequest'), ref('FeedbackResponse'), [
+          ...inputCodes,
+          404,
+        ]),
+      },
       '/admin/reload': {
-        summary: 'Reload the model from its source now (header token)',
-        responses: { '200': json(anyObject, 'Reloaded'), ...errorResponses([403, 502, 503]) },
+        post: {
+          summary: 'Reload the model from its source now (header token)',
+          responses: { '200': json(anyObject, 'Reloaded'), ...errorResponses([403, 502, 503]) },
+        },
       },
       '/ping': {
-        summary: 'MLflow scoring protocol health',
-        responses: {
-          '200': { description: 'Model loaded', content: { 'text/plain': { schema: { type: 'string' } } } },
-          '404': {
-            description: 'No model loaded',
-            content: { 'text/plain': { schema: { type: 'string' } } },
+        get: {
+          summary: 'MLflow scoring protocol health',
+          responses: {
+            '200': { description: 'Model loaded', content: { 'text/plain': { schema: { type: 'string' } } } },
+            '404': {
+              description: 'No model loaded',
+              content: { 'text/plain': { schema: { type: 'string' } } },
+            },
           },
         },
       },
       '/invocations': {
-        summary: 'MLflow scoring protocol',
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': { schema: ref('MlflowRequest') },
-            'text/csv': { schema: { type: 'string' } },
+        post: {
+          summary: 'MLflow scoring protocol',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: ref('MlflowRequest') },
+              'text/csv': { schema: { type: 'string', minLength: 1 } },
+            },
+          },
+          responses: {
+            '200': json(
+              { type: 'object', properties: { predictions: { type: 'array' } }, required: ['predictions'] },
+              'OK',
+            ),
+            ...Object.fromEntries(
+              [400, 413, 415, 503].map((c) => [String(c), json(ref('MlflowError'), ERROR_TEXT[c] ?? '')]),
+            ),
           },
         },
-        responses: {
-          '200': json(
-            { type: 'object', properties: { predictions: { type: 'array' } }, required: ['predictions'] },
-            'OK',
-          ),
-          ...Object.fromEntries(
-            [400, 413, 415, 503].map((c) => [String(c), json(ref('MlflowError'), ERROR_TEXT[c] ?? '')]),
-          ),
-        },
       },
-      '/v2': get('Open Inference Protocol: server metadata', anyObject),
-      '/v2/health/live': get('OIP: server live', anyObject),
-      '/v2/health/ready': get('OIP: server ready', anyObject, [503]),
+      '/v2': { get: get('Open Inference Protocol: server metadata', anyObject) },
+      '/v2/health/live': { get: get('OIP: server live', anyObject) },
+      '/v2/health/ready': { get: get('OIP: server ready', anyObject, [503]) },
       '/v2/models/{name}': {
-        parameters: [pathParam('name')],
+        parameters: [pathParam('name', model ? [model.name] : undefined)],
         get: get('OIP: model metadata', anyObject, [404, 503]),
       },
       '/v2/models/{name}/ready': {
-        parameters: [pathParam('name')],
+        parameters: [pathParam('name', model ? [model.name] : undefined)],
         get: get('OIP: model ready', anyObject, [404, 503]),
       },
       '/v2/models/{name}/infer': {
-        parameters: [pathParam('name')],
+        parameters: [pathParam('name', model ? [model.name] : undefined)],
         post: post('OIP: inference', ref('OipRequest'), anyObject, [400, 404, 413, 415, 503]),
       },
-      '/openapi.json': get('This document', anyObject),
+      '/openapi.json': { get: get('This document', anyObject) },
     },
     components: {
       schemas: {
@@ -187,7 +209,7 @@ export function createOpenApiDocument(version: string, model?: LoadedModel): Sch
           properties: {
             request_id: { type: 'string' },
             features: { type: 'array', items: ref('Row') },
-            labels: { type: 'array', minItems: 1 },
+            labels: { type: 'array', minItems: 1, items: label },
           },
           required: ['labels'],
         },
@@ -238,12 +260,14 @@ export function createOpenApiDocument(version: string, model?: LoadedModel): Sch
             id: { type: 'string' },
             inputs: {
               type: 'array',
+              minItems: 1,
+              maxItems: 1,
               items: {
                 type: 'object',
                 properties: {
                   name: { type: 'string' },
-                  shape: { type: 'array', items: { type: 'integer' } },
-                  datatype: { type: 'string' },
+                  shape: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2 },
+                  datatype: { enum: [...OIP_NUMERIC_TYPES] },
                   data: { type: 'array' },
                 },
                 required: ['name', 'shape', 'datatype', 'data'],
@@ -271,6 +295,11 @@ export function createOpenApiDocument(version: string, model?: LoadedModel): Sch
   };
 }
 
-function pathParam(name: string) {
-  return { name, in: 'path', required: true, schema: { type: 'string' } };
+function pathParam(name: string, values?: string[]) {
+  return {
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string', ...(values ? { enum: values } : {}) },
+  };
 }

@@ -69,7 +69,7 @@ export const oipModelMetadata: RouteDef = {
   },
 };
 
-const NUMERIC = new Set([
+export const OIP_NUMERIC_TYPES = [
   'BOOL',
   'UINT8',
   'UINT16',
@@ -82,7 +82,8 @@ const NUMERIC = new Set([
   'FP16',
   'FP32',
   'FP64',
-]);
+] as const;
+const NUMERIC = new Set<string>(OIP_NUMERIC_TYPES);
 
 export const oipInfer: RouteDef = {
   errorStyle: 'oip',
@@ -103,7 +104,10 @@ export const oipInfer: RouteDef = {
       shape?: unknown;
       datatype?: unknown;
       data?: unknown;
-    };
+    } | null;
+    if (tensor === null || typeof tensor !== 'object' || Array.isArray(tensor)) {
+      throw badRequest('inputs[0] must be a tensor object {name, shape, datatype, data}');
+    }
     if (typeof tensor.datatype !== 'string' || !NUMERIC.has(tensor.datatype)) {
       throw badRequest(`inputs[0].datatype must be a numeric type, got ${JSON.stringify(tensor.datatype)}`);
     }
