@@ -26,7 +26,7 @@ export async function readArtifactSummary(modelDir: string): Promise<ArtifactSum
     });
   }
   await verifyChecksums(modelDir);
-  const mlmodel = await readYamlMapping(join(modelDir, 'MLmodel'));
+  const { mapping: mlmodel, text } = await readYamlMapping(join(modelDir, 'MLmodel'));
   const flavor = (mlmodel.flavors as Record<string, unknown> | undefined)?.mlctl as
     Record<string, unknown> | undefined;
   if (!isMapping(flavor)) {
@@ -40,7 +40,8 @@ export async function readArtifactSummary(modelDir: string): Promise<ArtifactSum
     metrics: await readMetrics(join(modelDir, 'metrics.json')),
     datasetSha256: typeof data.sha256 === 'string' ? data.sha256 : undefined,
     datasetPath: typeof data.path === 'string' ? data.path : undefined,
-    modelUuid: typeof mlmodel.model_uuid === 'string' ? mlmodel.model_uuid : undefined,
+    // From the text: YAML would read an all-digit hex uuid as a number and drop its leading zeros.
+    modelUuid: /^model_uuid:\s*['"]?([0-9a-f]{32})['"]?\s*$/m.exec(text)?.[1],
   };
 }
 
@@ -48,7 +49,7 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-async function readYamlMapping(path: string): Promise<Record<string, unknown>> {
+async function readYamlMapping(path: string): Promise<{ mapping: Record<string, unknown>; text: string }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -66,7 +67,7 @@ async function readYamlMapping(path: string): Promise<Record<string, unknown>> {
     });
   }
   if (!isMapping(parsed)) throw new MlctlError('ARTIFACT_INVALID', `${path} is not a YAML mapping`);
-  return parsed;
+  return { mapping: parsed, text };
 }
 
 async function readMetrics(path: string): Promise<Record<string, number>> {

@@ -89,6 +89,11 @@ export const registrySettings = defineSettings(
 /** Schemes mlctl can use; MLflow's database URIs (sqlite:, postgresql:, ...) need a tracking server in front. */
 export function trackingUriProblems(uri: string | undefined): string[] {
   if (uri === undefined) return [];
+  if (uri.trim().toLowerCase() === 'databricks') {
+    return [
+      'MLFLOW_TRACKING_URI: Databricks workspaces are not supported; use an MLflow tracking server URL (http(s)://…)',
+    ];
+  }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase();
   // A Windows drive letter (C:\...) is a path, not a scheme.
   if (scheme === undefined || scheme.length === 1 || scheme === 'file') return [];
