@@ -3,17 +3,18 @@
 #
 #   scripts/ci/mlflow.sh install            create/reuse the venv with the pinned MLflow (fast when present)
 #   scripts/ci/mlflow.sh start [STATE_DIR]  install, start two servers (plain, and basic-auth), wait for
-#                                           /health, print the env lines below and write them to STATE_DIR/env
+#                                           /health, write the variables below to STATE_DIR/env (KEY=VALUE)
+#                                           and print them as `export` lines: eval "$(scripts/ci/mlflow.sh start)"
 #   scripts/ci/mlflow.sh stop [STATE_DIR]   stop them and remove STATE_DIR
 #
-# Printed by start (source STATE_DIR/env, or eval the output):
+# The variables (the integration tests read them):
 #   MLCTL_TEST_MLFLOW_URI=http://127.0.0.1:<port>        sqlite + --artifacts-destination in STATE_DIR
 #   MLCTL_TEST_MLFLOW_AUTH_URI=http://127.0.0.1:<port>   the same with --app-name basic-auth
 #   MLCTL_TEST_MLFLOW_ADMIN_USER=admin / MLCTL_TEST_MLFLOW_ADMIN_PASSWORD=<random, test only>
 #   MLCTL_TEST_PYTHON=<venv>/bin/python                  MLflow's own client, for the compatibility test
 #
-# Env: MLCTL_CACHE (default ~/.cache/mlctl) holds the venv; MLCTL_MLFLOW_TIMEOUT (s, default 120) bounds
-# the wait for /health; MLCTL_MLFLOW_STATE is the default STATE_DIR.
+# Env: MLCTL_CACHE (default ~/.cache/mlctl) holds the venv; MLCTL_MLFLOW_TIMEOUT (seconds) bounds
+# the wait for /health (default 180); MLCTL_MLFLOW_STATE is the default STATE_DIR.
 set -euo pipefail
 
 MLFLOW_VERSION=3.17.2
@@ -21,7 +22,7 @@ CACHE="${MLCTL_CACHE:-$HOME/.cache/mlctl}"
 VENV="$CACHE/venv"
 PY="$VENV/bin/python"
 DEFAULT_STATE="${MLCTL_MLFLOW_STATE:-${TMPDIR:-/tmp}/mlctl-mlflow}"
-TIMEOUT="${MLCTL_MLFLOW_TIMEOUT:-120}"
+TIMEOUT="${MLCTL_MLFLOW_TIMEOUT:-180}"
 
 log() { echo "mlflow.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -115,7 +116,8 @@ MLCTL_TEST_MLFLOW_ADMIN_PASSWORD=$password
 MLCTL_TEST_PYTHON=$PY
 EOF
   log "MLflow $MLFLOW_VERSION up: $plain (plain), $auth (basic-auth); logs in $STATE/*/server.log"
-  cat "$STATE/env"
+  local line
+  while IFS= read -r line; do printf 'export %s=%q\n' "${line%%=*}" "${line#*=}"; done <"$STATE/env"
 }
 
 stop() {

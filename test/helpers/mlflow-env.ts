@@ -37,6 +37,7 @@ export function describeWithMlflow(
         throw new Error(`MLCTL_REQUIRE_MLFLOW=1 but ${variable} is not set: ${HOW}`);
       });
     } else {
+      console.warn(`${title}: skipped, ${variable} is not set — ${HOW}`);
       test.skip(`skipped: ${variable} is not set — ${HOW}; MLCTL_REQUIRE_MLFLOW=1 makes this a failure`, () => {});
     }
   });
