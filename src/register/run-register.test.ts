@@ -1,4 +1,4 @@
-import { access, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MlctlError } from '../errors';
@@ -27,6 +27,7 @@ describe('registerModel', () => {
     root = join(work, 'registry');
     registry = new LocalRegistry({ root });
   });
+  afterEach(() => rm(work, { recursive: true, force: true }));
   const exists = (path: string) =>
     access(path).then(
       () => true,
@@ -106,8 +107,14 @@ describe('registerModel', () => {
 });
 
 describe('readArtifactSummary', () => {
+  let work: string;
+  beforeEach(async () => {
+    work = await mkdtemp(join(tmpdir(), 'mlctl-artifact-'));
+  });
+  afterEach(() => rm(work, { recursive: true, force: true }));
+
   it('reads params (flattened, as strings), top-level finite metrics and the dataset hash', async () => {
-    const dir = await createModelFixture(undefined, { datasetSha256: 'f'.repeat(64) });
+    const dir = await createModelFixture(work, { datasetSha256: 'f'.repeat(64) });
     expect(await readArtifactSummary(dir)).toEqual({
       params: { n_estimators: '10', max_features: 'sqrt', seed: '42', 'tree.max_depth': '5' },
       metrics: { accuracy: 0.9667, f1_macro: 0.9666, oob_accuracy: 0.95 },
@@ -118,14 +125,14 @@ describe('readArtifactSummary', () => {
   });
 
   it('refuses an artifact without the mlctl flavor, or with broken metrics.json', async () => {
-    const dir = await createModelFixture();
+    const dir = await createModelFixture(work);
     await writeFile(join(dir, 'MLmodel'), 'flavors:\n  sklearn: {}\n');
     await writeChecksums(dir);
     expect(await rejection(readArtifactSummary(dir))).toMatchObject({
       code: 'ARTIFACT_INVALID',
       message: expect.stringMatching(/no `mlctl` flavor/),
     });
-    const broken = await createModelFixture();
+    const broken = await createModelFixture(work);
     await writeFile(join(broken, 'metrics.json'), '{oops');
     await writeChecksums(broken);
     expect(await rejection(readArtifactSummary(broken))).toMatchObject({
@@ -135,7 +142,7 @@ describe('readArtifactSummary', () => {
   });
 
   it('refuses a file where a directory is expected', async () => {
-    const dir = await createModelFixture();
+    const dir = await createModelFixture(work);
     expect((await rejection(readArtifactSummary(join(dir, 'MLmodel')))).code).toBe('INPUT_INVALID');
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MlctlError } from '../errors';
@@ -16,6 +16,7 @@ describe('withDirLock', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mlctl-lock-'));
   });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('lets one holder in at a time: concurrent read-modify-write loses no update', async () => {
     const counter = join(dir, 'counter');

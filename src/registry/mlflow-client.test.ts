@@ -246,7 +246,7 @@ describe('MlflowClient', () => {
   });
 
   it('streams file uploads and downloads through the artifact proxy paths', async () => {
-    const { mkdtemp, readFile, writeFile } = await import('node:fs/promises');
+    const { mkdtemp, readFile, rm, writeFile } = await import('node:fs/promises');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(join(tmpdir(), 'mlctl-client-'));
@@ -266,5 +266,6 @@ describe('MlflowClient', () => {
     expect(server.seen[0]?.bytes).toEqual(Buffer.from([0, 1, 2, 255]));
     expect(await readFile(join(dir, 'out.bin'))).toEqual(Buffer.from([9, 8, 7]));
     await c.close();
+    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -1,14 +1,10 @@
 import { MlctlError } from '../errors';
 import type { MlflowClient } from './mlflow-client';
-import { downloadDirectory, uploadDirectory } from './mlflow-artifacts';
+import { downloadDirectory } from './mlflow-artifacts';
+import { MlflowRuns } from './mlflow-runs';
 import { MlflowRequestError } from './mlflow-errors';
-import { toKeyValues, toModelVersion, toRegisteredModel, toRun } from './mlflow-entities';
-import type {
-  MlflowExperiment,
-  MlflowModelVersion,
-  MlflowRegisteredModel,
-  MlflowRun,
-} from './mlflow-entities';
+import { toKeyValues, toModelVersion, toRegisteredModel } from './mlflow-entities';
+import type { MlflowModelVersion, MlflowRegisteredModel } from './mlflow-entities';
 import {
   aliasNotFound,
   assertAlias,
@@ -17,7 +13,6 @@ import {
   assertVersion,
   canonicalStage,
   modelNotFound,
-  runNotFound,
   versionNotFound,
 } from './names';
 import type {
@@ -40,15 +35,13 @@ export interface MlflowRegistryOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** MLflow's log-batch limits: at most 100 params, 100 tags and 1000 metrics per request. */
-const BATCH = { params: 100, tags: 100, metrics: 1000 };
-
 /** A real MLflow tracking server as the registry, through its REST API (docs/REGISTRY.md, "The MLflow mapping"). */
 export class MlflowRegistry implements ModelRegistry {
   readonly info: RegistryInfo;
   private readonly pageSize: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly runs: MlflowRuns;
 
   constructor(
     private readonly client: MlflowClient,
@@ -58,94 +51,30 @@ export class MlflowRegistry implements ModelRegistry {
     this.pageSize = options.pageSize ?? 1000;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.runs = new MlflowRuns(client, this.now);
   }
 
   async serverVersion(): Promise<string> {
     return (await this.client.getText('/version')).trim();
   }
 
-  async ensureExperiment(name: string): Promise<Experiment> {
-    const found = await this.findExperiment(name);
-    if (found) return found;
-    try {
-      await this.client.call('POST', '/mlflow/experiments/create', { json: { name } });
-    } catch (err) {
-      // Another client created it between our lookup and create: use theirs.
-      if (!(err instanceof MlflowRequestError && err.errorCode === 'RESOURCE_ALREADY_EXISTS')) throw err;
-    }
-    const created = await this.findExperiment(name);
-    if (!created)
-      throw new MlctlError('REGISTRY_ERROR', `MLflow created experiment '${name}' but cannot find it`);
-    return created;
+  ensureExperiment(name: string): Promise<Experiment> {
+    return this.runs.ensureExperiment(name);
   }
-
-  async createRun(input: CreateRunInput): Promise<Run> {
-    const { run } = await this.client.call<{ run: MlflowRun }>('POST', '/mlflow/runs/create', {
-      json: {
-        experiment_id: input.experimentId,
-        run_name: input.runName,
-        start_time: input.startTime ?? this.now(),
-        tags: toKeyValues(input.tags),
-      },
-      idempotent: false,
-    });
-    return toRun(run);
+  createRun(input: CreateRunInput): Promise<Run> {
+    return this.runs.createRun(input);
   }
-
-  async logRunData(runId: string, data: RunData): Promise<void> {
-    const timestamp = this.now();
-    const params = toKeyValues(data.params);
-    const tags = toKeyValues(data.tags);
-    const metrics = Object.entries(data.metrics ?? {}).map(([key, value]) => ({
-      key,
-      value,
-      timestamp,
-      step: 0,
-    }));
-    const batches: Array<Record<string, unknown>> = [];
-    for (let i = 0; i < params.length; i += BATCH.params)
-      batches.push({ params: params.slice(i, i + BATCH.params) });
-    for (let i = 0; i < tags.length; i += BATCH.tags) batches.push({ tags: tags.slice(i, i + BATCH.tags) });
-    for (let i = 0; i < metrics.length; i += BATCH.metrics)
-      batches.push({ metrics: metrics.slice(i, i + BATCH.metrics) });
-    for (const batch of batches) {
-      await this.client
-        .call('POST', '/mlflow/runs/log-batch', { json: { run_id: runId, ...batch } })
-        .catch((err) => {
-          // MLflow says INVALID_PARAMETER_VALUE; the local registry and mlctl call it a conflict.
-          if (
-            err instanceof MlflowRequestError &&
-            /Changing param values is not allowed/.test(err.serverMessage)
-          ) {
-            throw new MlctlError('REGISTRY_CONFLICT', err.serverMessage, {
-              hint: 'Params cannot change once logged; log them on a new run.',
-            });
-          }
-          throw this.runError(err, runId);
-        });
-    }
+  logRunData(runId: string, data: RunData): Promise<void> {
+    return this.runs.logRunData(runId, data);
   }
-
-  async finishRun(runId: string, status: 'FINISHED' | 'FAILED' | 'KILLED'): Promise<void> {
-    await this.client
-      .call('POST', '/mlflow/runs/update', { json: { run_id: runId, status, end_time: this.now() } })
-      .catch((err) => {
-        throw this.runError(err, runId);
-      });
+  finishRun(runId: string, status: 'FINISHED' | 'FAILED' | 'KILLED'): Promise<void> {
+    return this.runs.finishRun(runId, status);
   }
-
-  async getRun(runId: string): Promise<Run> {
-    const { run } = await this.client
-      .call<{ run: MlflowRun }>('GET', '/mlflow/runs/get', { query: { run_id: runId } })
-      .catch((err) => {
-        throw this.runError(err, runId);
-      });
-    return toRun(run);
+  getRun(runId: string): Promise<Run> {
+    return this.runs.getRun(runId);
   }
-
-  async logArtifacts(runId: string, localDir: string, artifactPath: string): Promise<string> {
-    const run = await this.getRun(runId);
-    return uploadDirectory(this.client, run.artifactUri, localDir, artifactPath);
+  logArtifacts(runId: string, localDir: string, artifactPath: string): Promise<string> {
+    return this.runs.logArtifacts(runId, localDir, artifactPath);
   }
 
   async downloadVersion(version: ModelVersion, destDir: string): Promise<void> {
@@ -333,43 +262,9 @@ export class MlflowRegistry implements ModelRegistry {
     return this.client.close();
   }
 
-  private async findExperiment(name: string): Promise<Experiment | undefined> {
-    let experiment: MlflowExperiment;
-    try {
-      ({ experiment } = await this.client.call<{ experiment: MlflowExperiment }>(
-        'GET',
-        '/mlflow/experiments/get-by-name',
-        {
-          query: { experiment_name: name },
-        },
-      ));
-    } catch (err) {
-      if (err instanceof MlctlError && err.code === 'MODEL_NOT_FOUND') return undefined;
-      throw err;
-    }
-    if (experiment.lifecycle_stage === 'deleted') {
-      throw new MlctlError(
-        'REGISTRY_CONFLICT',
-        `experiment '${name}' (id ${experiment.experiment_id}) is deleted in MLflow at ${this.info.location}`,
-        {
-          hint: `Restore it (\`mlflow experiments restore --experiment-id ${experiment.experiment_id}\`) or choose another --experiment.`,
-        },
-      );
-    }
-    return {
-      experimentId: experiment.experiment_id,
-      name: experiment.name,
-      artifactLocation: experiment.artifact_location ?? '',
-    };
-  }
-
   /** A 404 becomes the caller's not-found error; every other error passes through. */
   private notFound(err: unknown, make: () => MlctlError): unknown {
     return err instanceof MlctlError && err.code === 'MODEL_NOT_FOUND' ? make() : err;
-  }
-
-  private runError(err: unknown, runId: string): unknown {
-    return this.notFound(err, () => runNotFound(runId, `MLflow at ${this.info.location}`));
   }
 
   /** MLflow says "Model Version (name=x, version=n) not found" for a missing model too: find out which. */

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnCli } from '../helpers/cli';
@@ -35,5 +35,6 @@ describe('mlctl register, 20 processes at once on the local registry', () => {
     expect(versions).toContain(listed.model.aliases['latest-build']);
     const modelDir = join(cwd, '.mlctl', 'registry', 'models', 'iris');
     expect((await readdir(modelDir)).sort()).toEqual(['model.json', 'versions']);
+    await rm(cwd, { recursive: true, force: true });
   });
 });

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnCli } from '../helpers/cli';
@@ -14,6 +14,7 @@ describe('mlctl register (built CLI)', () => {
   beforeAll(async () => {
     cwd = await mkdtemp(join(tmpdir(), 'mlctl-cli-register-'));
   });
+  afterAll(() => rm(cwd, { recursive: true, force: true }));
 
   it('registers into the local registry and prints MODEL_URI and friends: exit 0', async () => {
     const modelDir = await createModelFixture(cwd);

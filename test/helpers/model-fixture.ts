@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeChecksums } from '../../src/model/checksums';
 
@@ -17,9 +16,8 @@ export const FIXTURE_DATASET_SHA = 'a'.repeat(63) + '1';
  * A small model artifact in the format of docs/ARTIFACT.md (MLmodel with the mlctl flavor, model.json,
  * metrics.json, reference.csv, SHA256SUMS), as `mlctl train` writes it.
  */
-export async function createModelFixture(parent?: string, options: FixtureOptions = {}): Promise<string> {
-  const base = parent ?? (await mkdtemp(join(tmpdir(), 'mlctl-fixture-')));
-  const dir = join(base, `model-${Math.random().toString(36).slice(2, 8)}`);
+export async function createModelFixture(parent: string, options: FixtureOptions = {}): Promise<string> {
+  const dir = join(parent, `model-${Math.random().toString(36).slice(2, 8)}`);
   await mkdir(dir, { recursive: true });
   const seed = options.seed ?? 42;
   const mlmodel = `artifact_path: model

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MlctlError } from '../../src/errors';
@@ -72,6 +72,7 @@ export function registryContract(target: () => ContractTarget): void {
   });
   afterAll(async () => {
     await registry?.close();
+    if (work) await rm(work, { recursive: true, force: true });
   });
 
   test('reports a server version', async () => {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { registerModel } from '../../src/register/run-register';
 import { createSilentLogger } from '../../src/telemetry/logger';
@@ -19,13 +22,18 @@ describeWithMlflow('MLflow with basic auth', MLFLOW_AUTH_URI, 'MLCTL_TEST_MLFLOW
   const uri = MLFLOW_AUTH_URI as string;
   const admin = { username: ADMIN_USER, password: ADMIN_PASSWORD };
   const deps = { logger: createSilentLogger(), cwd: process.cwd(), mlctlVersion: '0.1.0' };
+  let work: string;
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'mlctl-auth-'));
+  });
+  afterAll(() => rm(work, { recursive: true, force: true }));
 
   it('registers with basic auth, which is used even when a token is also set', async () => {
     const registry = openMlflow(uri, { ...admin, token: 'not-a-valid-token' });
     const name = uniqueName('auth');
     const result = await registerModel(
       registry,
-      { modelDir: await createModelFixture(), name, experiment: 'auth' },
+      { modelDir: await createModelFixture(work), name, experiment: 'auth' },
       deps,
     );
     expect(result.version).toBe('1');
@@ -56,7 +64,7 @@ describeWithMlflow('MLflow with basic auth', MLFLOW_AUTH_URI, 'MLCTL_TEST_MLFLOW
   it("answers 403 as REGISTRY_AUTH when a user lacks permission on another user's model", async () => {
     const owner = openMlflow(uri, admin);
     const name = uniqueName('owned');
-    await registerModel(owner, { modelDir: await createModelFixture(), name, experiment: 'auth' }, deps);
+    await registerModel(owner, { modelDir: await createModelFixture(work), name, experiment: 'auth' }, deps);
     const user = uniqueName('reader');
     const password = `pw-${Date.now()}-Aa1!`;
     const res = await request(`${uri}/api/2.0/mlflow/users/create`, {

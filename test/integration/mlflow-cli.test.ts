@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnCli } from '../helpers/cli';
@@ -20,6 +20,7 @@ describeWithMlflow(
     beforeAll(async () => {
       work = await mkdtemp(join(tmpdir(), 'mlctl-mlflow-cli-'));
     });
+    afterAll(() => rm(work, { recursive: true, force: true }));
 
     it('registers, promotes with an alias and a stage, shows, downloads', async () => {
       const name = uniqueName('walkthrough');

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -66,6 +66,7 @@ describeWithMlflow(
         throw new Error(`MLflow's Python (MLCTL_TEST_PYTHON) not found at ${TEST_PYTHON}`);
       work = await mkdtemp(join(tmpdir(), 'mlctl-compat-'));
     });
+    afterAll(() => rm(work, { recursive: true, force: true }));
 
     test('what `mlctl register` wrote: version by alias, run metrics, models:/name@alias download', async () => {
       const name = uniqueName('compat');

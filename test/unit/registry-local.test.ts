@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalRegistry } from '../../src/registry/local-registry';
@@ -6,6 +6,7 @@ import { registryContract } from '../helpers/registry-contract';
 
 describe('LocalRegistry passes the registry contract', () => {
   let root: string;
+  afterAll(() => rm(root, { recursive: true, force: true }));
   registryContract(() => ({
     async open() {
       root = await mkdtemp(join(tmpdir(), 'mlctl-local-registry-'));

@@ -10,7 +10,7 @@ export const registrySettings = defineSettings(
       field: text(),
       env: 'MLFLOW_TRACKING_URI',
       describe:
-        'Registry to use: `http(s)://host:port` is an MLflow tracking server; a directory path or `file:` URI is the embedded local registry; unset means the local registry in --registry-dir.',
+        'Registry to use: `http(s)://host:port` is an MLflow tracking server; a directory path or `file:` URI is the embedded local registry; unset means the local registry in MLCTL_REGISTRY_DIR.',
     },
     registryDir: {
       field: text(),
