@@ -40,7 +40,17 @@ EOF
   if [ ! -x "$PY" ]; then
     log "creating $VENV"
     mkdir -p "$CACHE"
-    python3 -m venv "$VENV" || die "python3 -m venv failed (apt-get install python3-venv)"
+    if ! python3 -m venv "$VENV"; then
+      # Debian/Ubuntu ship venv separately; CI runs as root and may install it.
+      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "installing python3-venv"
+        rm -rf "$VENV"
+        apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+        python3 -m venv "$VENV" || die "python3 -m venv failed even after installing python3-venv"
+      else
+        die "python3 -m venv failed (apt-get install python3-venv)"
+      fi
+    fi
   fi
   log "installing mlflow[auth]==$MLFLOW_VERSION into $VENV (a few minutes the first time)"
   "$PY" -m pip install --quiet --disable-pip-version-check "mlflow[auth]==$MLFLOW_VERSION" ||

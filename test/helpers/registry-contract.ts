@@ -291,6 +291,19 @@ export function registryContract(target: () => ContractTarget): void {
     await expectCode(downloadModel(registry, `models:/${name}/1`, dest), 'INPUT_INVALID', /not empty/);
   });
 
+  test('concurrent cache fetches of one version end with one verified copy', async () => {
+    const name = uniqueName('cache-race');
+    await register(name);
+    const cache = join(work, uniqueName('cache'));
+    const fetched = await Promise.all(
+      [1, 2, 3].map(() => fetchModelToCache(registry, `models:/${name}/latest`, cache)),
+    );
+    expect(new Set(fetched.map((f) => f.dir)).size).toBe(1);
+    await verifyChecksums(fetched[0]?.dir as string);
+    // Only the final directory is left: every loser's temp download was removed.
+    expect(await readdir(join(fetched[0]?.dir as string, '..'))).toEqual(['1']);
+  });
+
   test('a tampered artifact is refused on download and never appears at the destination', async () => {
     const name = uniqueName('tamper');
     const result = await register(name);
