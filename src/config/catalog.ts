@@ -1,9 +1,13 @@
 import type { SettingsGroup, SettingsSpec } from './settings';
 import { loggingSettings } from './sections/logging';
 import { validateSettings } from './sections/validate';
+import { registrySettings } from './sections/registry';
+import { registerSettings } from './sections/register';
 
 /** Every settings group, in the order docs/CONFIGURATION.md lists them. */
 export const SETTINGS_GROUPS: ReadonlyArray<SettingsGroup<SettingsSpec>> = [
   loggingSettings,
   validateSettings,
+  registrySettings,
+  registerSettings,
 ] as unknown as ReadonlyArray<SettingsGroup<SettingsSpec>>;
