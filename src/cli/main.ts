@@ -4,12 +4,18 @@ import type { ExitCode } from '../errors';
 import { createCliContext } from './context';
 import type { CliContext, CliIo } from './context';
 import { registerValidate } from './commands/validate';
+import { registerTrain } from './commands/train';
+import { registerPredict } from './commands/predict';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json') as { version: string };
 
 /** Commands that work. A command is listed here only once it does what its help says. */
-const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [registerValidate];
+const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
+  registerValidate,
+  registerTrain,
+  registerPredict,
+];
 
 export function createProgram(ctx: CliContext): Command {
   const program = new Command('mlctl')
