@@ -22,6 +22,8 @@ export interface ReadTableOptions {
   target: string;
   /** Feature columns; default every column but the target. */
   features?: string[];
+  /** The file's name in messages (default: the path). */
+  name?: string;
 }
 
 /** Past this many distinct labels the target is almost surely not a class column (a regression target). */
@@ -33,7 +35,8 @@ const MAX_SAMPLES = 10;
  * a finite number and every row must have a target; all such problems are collected and reported at once
  * (INPUT_INVALID, exit 2), so the user fixes the file in one go.
  */
-export async function readTrainingTable(file: string, options: ReadTableOptions): Promise<TrainingTable> {
+export async function readTrainingTable(path: string, options: ReadTableOptions): Promise<TrainingTable> {
+  const file = options.name ?? path;
   const problems = new ProblemList();
   let layout: { featureIndex: number[]; targetIndex: number; features: string[]; width: number } | undefined;
   let columns: Float64Array[] = [];
@@ -42,7 +45,7 @@ export async function readTrainingTable(file: string, options: ReadTableOptions)
   let labels = new Uint32Array(1024);
 
   const onDefect = (d: { line: number; message: string }): void => problems.add(`line ${d.line}: ${d.message}`);
-  for await (const record of readCsvRecords(file, { onDefect })) {
+  for await (const record of readCsvRecords(path, { onDefect })) {
     if (layout === undefined) {
       layout = planColumns(record.fields.map((f) => f.trim()), options, file);
       columns = layout.features.map(() => new Float64Array(1024));

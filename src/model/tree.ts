@@ -9,6 +9,8 @@ export interface TreeParams {
   readonly minSamplesLeaf: number;
   /** Infinity grows until the leaves are pure. */
   readonly maxDepth: number;
+  /** Default true; false grows the tree on every row once (no out-of-bag rows). */
+  readonly bootstrap?: boolean;
 }
 
 /**
@@ -56,9 +58,12 @@ export function growTree(
   const rng = createRng(seed, treeStream(treeIndex));
 
   const draws = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = rng.nextInt(n);
-    draws[r] = (draws[r] as number) + 1;
+  if (params.bootstrap === false) draws.fill(1);
+  else {
+    for (let i = 0; i < n; i++) {
+      const r = rng.nextInt(n);
+      draws[r] = (draws[r] as number) + 1;
+    }
   }
   let m = 0;
   for (let i = 0; i < n; i++) if ((draws[i] as number) > 0) m++;

@@ -100,7 +100,7 @@ export async function runTrain(options: TrainOptions, deps: TrainDeps): Promise<
   if (found) await checkAgainstSchema(dataPath, options.data, schemaShown as string, found.schema);
   const target = options.target ?? found?.schema.target ?? 'target';
 
-  const table = await readTrainingTable(dataPath, { target, features: options.features });
+  const table = await readTrainingTable(dataPath, { target, features: options.features, name: options.data });
   logger.info(
     {
       data: options.data,
