@@ -18,7 +18,7 @@ function irisLike(): { X: number[][]; y: number[] } {
 
 describe('ml-random-forest models', () => {
   const { X, y } = irisLike();
-  const rf = new RandomForestClassifier({ nEstimators: 15, seed: 3, maxFeatures: 0.67 });
+  const rf = new RandomForestClassifier({ nEstimators: 15, seed: 3, maxFeatures: 0.67, noOOB: true });
   rf.train(X, y);
   const file = join(mkdtempSync(join(tmpdir(), 'mlctl-mljs-')), 'forest.json');
   writeFileSync(file, JSON.stringify(rf.toJSON()));

@@ -1,4 +1,4 @@
-import { MlctlError } from '../errors';
+import type { MlctlError } from '../errors';
 import { stratifiedSplit } from './split';
 
 const labels = (counts: number[]): Uint16Array =>
