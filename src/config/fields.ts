@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isFiniteNumberText } from '../numeric-text';
 
 /**
  * Typed setting values. Flags and environment variables arrive as strings, mlctl.yaml as YAML scalars;
@@ -35,7 +36,8 @@ function field<T>(
 
 function toNumber(value: unknown): number {
   if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '') return Number(value.trim());
+  // Decimal only: Number() would also take "0x1f" and "Infinity".
+  if (typeof value === 'string' && isFiniteNumberText(value.trim())) return Number(value.trim());
   return Number.NaN;
 }
 
@@ -97,7 +99,7 @@ export function oneOf<const T extends string>(
   values: readonly T[],
   options: { lowercase?: boolean } = {},
 ): Field<T> {
-  return field(values.map((v) => `\`${v}\``).join(' \\| '), (raw) => {
+  return field(values.map((v) => `\`${v}\``).join(' | '), (raw) => {
     let s = typeof raw === 'string' ? raw.trim() : raw;
     if (options.lowercase && typeof s === 'string') s = s.toLowerCase();
     return (values as readonly unknown[]).includes(s)

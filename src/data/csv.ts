@@ -37,30 +37,42 @@ const CSV_ERROR_TEXT: Record<string, string> = {
   CSV_MAX_RECORD_SIZE: 'a record longer than the limit, most likely an unterminated quote',
 };
 
+export interface CsvReadHandlers extends CsvReadOptions {
+  /** Called synchronously for every record, in file order. `fields` is not reused after the call. */
+  onRecord: (fields: string[], line: number) => void;
+}
+
 /**
  * Streams a CSV file record by record (UTF-8, optional BOM, LF or CRLF, blank lines skipped, ragged rows
- * passed through for the caller to judge). Memory stays flat: nothing is kept after a record is yielded.
- * Unreadable parts are reported through `onDefect`; the read goes on where the parser can.
+ * passed through for the caller to judge). Memory stays flat: nothing is kept after a record is handled.
+ * Records go to a synchronous callback rather than an async iterator: one promise per record would
+ * cost more than parsing it. Unreadable parts are reported through `onDefect`; the read goes on where
+ * the parser can. Resolves when the file is done; rejects on an I/O error.
  */
-export async function* readCsvRecords(path: string, options: CsvReadOptions): AsyncGenerator<CsvRecord> {
+export function readCsv(path: string, handlers: CsvReadHandlers): Promise<void> {
+  return startCsv(path, handlers).done;
+}
+
+interface CsvReading {
+  done: Promise<void>;
+  pause(): void;
+  resume(): void;
+}
+
+function startCsv(path: string, handlers: CsvReadHandlers): CsvReading {
+  const maxRecordSize = handlers.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE;
   let lastLine = 0;
-  const maxRecordSize = options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE;
   const parser = parse({
     bom: true,
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
     max_record_size: maxRecordSize,
-    info: true,
-    on_record: (record, context) => {
-      lastLine = context.lines;
-      return record;
-    },
     on_skip: (err: CsvError | undefined) => {
       const code = err?.code ?? 'CSV_UNKNOWN_ERROR';
       const text = CSV_ERROR_TEXT[code] ?? err?.message ?? 'unreadable record';
       const fatal = code === 'CSV_QUOTE_NOT_CLOSED' || code === 'CSV_MAX_RECORD_SIZE';
-      options.onDefect({
+      handlers.onDefect({
         kind: 'unparseable',
         line: lastLine + 1,
         message: fatal ? `${text}; the rest of the file (to line ${err?.lines ?? '?'}) was not checked` : text,
@@ -71,17 +83,68 @@ export async function* readCsvRecords(path: string, options: CsvReadOptions): As
   });
   const source = createReadStream(path);
   const guard = createTextGuard((defect) => {
-    options.onDefect(defect);
+    handlers.onDefect(defect);
     // Binary content: stop reading the file, what follows is not CSV.
     source.unpipe(guard);
     source.destroy();
   });
-  source.on('error', (err) => parser.destroy(err));
-  source.pipe(guard).pipe(parser);
-  guard.on('error', (err) => parser.destroy(err));
+  const done = new Promise<void>((resolve, reject) => {
+    const fail = (err: Error): void => {
+      parser.destroy();
+      reject(err);
+    };
+    source.on('error', fail);
+    guard.on('error', fail);
+    parser.on('error', fail);
+    // The parser pushes each record as it completes it, so its line counter is the record's last line.
+    parser.on('data', (fields: string[]) => {
+      lastLine = parser.info.lines;
+      handlers.onRecord(fields, lastLine);
+    });
+    parser.on('end', () => resolve());
+    source.pipe(guard).pipe(parser);
+  });
+  return { done, pause: () => parser.pause(), resume: () => parser.resume() };
+}
 
-  for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    yield { line: item.info.lines, fields: item.record };
+/**
+ * The same records as an async iterator, for callers that prefer `for await`. Streams with
+ * backpressure: the parser pauses while a batch waits to be consumed.
+ */
+export async function* readCsvRecords(path: string, options: CsvReadOptions): AsyncGenerator<CsvRecord> {
+  const queue: CsvRecord[] = [];
+  let wake: (() => void) | undefined;
+  let finished = false;
+  let failure: unknown;
+  const reading = startCsv(path, {
+    ...options,
+    onRecord: (fields, line) => {
+      queue.push({ line, fields });
+      if (queue.length >= 1024) reading.pause();
+      wake?.();
+    },
+  });
+  reading.done.then(
+    () => {
+      finished = true;
+      wake?.();
+    },
+    (err: unknown) => {
+      failure = err ?? new Error('CSV read failed');
+      wake?.();
+    },
+  );
+  for (;;) {
+    if (queue.length > 0) {
+      const batch = queue.splice(0);
+      reading.resume();
+      yield* batch;
+      continue;
+    }
+    if (failure !== undefined) throw failure;
+    if (finished) return;
+    await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
   }
 }
 

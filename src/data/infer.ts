@@ -1,7 +1,8 @@
-import { readCsvRecords } from './csv';
+import { readCsv } from './csv';
+import { plural } from '../plural';
 import type { CsvDefect } from './csv';
 import type { ColumnSpec, DatasetSchema } from './schema';
-import { isFiniteNumberText } from './values';
+import { isFiniteNumberText } from '../numeric-text';
 
 /** A text column with at most this many distinct values becomes a category with an enumerated domain (as TFDV). */
 export const MAX_CATEGORY_VALUES = 100;
@@ -38,9 +39,9 @@ export async function inferDatasetSchema(file: string, options: InferOptions): P
   let stats: ColumnStats[] | undefined;
   let rows = 0;
 
-  for await (const record of readCsvRecords(file, { onDefect })) {
+  const onRecord = (fields: string[], line: number): void => {
     if (stats === undefined) {
-      const names = record.fields.map((f) => f.trim());
+      const names = fields.map((f) => f.trim());
       const dup = names.find((n, i) => names.indexOf(n) !== i);
       if (dup !== undefined) defects.push({ line: 1, message: `column "${dup}" appears more than once in the header` });
       stats = names.map((name) => ({
@@ -52,17 +53,18 @@ export async function inferDatasetSchema(file: string, options: InferOptions): P
         max: -Infinity,
         distinct: new Set(),
       }));
-      continue;
+      return;
     }
     rows++;
-    if (record.fields.length !== stats.length) {
+    if (fields.length !== stats.length) {
       if (defects.length < 20) {
-        defects.push({ line: record.line, message: `${record.fields.length} fields, the header has ${stats.length}` });
+        defects.push({ line, message: `${plural(fields.length, 'field')}, the header has ${stats.length}` });
       }
-      continue;
+      return;
     }
-    record.fields.forEach((raw, i) => observe(stats![i] as ColumnStats, raw.trim()));
-  }
+    for (let i = 0; i < fields.length; i++) observe(stats[i] as ColumnStats, (fields[i] as string).trim());
+  };
+  await readCsv(file, { onRecord, onDefect });
 
   if (stats === undefined) defects.push({ line: 1, message: 'the file is empty' });
   else if (rows === 0) defects.push({ line: 1, message: 'the file has a header but no rows' });

@@ -47,54 +47,64 @@ export const datasetSchemaSchema = z
     /** Whether columns not listed are allowed. */
     additionalColumns: z.boolean().default(false),
   })
-  .strict()
-  .superRefine((s, ctx) => {
-    const seen = new Set<string>();
-    s.columns.forEach((c, i) => {
-      if (seen.has(c.name)) {
-        ctx.addIssue({ code: 'custom', path: ['columns', i, 'name'], message: `duplicate column "${c.name}"` });
-      }
-      seen.add(c.name);
-    });
-    if (s.target !== undefined && !seen.has(s.target)) {
-      ctx.addIssue({ code: 'custom', path: ['target'], message: `target "${s.target}" is not one of the columns` });
-    }
-  });
+  .strict();
 
 export type DatasetSchema = z.infer<typeof datasetSchemaSchema>;
 export type ColumnSpec = DatasetSchema['columns'][number];
 
-/** Every problem of a schema document, each `path: message`. */
+/**
+ * Every problem of a schema document, each `path: message`. Cross-column rules run on the raw document
+ * too, so a type error in one column does not hide a duplicate name in another.
+ */
 export function checkDatasetSchema(value: unknown): { schema: DatasetSchema } | { errors: string[] } {
   const parsed = datasetSchemaSchema.safeParse(value);
-  if (parsed.success) return { schema: parsed.data };
-  return {
-    errors: parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`),
-  };
+  const errors = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+  errors.push(...crossColumnProblems(value));
+  return parsed.success && errors.length === 0 ? { schema: parsed.data } : { errors };
 }
 
-export async function readDatasetSchema(path: string): Promise<DatasetSchema> {
+function crossColumnProblems(value: unknown): string[] {
+  const doc = value as { columns?: unknown; target?: unknown } | null;
+  if (!doc || !Array.isArray(doc.columns)) return [];
+  const problems: string[] = [];
+  const seen = new Set<unknown>();
+  doc.columns.forEach((c: { name?: unknown } | null, i) => {
+    const name = c?.name;
+    if (typeof name !== 'string') return;
+    if (seen.has(name)) problems.push(`columns.${i}.name: duplicate column "${name}"`);
+    seen.add(name);
+  });
+  if (typeof doc.target === 'string' && !seen.has(doc.target)) {
+    problems.push(`target: target "${doc.target}" is not one of the columns`);
+  }
+  return problems;
+}
+
+/** Reads and checks a schema file; `shown` is the path as the user gave it, for messages. */
+export async function readDatasetSchema(path: string, shown = path): Promise<DatasetSchema> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw fromFsError(err, 'schema file', path);
+    throw fromFsError(err, 'schema file', shown);
   }
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new MlctlError('SCHEMA_INVALID', `schema file ${path} is not valid JSON: ${(err as Error).message}`, {
+    throw new MlctlError('SCHEMA_INVALID', `schema file ${shown} is not valid JSON: ${(err as Error).message}`, {
       hint: 'Fix the JSON, or write a new schema with `mlctl validate <data.csv> --infer <schema.json>`.',
-      location: { file: path },
+      location: { file: shown },
     });
   }
   const result = checkDatasetSchema(json);
   if ('errors' in result) {
-    throw new MlctlError('SCHEMA_INVALID', `schema file ${path} is not a valid dataset schema`, {
+    throw new MlctlError('SCHEMA_INVALID', `schema file ${shown} is not a valid dataset schema`, {
       problems: result.errors,
       hint: 'See docs/DATA.md for the schema format.',
-      location: { file: path },
+      location: { file: shown },
     });
   }
   return result.schema;

@@ -1,6 +1,7 @@
-import { readCsvRecords } from './csv';
+import { readCsv } from './csv';
+import { plural } from '../plural';
 import type { CsvDefect } from './csv';
-import { isFiniteNumberText, normaliseValue } from './values';
+import { isFiniteNumberText, normaliseValue } from '../numeric-text';
 import type { ColumnSpec, DatasetSchema } from './schema';
 
 /**
@@ -68,23 +69,24 @@ export async function validateCsvFile(
 
   const onDefect = (d: CsvDefect): void => checks.add('unparseable_csv', { line: d.line, message: d.message });
 
-  for await (const record of readCsvRecords(file, { onDefect })) {
+  const onRecord = (fields: string[], line: number): void => {
     if (header === undefined) {
-      header = record.fields.map((f) => f.trim());
+      header = fields.map((f) => f.trim());
       columnChecks = checkHeader(header, schema, checks);
-      continue;
+      return;
     }
     rows++;
-    if (record.fields.length !== header.length) {
+    if (fields.length !== header.length) {
       checks.add('ragged_row', {
-        line: record.line,
-        value: String(record.fields.length),
-        message: `${record.fields.length} fields, the header has ${header.length}`,
+        line,
+        value: String(fields.length),
+        message: `${plural(fields.length, 'field')}, the header has ${header.length}`,
       });
-      continue;
+      return;
     }
-    for (const check of columnChecks) checkValue(check, record.fields[check.index] as string, record.line, checks);
-  }
+    for (const check of columnChecks) checkValue(check, fields[check.index] as string, line, checks);
+  };
+  await readCsv(file, { onRecord, onDefect });
 
   if (header === undefined) {
     if (checks.count('unparseable_csv') === 0) checks.add('empty_file', { message: 'no header and no rows' });
@@ -96,7 +98,7 @@ export async function validateCsvFile(
     if ((min !== undefined && rows < min) || (max !== undefined && rows > max)) {
       checks.add('row_count', {
         value: String(rows),
-        message: `${rows} rows, expected ${min ?? 0} to ${max ?? 'any number'}`,
+        message: `${plural(rows, 'row')}, expected ${min ?? 0} to ${max ?? 'any number'}`,
       });
     }
   }

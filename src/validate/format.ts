@@ -1,4 +1,5 @@
 import { PROBLEM_KINDS } from '../data/validate';
+import { plural } from '../plural';
 import type { CheckResult, ProblemSample } from '../data/validate';
 import { escapeAnnotationData, escapeAnnotationProperty, toWorkspacePath } from '../github-format';
 import { escapeXml } from '../xml';
@@ -60,20 +61,23 @@ function sampleText(file: string, s: ProblemSample): string {
   return `${where}  ${what}${s.message}`;
 }
 
+/** Failing checks are listed in file order; file-level ones (no line) last. */
+const firstLine = (c: CheckResult): number => c.samples[0]?.line ?? Number.MAX_SAFE_INTEGER;
+
 function toText(result: ValidateResult): string {
   if (result.mode === 'infer') return inferText(result);
   const lines: string[] = [];
   for (const f of result.files) {
-    const failing = f.checks.filter((c) => c.count > 0);
+    const failing = f.checks.filter((c) => c.count > 0).sort((a, b) => firstLine(a) - firstLine(b));
     if (failing.length === 0) {
       lines.push(
-        `✓ ${f.file}: ${f.rows} rows, ${f.columns.length} columns, ${f.checks.length} checks passed`,
+        `✓ ${f.file}: ${plural(f.rows, 'row')}, ${plural(f.columns.length, 'column')}, ${plural(f.checks.length, 'check')} passed`,
       );
       continue;
     }
     const problems = sum(failing.map((c) => c.count));
     lines.push(
-      `✗ ${f.file}: ${problems} problem${problems === 1 ? '' : 's'} in ${failing.length} of ${f.checks.length} checks (${f.rows} rows)`,
+      `✗ ${f.file}: ${plural(problems, 'problem')} in ${failing.length} of ${plural(f.checks.length, 'check')} (${plural(f.rows, 'row')})`,
     );
     for (const c of failing) {
       lines.push(
@@ -86,12 +90,10 @@ function toText(result: ValidateResult): string {
   const failed = result.files.filter((f) => !f.valid).length;
   lines.push('');
   if (failed === 0) {
-    lines.push(
-      `${result.files.length} file${result.files.length === 1 ? '' : 's'} valid against ${result.schema}.`,
-    );
+    lines.push(`${plural(result.files.length, 'file')} valid against ${result.schema}.`);
   } else {
     lines.push(
-      `${failed} of ${result.files.length} file${result.files.length === 1 ? '' : 's'} failed validation against ${result.schema}.`,
+      `${failed} of ${plural(result.files.length, 'file')} failed validation against ${result.schema}.`,
     );
     lines.push(
       'Fix the data; or, if the data is right and the schema is out of date, edit the schema or re-infer it',

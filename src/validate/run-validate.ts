@@ -86,7 +86,7 @@ async function validate(
   schemaPath: string,
   deps: ValidateDeps,
 ): Promise<ValidationRun> {
-  const schema = await readDatasetSchema(resolve(deps.cwd, schemaPath));
+  const schema = await readDatasetSchema(resolve(deps.cwd, schemaPath), schemaPath);
   const now = deps.now ?? performance.now.bind(performance);
   const files: ValidationRun['files'] = [];
   for (const file of options.files) {

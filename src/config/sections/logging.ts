@@ -1,4 +1,4 @@
-import { oneOf, text } from '../fields';
+import { oneOf } from '../fields';
 import { LOG_LEVELS } from '../../telemetry/logger';
 import { defineSettings } from '../settings';
 
@@ -15,13 +15,5 @@ export const loggingSettings = defineSettings('logging', 'Logging (every command
     env: 'LOG_FORMAT',
     flag: false,
     describe: 'Log line format on stderr; default `text` on a terminal, `json` otherwise.',
-  },
-});
-
-export const configFileSettings = defineSettings('config', 'Configuration file', {
-  config: {
-    field: text(),
-    env: 'MLCTL_CONFIG',
-    describe: 'Path of the YAML configuration file; `./mlctl.yaml` is read when present.',
   },
 });

@@ -1,0 +1,9 @@
+import type { SettingsGroup, SettingsSpec } from './settings';
+import { loggingSettings } from './sections/logging';
+import { validateSettings } from './sections/validate';
+
+/** Every settings group, in the order docs/CONFIGURATION.md lists them. */
+export const SETTINGS_GROUPS: ReadonlyArray<SettingsGroup<SettingsSpec>> = [
+  loggingSettings,
+  validateSettings,
+] as unknown as ReadonlyArray<SettingsGroup<SettingsSpec>>;

@@ -1,0 +1,8 @@
+import { z } from 'zod';
+import { datasetSchemaSchema } from '../data/schema';
+
+/** docs/schemas/dataset-schema.json: the JSON Schema of the dataset schema file, for editors and other tools. */
+export function renderDatasetJsonSchema(): string {
+  const schema = z.toJSONSchema(datasetSchemaSchema, { io: 'input', unrepresentable: 'any' });
+  return `${JSON.stringify({ ...schema, title: 'mlctl dataset schema (version 1)' }, null, 2)}\n`;
+}
