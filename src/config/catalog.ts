@@ -1,9 +1,13 @@
 import type { SettingsGroup, SettingsSpec } from './settings';
 import { loggingSettings } from './sections/logging';
+import { predictSettings } from './sections/predict';
+import { trainSettings } from './sections/train';
 import { validateSettings } from './sections/validate';
 
 /** Every settings group, in the order docs/CONFIGURATION.md lists them. */
 export const SETTINGS_GROUPS: ReadonlyArray<SettingsGroup<SettingsSpec>> = [
   loggingSettings,
   validateSettings,
+  trainSettings,
+  predictSettings,
 ] as unknown as ReadonlyArray<SettingsGroup<SettingsSpec>>;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { MlctlError } from '../errors';
 import type { PredictionFormat } from '../config/sections/predict';
 import { readCsvRecords } from '../data/csv';
-import { isFiniteNumberText } from '../data/values';
+import { isFiniteNumberText } from '../numeric-text';
 import { csvField } from '../model/artifact';
 import { loadModel } from '../model/load';
 import type { LoadedModel } from '../model/load';

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
+import { run } from '../../src/cli/main';
 
 export interface CliResult {
   code: number;
@@ -23,9 +24,6 @@ export async function runCli(
   const stderr = new PassThrough();
   const out = collect(stdout);
   const err = collect(stderr);
-  // Imported here, not at the top: commander is ESM-only, and jest loads it only with
-  // --experimental-vm-modules; suites that only spawn the built CLI must not need that.
-  const { run } = await import('../../src/cli/main');
   const code = await run(argv, {
     stdout,
     stderr,

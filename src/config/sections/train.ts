@@ -21,7 +21,7 @@ export function maxFeaturesField(): Field<MaxFeatures> {
   });
   return {
     schema: schema as unknown as z.ZodType<MaxFeatures>,
-    type: '`sqrt` \\| `log2` \\| `all` \\| integer ≥ 1 \\| fraction in (0, 1)',
+    type: '`sqrt` | `log2` | `all` | integer ≥ 1 | fraction in (0, 1)',
     arity: 'value',
   };
 }
