@@ -120,6 +120,10 @@ function planColumns(header: string[], options: ReadTableOptions, file: string) 
     });
   }
   const features = options.features ?? header.filter((_, i) => i !== targetIndex);
+  const repeated = features.find((f, i) => features.indexOf(f) !== i);
+  if (repeated !== undefined) {
+    throw new MlctlError('INPUT_INVALID', `--features names "${repeated}" more than once`);
+  }
   const missing = features.filter((f) => !header.includes(f));
   if (missing.length > 0) {
     throw new MlctlError('INPUT_INVALID', `${file}: --features names columns that are not in the file`, {

@@ -8,7 +8,7 @@ import type { ClassificationMetrics } from './metrics';
 import { formatJson } from './json-text';
 import { MLMODEL_FILE, formatMlmodel } from './mlmodel';
 import type { MlmodelInfo } from './mlmodel';
-import { MODEL_FILE, TREES_FILE, encodeModel } from './model-file';
+import { MODEL_FILE, TREES_FILE, encodeModel, treesBinChunks } from './model-file';
 import type { ModelDocument } from './model-file';
 import type { ClassLabel } from './predictor';
 
@@ -89,7 +89,11 @@ export async function writeModelArtifact(
     await mkdir(tmp);
     const model = encodeModel(contents.document, contents.forest);
     await writeFile(join(tmp, MODEL_FILE), model.json);
-    if (model.bin) await writeFile(join(tmp, TREES_FILE), model.bin);
+    if (model.treesBin)
+      await writeChunks(
+        join(tmp, TREES_FILE),
+        treesBinChunks(contents.forest.trees, contents.forest.nClasses),
+      );
     await writeFile(join(tmp, METRICS_FILE), `${formatJson(contents.metrics)}\n`);
     await writeReference(join(tmp, REFERENCE_FILE), contents.reference);
     await writeFile(join(tmp, MLMODEL_FILE), formatMlmodel(contents.mlmodel));
@@ -110,6 +114,15 @@ export async function writeModelArtifact(
     throw new MlctlError('IO_ERROR', `cannot write the model to ${target}: ${(err as Error).message}`, {
       cause: err,
     });
+  }
+}
+
+async function writeChunks(path: string, chunks: Iterable<Uint8Array>): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    for (const chunk of chunks) await handle.write(chunk);
+  } finally {
+    await handle.close();
   }
 }
 

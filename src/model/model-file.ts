@@ -37,20 +37,20 @@ export interface ModelDocument {
   forest: { n_features: number; n_classes: number; node_counts: number[]; storage: 'inline' | 'trees.bin' };
 }
 
-/** model.json's text and, for a large forest, trees.bin's bytes. Deterministic: same forest, same bytes. */
+/**
+ * model.json's text and, for a large forest, whether trees.bin must be written beside it (with
+ * `treesBinChunks`). Deterministic: same forest, same bytes.
+ */
 export function encodeModel(
   doc: Omit<ModelDocument, 'forest'>,
   forest: Forest,
-): { json: string; bin?: Uint8Array } {
+): { json: string; treesBin: boolean } {
   const nodeCounts = forest.trees.map((t) => t.feature.length);
   const total = nodeCounts.reduce((a, b) => a + b, 0);
   const storage = total <= INLINE_NODE_LIMIT ? 'inline' : 'trees.bin';
   const meta = { n_features: forest.nFeatures, n_classes: forest.nClasses, node_counts: nodeCounts, storage };
   if (storage === 'trees.bin') {
-    return {
-      json: `${formatJson({ ...doc, forest: meta })}\n`,
-      bin: encodeTrees(forest.trees, forest.nClasses),
-    };
+    return { json: `${formatJson({ ...doc, forest: meta })}\n`, treesBin: true };
   }
   // One line per tree: readable and diffable, where one number per line would run to thousands of lines.
   const marker = '"@trees@"';
@@ -64,32 +64,58 @@ export function encodeModel(
       value: Array.from(t.value),
     }),
   );
-  return { json: `${text.replace(marker, `[\n      ${trees.join(',\n      ')}\n    ]`)}\n` };
+  return { json: `${text.replace(marker, `[\n      ${trees.join(',\n      ')}\n    ]`)}\n`, treesBin: false };
 }
 
 /**
  * trees.bin: the forest's nodes, all trees one after another, as five little-endian arrays in a row —
  * threshold (float64), value (float64 × classes), feature (int32, -1 for a leaf), left, right (int32,
- * node indexes within the tree). model.json's `node_counts` says where each tree starts.
+ * node indexes within the tree). model.json's `node_counts` says where each tree starts. Yielded in
+ * chunks of about `chunkBytes`, so a forest of millions of nodes is never in memory twice.
  */
-export function encodeTrees(trees: readonly TreeArrays[], K: number): Uint8Array {
-  const N = trees.reduce((a, t) => a + t.feature.length, 0);
-  const bytes = new Uint8Array(N * (8 + 8 * K + 12));
-  const view = new DataView(bytes.buffer);
-  const at = { threshold: 0, value: 8 * N, feature: 8 * N * (1 + K), left: 8 * N * (1 + K) + 4 * N };
-  const rightAt = at.left + 4 * N;
-  let node = 0;
-  for (const t of trees) {
-    for (let i = 0; i < t.feature.length; i++, node++) {
-      view.setFloat64(at.threshold + 8 * node, t.threshold[i] as number, true);
-      for (let c = 0; c < K; c++)
-        view.setFloat64(at.value + 8 * (node * K + c), t.value[i * K + c] as number, true);
-      view.setInt32(at.feature + 4 * node, t.feature[i] as number, true);
-      view.setInt32(at.left + 4 * node, t.left[i] as number, true);
-      view.setInt32(rightAt + 4 * node, t.right[i] as number, true);
+export function* treesBinChunks(
+  trees: readonly TreeArrays[],
+  K: number,
+  chunkBytes = 1 << 20,
+): Generator<Uint8Array> {
+  const sections: Array<{
+    width: number;
+    put: (view: DataView, at: number, t: TreeArrays, i: number) => void;
+  }> = [
+    { width: 8, put: (v, at, t, i) => v.setFloat64(at, t.threshold[i] as number, true) },
+    {
+      width: 8 * K,
+      put: (v, at, t, i) => {
+        for (let c = 0; c < K; c++) v.setFloat64(at + 8 * c, t.value[i * K + c] as number, true);
+      },
+    },
+    { width: 4, put: (v, at, t, i) => v.setInt32(at, t.feature[i] as number, true) },
+    { width: 4, put: (v, at, t, i) => v.setInt32(at, t.left[i] as number, true) },
+    { width: 4, put: (v, at, t, i) => v.setInt32(at, t.right[i] as number, true) },
+  ];
+  for (const { width, put } of sections) {
+    const perChunk = Math.max(1, Math.floor(chunkBytes / width));
+    let buffer = new Uint8Array(perChunk * width);
+    let view = new DataView(buffer.buffer);
+    let filled = 0;
+    for (const t of trees) {
+      for (let i = 0; i < t.feature.length; i++) {
+        put(view, filled * width, t, i);
+        if (++filled === perChunk) {
+          yield buffer;
+          buffer = new Uint8Array(perChunk * width);
+          view = new DataView(buffer.buffer);
+          filled = 0;
+        }
+      }
     }
+    if (filled > 0) yield buffer.subarray(0, filled * width);
   }
-  return bytes;
+}
+
+/** trees.bin in one buffer (tests, small forests). */
+export function encodeTrees(trees: readonly TreeArrays[], K: number): Uint8Array {
+  return Buffer.concat([...treesBinChunks(trees, K)]);
 }
 
 export function decodeTrees(

@@ -64,6 +64,17 @@ describe('Predictor', () => {
       }
     }
     expect(worst).toBeLessThan(1e-12);
+    // The batch path (tree by tree) adds the same numbers in the same order as the row path.
+    const rows = Int32Array.from({ length: n }, (_, i) => i);
+    const batch = p.predictProbaColumns(columns, rows);
+    const single = new Float64Array(3);
+    for (let i = 0; i < n; i++) {
+      p.predictProbaInto(
+        columns.map((c) => c[i] as number),
+        single,
+      );
+      expect(Array.from(batch.subarray(i * 3, i * 3 + 3))).toEqual(Array.from(single));
+    }
   });
 
   it('builds a row from a record by feature name', () => {

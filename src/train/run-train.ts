@@ -12,7 +12,7 @@ import { trainForest } from '../model/forest';
 import { classificationMetrics } from '../model/metrics';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from '../model/model-file';
 import type { ModelParams } from '../model/model-file';
-import { Predictor } from '../model/predictor';
+import { Predictor, argmax } from '../model/predictor';
 import type { ClassLabel } from '../model/predictor';
 import { stratifiedSplit } from '../model/split';
 import { checkAgainstSchema, findSchema } from './dataset-check';
@@ -215,14 +215,9 @@ export async function runTrain(options: TrainOptions, deps: TrainDeps): Promise<
 }
 
 function predictRows(predictor: Predictor, columns: readonly Float64Array[], rows: Int32Array): Uint16Array {
-  const row = new Float64Array(columns.length);
-  const out = new Uint16Array(rows.length);
-  for (let k = 0; k < rows.length; k++) {
-    const i = rows[k] as number;
-    for (let f = 0; f < columns.length; f++) row[f] = (columns[f] as Float64Array)[i] as number;
-    out[k] = predictor.predictIndex(row);
-  }
-  return out;
+  const K = predictor.classes.length;
+  const proba = predictor.predictProbaColumns(columns, rows);
+  return Uint16Array.from({ length: rows.length }, (_, k) => argmax(proba.subarray(k * K, k * K + K)));
 }
 
 function judge(accuracy: number, minAccuracy: number): GateResult {
