@@ -16,6 +16,8 @@ export interface BinnedFeatures {
   readonly d: number;
   /** Bin of every value, column-major: feature f's bins are `bins[f*n .. f*n+n)`. */
   readonly bins: Uint8Array;
+  /** The raw values, column-major like `bins`: rows a tree did not see are routed on them, as the predictor will. */
+  readonly values: Float64Array;
   /** Number of bins per feature. */
   readonly binCount: Uint16Array;
   /** Smallest training value in bin b of feature f, at `f*MAX_BINS + b`. */
@@ -37,6 +39,7 @@ export function binFeatures(
   const d = columns.length;
   const n = columns[0]?.length ?? 0;
   const bins = new Uint8Array(allocate(n * d));
+  const values = new Float64Array(allocate(8 * n * d));
   const binCount = new Uint16Array(allocate(2 * d));
   const lower = new Float64Array(allocate(8 * d * MAX_BINS));
   const upper = new Float64Array(allocate(8 * d * MAX_BINS));
@@ -44,6 +47,7 @@ export function binFeatures(
     const cuts = binCuts(column, maxBins);
     binCount[f] = cuts.length + 1;
     const out = bins.subarray(f * n, f * n + n);
+    values.set(column, f * n);
     const base = f * MAX_BINS;
     lower.fill(Infinity, base, base + MAX_BINS);
     upper.fill(-Infinity, base, base + MAX_BINS);
@@ -55,7 +59,7 @@ export function binFeatures(
       if (v > (upper[base + b] as number)) upper[base + b] = v;
     }
   });
-  return { n, d, bins, binCount, lower, upper };
+  return { n, d, bins, values, binCount, lower, upper };
 }
 
 /**

@@ -6,6 +6,7 @@ import type { ForestParams } from './forest';
 import { encodeTrees } from './model-file';
 import { runTreeWorkers } from './worker-pool';
 import { binFeatures } from './binning';
+import { Predictor } from './predictor';
 
 const COMPILED_WORKER = join(__dirname, '..', '..', 'dist', 'model', 'train-worker.js');
 
@@ -57,6 +58,19 @@ describe('trainForest', () => {
     const r = await trainForest({ columns, y, nClasses: 2 }, { ...params, nEstimators: 30 }, { threads: 1 });
     expect(r.oobRows).toBe(600);
     expect(r.oobAccuracy).toBeGreaterThan(0.85);
+  });
+
+  it('gives training-row probabilities equal to the predictor’s, to the last bit', async () => {
+    // 3000 distinct values per feature: quantile bins, so nodes see gaps between bins.
+    const { columns, y } = dataset(3000, 5);
+    const r = await trainForest({ columns, y, nClasses: 2 }, { ...params, nEstimators: 8 }, { threads: 1 });
+    const predictor = new Predictor({
+      features: ['a', 'b', 'c', 'd', 'e'],
+      classes: [0, 1],
+      forest: r.forest,
+    });
+    const rows = Int32Array.from({ length: 3000 }, (_, i) => i);
+    expect(Array.from(r.trainProba)).toEqual(Array.from(predictor.predictProbaColumns(columns, rows)));
   });
 
   it('reports every tree to onTree', async () => {

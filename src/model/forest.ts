@@ -38,6 +38,11 @@ export interface ForestTrainOptions {
 
 export interface ForestTraining {
   forest: Forest;
+  /**
+   * Class probabilities of every training row (K per row), exactly what the predictor gives for them:
+   * the leaf of each row is known from growing the tree, so the batch costs nothing to compute.
+   */
+  trainProba: Float64Array;
   /** Out-of-bag accuracy; null when no row was ever out of bag. */
   oobAccuracy: number | null;
   /** Rows that were out of bag for at least one tree. */
@@ -59,7 +64,7 @@ export async function trainForest(
   const data = binFeatures(set.columns);
   const y = new Uint16Array(new SharedArrayBuffer(2 * set.y.length));
   y.set(set.y);
-  const oob = new OobVotes(data.n, set.nClasses, set.y);
+  const votes = new LeafVotes(data.n, set.nClasses, set.y);
   const trees: TreeArrays[] = new Array(params.nEstimators);
   const pending = new Map<number, GrownTree>();
   let next = 0;
@@ -69,7 +74,7 @@ export async function trainForest(
     pending.set(index, tree);
     for (let t = pending.get(next); t !== undefined; t = pending.get(next)) {
       pending.delete(next);
-      oob.add(t);
+      votes.add(t);
       trees[next++] = {
         feature: t.feature,
         threshold: t.threshold,
@@ -95,8 +100,9 @@ export async function trainForest(
   }
   return {
     forest: { nFeatures: data.d, nClasses: set.nClasses, trees },
-    oobAccuracy: oob.accuracy(),
-    oobRows: oob.scoredRows(),
+    trainProba: votes.trainProba(params.nEstimators),
+    oobAccuracy: votes.oobAccuracy(),
+    oobRows: votes.oobScoredRows(),
     threads: used,
   };
 }
@@ -115,43 +121,60 @@ export interface TreeJob {
   params: ForestParams;
 }
 
-/** Sums each tree's leaf class distribution over the rows it did not see (scikit-learn's oob_score_). */
-class OobVotes {
-  private readonly sum: Float64Array;
+/**
+ * Sums each tree's normalised leaf distribution for every training row — over all trees (the training
+ * predictions) and over the trees that did not see the row (scikit-learn's oob_score_). Trees are added
+ * in index order and each distribution is normalised as the predictor does, so the sums are the
+ * predictor's to the last bit.
+ */
+class LeafVotes {
+  private readonly all: Float64Array;
+  private readonly oob: Float64Array;
+  private readonly dist: Float64Array;
 
   constructor(
     private readonly n: number,
     private readonly K: number,
     private readonly y: Uint16Array,
   ) {
-    this.sum = new Float64Array(n * K);
+    this.all = new Float64Array(n * K);
+    this.oob = new Float64Array(n * K);
+    this.dist = new Float64Array(K);
   }
 
   add(tree: GrownTree): void {
-    const { K, sum } = this;
+    const { K, all, oob, dist } = this;
+    const leafDist = (leaf: number): void => {
+      let total = 0;
+      for (let c = 0; c < K; c++) total += tree.value[leaf * K + c] as number;
+      for (let c = 0; c < K; c++) dist[c] = total > 0 ? (tree.value[leaf * K + c] as number) / total : 1 / K;
+    };
+    for (let row = 0; row < this.n; row++) {
+      leafDist(tree.rowLeaves[row] as number);
+      for (let c = 0; c < K; c++) all[row * K + c] = (all[row * K + c] as number) + (dist[c] as number);
+    }
     for (let k = 0; k < tree.oobRows.length; k++) {
       const row = tree.oobRows[k] as number;
-      const leaf = (tree.oobLeaves[k] as number) * K;
-      let total = 0;
-      for (let c = 0; c < K; c++) total += tree.value[leaf + c] as number;
-      for (let c = 0; c < K; c++) {
-        const at = row * K + c;
-        sum[at] = (sum[at] as number) + (tree.value[leaf + c] as number) / total;
-      }
+      leafDist(tree.rowLeaves[row] as number);
+      for (let c = 0; c < K; c++) oob[row * K + c] = (oob[row * K + c] as number) + (dist[c] as number);
     }
   }
 
-  scoredRows(): number {
+  trainProba(trees: number): Float64Array {
+    return this.all.map((v) => v / trees);
+  }
+
+  oobScoredRows(): number {
     let rows = 0;
-    for (let i = 0; i < this.n; i++) if (this.argmax(i) >= 0) rows++;
+    for (let i = 0; i < this.n; i++) if (this.oobArgmax(i) >= 0) rows++;
     return rows;
   }
 
-  accuracy(): number | null {
+  oobAccuracy(): number | null {
     let rows = 0;
     let right = 0;
     for (let i = 0; i < this.n; i++) {
-      const best = this.argmax(i);
+      const best = this.oobArgmax(i);
       if (best < 0) continue;
       rows++;
       if (best === this.y[i]) right++;
@@ -159,12 +182,12 @@ class OobVotes {
     return rows === 0 ? null : right / rows;
   }
 
-  /** -1 when the row got no vote. */
-  private argmax(row: number): number {
+  /** -1 when the row was in every tree's bag. */
+  private oobArgmax(row: number): number {
     let best = -1;
     let bestValue = 0;
     for (let c = 0; c < this.K; c++) {
-      const v = this.sum[row * this.K + c] as number;
+      const v = this.oob[row * this.K + c] as number;
       if (v > bestValue) {
         bestValue = v;
         best = c;

@@ -20,7 +20,7 @@ if (!isMainThread && parentPort) {
       result.right.buffer,
       result.value.buffer,
       result.oobRows.buffer,
-      result.oobLeaves.buffer,
+      result.rowLeaves.buffer,
     ] as ArrayBuffer[];
     port.postMessage({ tree: request.tree, result } satisfies WorkerReply, transfer);
   });

@@ -96,6 +96,8 @@ describe('growTree', () => {
     // About (1 - 1/n)^n ≈ 36.8 % of the rows are out of bag.
     expect(tree.oobRows.length / n).toBeGreaterThan(0.3);
     expect(tree.oobRows.length / n).toBeLessThan(0.44);
-    tree.oobLeaves.forEach((leaf) => expect(tree.feature[leaf]).toBe(-1));
+    expect(Array.from(tree.rowLeaves).every((leaf) => tree.feature[leaf] === -1)).toBe(true);
+    // Every row's leaf is the one the thresholds send it to, in the bag or not.
+    expect(Array.from(tree.rowLeaves)).toEqual(x.map((v) => leafOf(tree, [v])));
   });
 });

@@ -1,6 +1,7 @@
-import { MAX_BINS, splitThreshold } from './binning';
+import { splitThreshold } from './binning';
 import type { BinnedFeatures } from './binning';
 import { createRng, treeStream } from './random';
+import { CLASS_BITS, SplitSearch } from './split-search';
 
 /** Hyper-parameters of one tree, already resolved against the data. */
 export interface TreeParams {
@@ -26,18 +27,15 @@ export interface TreeArrays {
   value: Float64Array;
 }
 
-/** A grown tree with its out-of-bag rows and the leaf each of them lands in. */
+/** A grown tree, the leaf every training row lands in, and which rows were out of bag. */
 export interface GrownTree extends TreeArrays {
+  /** Leaf of each training row (in-bag rows from the growth itself, the others routed down the tree). */
+  rowLeaves: Int32Array;
+  /** Rows the bootstrap never drew, ascending. */
   oobRows: Int32Array;
-  oobLeaves: Int32Array;
 }
 
-/** Bootstrap weights and the class share one Int32 per row: weight in the high bits, class in the low 16. */
-const CLASS_BITS = 16;
-const CLASS_MASK = 0xffff;
 const MAX_WEIGHT = 0x7fff;
-/** Below this many distinct bins in a node, sorting them beats scanning every bin of the feature. */
-const SORT_PRESENT_BELOW = 24;
 
 /**
  * Grows tree `treeIndex` of a Breiman random forest on binned features: a bootstrap sample of n rows,
@@ -53,7 +51,7 @@ export function growTree(
   seed: number,
   treeIndex: number,
 ): GrownTree {
-  const { n, d, bins } = data;
+  const { n, d, bins, values } = data;
   const K = nClasses;
   const rng = createRng(seed, treeStream(treeIndex));
 
@@ -82,6 +80,7 @@ export function growTree(
     store.value[at] = (store.value[at] as number) + w;
   }
 
+  const rowLeaves = new Int32Array(n);
   const search = new SplitSearch(data, K, params.minSamplesLeaf);
   const perm = Int32Array.from({ length: d }, (_, f) => f);
   const stack: number[] = [0, m, 0, root];
@@ -92,6 +91,7 @@ export function growTree(
     const start = stack.pop() as number;
     const count = end - start;
     if (depth >= params.maxDepth || count < 2 * params.minSamplesLeaf || isPure(store.value, node * K, K)) {
+      for (let k = start; k < end; k++) rowLeaves[idx[k] as number] = node;
       continue;
     }
 
@@ -106,7 +106,10 @@ export function growTree(
       perm[j] = f;
       if (search.tryFeature(f, idx, packed, start, end)) nonConstant++;
     }
-    if (search.bestFeature < 0) continue;
+    if (search.bestFeature < 0) {
+      for (let k = start; k < end; k++) rowLeaves[idx[k] as number] = node;
+      continue;
+    }
 
     const f = search.bestFeature;
     const cut = search.bestBin;
@@ -130,7 +133,6 @@ export function growTree(
     const r = store.add();
     store.feature[node] = f;
     store.threshold[node] = splitThreshold(data, f, cut, search.bestNextBin);
-    store.splitBin[node] = cut;
     store.left[node] = l;
     store.right[node] = r;
     for (let c = 0; c < K; c++) {
@@ -143,22 +145,23 @@ export function growTree(
 
   const tree = store.trim();
   const oobRows = new Int32Array(n - m);
-  const oobLeaves = new Int32Array(n - m);
   for (let row = 0, k = 0; row < n; row++) {
     if ((draws[row] as number) > 0) continue;
+    // Routed on raw values through the thresholds, exactly as the predictor will route it: its bin
+    // may lie in a gap between the bins the node saw, where bins and threshold disagree.
     let node = 0;
     let f = store.feature[0] as number;
     while (f >= 0) {
       node =
-        (bins[f * n + row] as number) <= (store.splitBin[node] as number)
+        (values[f * n + row] as number) <= (store.threshold[node] as number)
           ? (store.left[node] as number)
           : (store.right[node] as number);
       f = store.feature[node] as number;
     }
-    oobRows[k] = row;
-    oobLeaves[k++] = node;
+    oobRows[k++] = row;
+    rowLeaves[row] = node;
   }
-  return { ...tree, oobRows, oobLeaves };
+  return { ...tree, rowLeaves, oobRows };
 }
 
 function isPure(value: Float64Array, at: number, K: number): boolean {
@@ -167,120 +170,11 @@ function isPure(value: Float64Array, at: number, K: number): boolean {
   return classes <= 1;
 }
 
-/** Finds the best split of one node over the features tried, with per-bin class histograms. */
-class SplitSearch {
-  private readonly hist: Float64Array;
-  private readonly rows = new Int32Array(MAX_BINS);
-  private readonly present = new Int32Array(MAX_BINS);
-  private readonly leftW: Float64Array;
-  private parent: Float64Array = new Float64Array(0);
-  private parentAt = 0;
-  private totalW = 0;
-  private bestProxy = -Infinity;
-  bestFeature = -1;
-  bestBin = 0;
-  bestNextBin = 0;
-  readonly bestLeft: Float64Array;
-
-  constructor(
-    private readonly data: BinnedFeatures,
-    private readonly K: number,
-    private readonly minLeaf: number,
-  ) {
-    this.hist = new Float64Array(MAX_BINS * K);
-    this.leftW = new Float64Array(K);
-    this.bestLeft = new Float64Array(K);
-  }
-
-  reset(value: Float64Array, at: number): void {
-    this.parent = value;
-    this.parentAt = at;
-    let w = 0;
-    for (let c = 0; c < this.K; c++) w += value[at + c] as number;
-    this.totalW = w;
-    this.bestProxy = -Infinity;
-    this.bestFeature = -1;
-  }
-
-  /** Scores every split of feature f in rows [start, end); false when f is constant there. */
-  tryFeature(f: number, idx: Int32Array, packed: Int32Array, start: number, end: number): boolean {
-    const { hist, rows, present, leftW, K, parent, parentAt } = this;
-    const n = this.data.n;
-    const bins = this.data.bins;
-    const off = f * n;
-    let D = 0;
-    for (let i = start; i < end; i++) {
-      const b = bins[off + (idx[i] as number)] as number;
-      const p = packed[i] as number;
-      if ((rows[b] as number) === 0) present[D++] = b;
-      rows[b] = (rows[b] as number) + 1;
-      const h = b * K + (p & CLASS_MASK);
-      hist[h] = (hist[h] as number) + (p >>> CLASS_BITS);
-    }
-    if (D === 1) {
-      this.clear(D);
-      return false;
-    }
-    if (D < SORT_PRESENT_BELOW) {
-      for (let a = 1; a < D; a++) {
-        const v = present[a] as number;
-        let j = a - 1;
-        while (j >= 0 && (present[j] as number) > v) present[j + 1] = present[j--] as number;
-        present[j + 1] = v;
-      }
-    } else {
-      const bound = this.data.binCount[f] as number;
-      for (let b = 0, k = 0; b < bound; b++) if ((rows[b] as number) > 0) present[k++] = b;
-    }
-
-    leftW.fill(0);
-    const count = end - start;
-    let leftN = 0;
-    for (let j = 0; j < D - 1; j++) {
-      const b = present[j] as number;
-      leftN += rows[b] as number;
-      for (let c = 0; c < K; c++) leftW[c] = (leftW[c] as number) + (hist[b * K + c] as number);
-      if (leftN < this.minLeaf) continue;
-      if (count - leftN < this.minLeaf) break;
-      let sl = 0;
-      let sr = 0;
-      let wl = 0;
-      for (let c = 0; c < K; c++) {
-        const lw = leftW[c] as number;
-        const rw = (parent[parentAt + c] as number) - lw;
-        sl += lw * lw;
-        sr += rw * rw;
-        wl += lw;
-      }
-      const proxy = sl / wl + sr / (this.totalW - wl);
-      if (proxy > this.bestProxy) {
-        this.bestProxy = proxy;
-        this.bestFeature = f;
-        this.bestBin = b;
-        this.bestNextBin = present[j + 1] as number;
-        this.bestLeft.set(leftW);
-      }
-    }
-    this.clear(D);
-    return true;
-  }
-
-  private clear(D: number): void {
-    const { hist, rows, present, K } = this;
-    for (let j = 0; j < D; j++) {
-      const b = present[j] as number;
-      rows[b] = 0;
-      for (let c = 0; c < K; c++) hist[b * K + c] = 0;
-    }
-  }
-}
-
 /** Growable node arrays. */
 class NodeStore {
   size = 0;
   feature: Int32Array;
   threshold: Float64Array;
-  splitBin: Uint8Array;
   left: Int32Array;
   right: Int32Array;
   value: Float64Array;
@@ -291,7 +185,6 @@ class NodeStore {
   ) {
     this.feature = new Int32Array(capacity);
     this.threshold = new Float64Array(capacity);
-    this.splitBin = new Uint8Array(capacity);
     this.left = new Int32Array(capacity);
     this.right = new Int32Array(capacity);
     this.value = new Float64Array(capacity * K);
@@ -312,7 +205,6 @@ class NodeStore {
     };
     this.feature = bigger(this.feature, this.capacity);
     this.threshold = bigger(this.threshold, this.capacity);
-    this.splitBin = bigger(this.splitBin, this.capacity);
     this.left = bigger(this.left, this.capacity);
     this.right = bigger(this.right, this.capacity);
     this.value = bigger(this.value, this.capacity * this.K);

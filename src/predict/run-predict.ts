@@ -49,6 +49,11 @@ const MAX_PROBLEMS = 10;
  */
 export async function runPredict(options: PredictOptions, deps: PredictDeps): Promise<PredictResult> {
   const model = await loadModel(resolve(deps.cwd, options.model), { features: options.features });
+  if (options.features !== undefined && model.format !== 'ml-random-forest') {
+    throw new MlctlError('USAGE', '--features names the columns of an ml-random-forest JSON model only', {
+      hint: `${options.model} is an mlctl model: it knows its features (${model.features.join(', ')}); drop --features.`,
+    });
+  }
   const dataPath = resolve(deps.cwd, options.data);
   const sink: TextSink = options.output
     ? await createFileSink(resolve(deps.cwd, options.output))

@@ -153,7 +153,7 @@ export async function runTrain(options: TrainOptions, deps: TrainDeps): Promise<
     forest: training.forest,
   });
   const testPredictions = predictRows(predictor, table.columns, split.test);
-  const trainPredictions = predictRows(predictor, table.columns, split.train);
+  const trainPredictions = argmaxRows(training.forest.nClasses, training.trainProba);
   const metrics: ModelMetrics = {
     ...classificationMetrics(
       Uint16Array.from(split.test, (row) => table.y[row] as number),
@@ -215,9 +215,11 @@ export async function runTrain(options: TrainOptions, deps: TrainDeps): Promise<
 }
 
 function predictRows(predictor: Predictor, columns: readonly Float64Array[], rows: Int32Array): Uint16Array {
-  const K = predictor.classes.length;
-  const proba = predictor.predictProbaColumns(columns, rows);
-  return Uint16Array.from({ length: rows.length }, (_, k) => argmax(proba.subarray(k * K, k * K + K)));
+  return argmaxRows(predictor.classes.length, predictor.predictProbaColumns(columns, rows));
+}
+
+function argmaxRows(K: number, proba: Float64Array): Uint16Array {
+  return Uint16Array.from({ length: proba.length / K }, (_, k) => argmax(proba.subarray(k * K, k * K + K)));
 }
 
 function judge(accuracy: number, minAccuracy: number): GateResult {

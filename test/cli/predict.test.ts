@@ -74,6 +74,12 @@ describe('mlctl predict (built CLI)', () => {
     expect(docs.map((d) => String(d.prediction))).toEqual(column(text, 'prediction'));
   });
 
+  it('refuses --features with an mlctl model, which knows its features (exit 2)', async () => {
+    const r = await spawnCli(['predict', '--model', 'model', '--data', IRIS, '--features', 'a,b'], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--features names the columns of an ml-random-forest JSON model only');
+  });
+
   it('refuses data without the model features (exit 2), naming them', async () => {
     writeFileSync(join(cwd, 'partial.csv'), 'sepal_length,petal_width\n1,2\n');
     const r = await spawnCli(['predict', '--model', 'model', '--data', 'partial.csv'], { cwd });
