@@ -78,6 +78,24 @@ export const ERROR_CATALOGUE = {
     summary: 'The registry answered something mlctl cannot use (not an MLflow server, artifact proxy off).',
   },
   VALIDATION_FAILED: { exit: 3, http: 422, summary: 'Data validation ran and found problems.' },
+  // train / predict
+  OUTPUT_CONFLICT: {
+    exit: 2,
+    http: 409,
+    summary:
+      'The output path exists and is not something mlctl may replace (e.g. a non-empty non-model directory).',
+  },
+  MODEL_UNSUPPORTED: {
+    exit: 2,
+    http: 400,
+    summary:
+      'The model file is neither an mlctl artifact nor an ml-random-forest JSON, or has an unknown format version.',
+  },
+  WORKER_FAILED: {
+    exit: 1,
+    http: 500,
+    summary: 'A training worker thread crashed (often: out of memory).',
+  },
   IO_ERROR: { exit: 1, http: 500, summary: 'Reading or writing a file failed.' },
   INTERNAL: {
     exit: 1,

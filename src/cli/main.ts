@@ -4,6 +4,8 @@ import type { ExitCode } from '../errors';
 import { createCliContext } from './context';
 import type { CliContext, CliIo } from './context';
 import { registerValidate } from './commands/validate';
+import { registerTrain } from './commands/train';
+import { registerPredict } from './commands/predict';
 import { registerRegister } from './commands/register';
 import { registerModels } from './commands/models';
 
@@ -13,6 +15,8 @@ const { version } = require('../../package.json') as { version: string };
 /** Commands that work. A command is listed here only once it does what its help says. */
 const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
   registerValidate,
+  registerTrain,
+  registerPredict,
   registerRegister,
   registerModels,
 ];

@@ -1,5 +1,7 @@
 import type { SettingsGroup, SettingsSpec } from './settings';
 import { loggingSettings } from './sections/logging';
+import { predictSettings } from './sections/predict';
+import { trainSettings } from './sections/train';
 import { validateSettings } from './sections/validate';
 import { registrySettings } from './sections/registry';
 import { registerSettings } from './sections/register';
@@ -8,6 +10,8 @@ import { registerSettings } from './sections/register';
 export const SETTINGS_GROUPS: ReadonlyArray<SettingsGroup<SettingsSpec>> = [
   loggingSettings,
   validateSettings,
+  trainSettings,
+  predictSettings,
   registrySettings,
   registerSettings,
 ] as unknown as ReadonlyArray<SettingsGroup<SettingsSpec>>;

@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { predictSettings } from '../../config/sections/predict';
+import type { PredictionFormat } from '../../config/sections/predict';
+import { addSettingOptions } from '../options';
+import type { CliContext } from '../context';
+
+export function registerPredict(program: Command, ctx: CliContext): void {
+  const command = program
+    .command('predict')
+    .description('Score a CSV with a model: an mlctl model directory or an ml-random-forest JSON file.')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  mlctl predict --model .mlctl/model --data data/processed/iris.csv > predictions.csv
+  mlctl predict --model .mlctl/model --data new.csv --output scored.jsonl --proba
+  mlctl predict --model forest.json --features sepal_length,sepal_width,petal_length,petal_width --data iris.csv
+
+Predictions go to stdout unless --output is given (then a summary is printed).
+Exit codes: 0 scored · 1 I/O failure or a corrupt model · 2 bad usage, an unusable model file or bad rows.`,
+    );
+  addSettingOptions(command, predictSettings);
+  command.action(async (flags: Record<string, unknown>) => {
+    const settings = ctx.settings(predictSettings, flags);
+    const { runPredict } = await import('../../predict/run-predict');
+    const result = await runPredict(
+      {
+        model: settings.model as string,
+        data: settings.data as string,
+        output: settings.output,
+        format: settings.format ?? formatFor(settings.output),
+        proba: settings.proba,
+        features: settings.features,
+      },
+      { logger: ctx.logger(), cwd: ctx.cwd, stdout: ctx.stdout },
+    );
+    if (result.output !== undefined) {
+      const counts = Object.entries(result.counts)
+        .map(([c, n]) => `${c}: ${n}`)
+        .join(', ');
+      ctx.print(`Wrote ${result.rows} predictions to ${result.output} (${result.format}; ${counts}).`);
+    }
+    if (ctx.github.enabled) ctx.github.setOutputs({ predictions: result.rows });
+  });
+}
+
+function formatFor(output: string | undefined): PredictionFormat {
+  return output !== undefined && /\.(jsonl|ndjson)$/i.test(output) ? 'jsonl' : 'csv';
+}

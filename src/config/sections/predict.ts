@@ -1,0 +1,45 @@
+import { boolean, list, oneOf, text } from '../fields';
+import { defineSettings } from '../settings';
+
+export const PREDICTION_FORMATS = ['csv', 'jsonl'] as const;
+export type PredictionFormat = (typeof PREDICTION_FORMATS)[number];
+
+export const predictSettings = defineSettings(
+  'predict',
+  '`mlctl predict`',
+  {
+    model: {
+      field: text(),
+      describe:
+        'Model to score with: an mlctl model directory, or a JSON file from ml-random-forest toJSON().',
+    },
+    data: { field: text(), describe: 'CSV to score; columns are matched to the model features by name.' },
+    output: {
+      field: text(),
+      describe: 'Write predictions to this file (atomically) instead of stdout.',
+    },
+    format: {
+      field: oneOf(PREDICTION_FORMATS),
+      describe:
+        'Output format: `csv` (the input columns plus prediction) or `jsonl`; default from the --output extension, else csv.',
+    },
+    proba: {
+      field: boolean(),
+      default: false,
+      describe: 'Also output the probability of every class.',
+    },
+    features: {
+      field: list(),
+      describe:
+        'Feature names of an ml-random-forest JSON model, in training order (default feature_0..n-1).',
+    },
+  },
+  [
+    (c) => [
+      ...(c.model === undefined
+        ? ['--model: required: a model directory or an ml-random-forest JSON file']
+        : []),
+      ...(c.data === undefined ? ['--data: required: the CSV to score'] : []),
+    ],
+  ],
+);

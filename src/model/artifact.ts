@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { MlctlError } from '../errors';
+import { CHECKSUMS_FILE, writeChecksums } from './checksums';
+import type { Forest } from './forest';
+import type { ClassificationMetrics } from './metrics';
+import { formatJson } from './json-text';
+import { MLMODEL_FILE, formatMlmodel } from './mlmodel';
+import type { MlmodelInfo } from './mlmodel';
+import { MODEL_FILE, TREES_FILE, encodeModel, treesBinChunks } from './model-file';
+import type { ModelDocument } from './model-file';
+import type { ClassLabel } from './predictor';
+
+export const METRICS_FILE = 'metrics.json';
+export const REFERENCE_FILE = 'reference.csv';
+
+/** metrics.json (docs/ARTIFACT.md). */
+export interface ModelMetrics extends ClassificationMetrics {
+  oob_accuracy: number | null;
+  rows: { train: number; test: number };
+}
+
+/** The training rows with their target and the model's prediction: drift's baseline. */
+export interface ReferenceRows {
+  features: readonly string[];
+  columns: readonly Float64Array[];
+  /** Which rows of `columns`, in order. */
+  rows: Int32Array;
+  /** Class index of each listed row's target and prediction. */
+  target: ArrayLike<number>;
+  prediction: ArrayLike<number>;
+  classes: readonly ClassLabel[];
+}
+
+export interface ArtifactContents {
+  document: Omit<ModelDocument, 'forest'>;
+  forest: Forest;
+  metrics: ModelMetrics;
+  mlmodel: MlmodelInfo;
+  reference: ReferenceRows;
+}
+
+/**
+ * Fails early (before any training) when `target` exists and is not something a new model may
+ * replace: a file, or a directory that holds anything but an earlier model.
+ */
+export async function checkOutputTarget(target: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(target);
+  } catch {
+    return;
+  }
+  if (!info.isDirectory()) {
+    throw new MlctlError('OUTPUT_CONFLICT', `output ${target} exists and is a file`, {
+      hint: 'Name a directory for the model with --output.',
+    });
+  }
+  const entries = await readdir(target);
+  if (entries.length > 0 && !entries.includes(CHECKSUMS_FILE) && !entries.includes(MLMODEL_FILE)) {
+    throw new MlctlError(
+      'OUTPUT_CONFLICT',
+      `output directory ${target} is not empty and does not hold a model`,
+      {
+        hint: 'mlctl replaces only an earlier model directory; choose a new or empty directory with --output.',
+      },
+    );
+  }
+}
+
+/**
+ * Writes the artifact into a temporary directory beside `target`, adds SHA256SUMS, then renames it into
+ * place (an earlier model there is replaced): a reader never sees a half-written model. Returns the
+ * sha256 of every file.
+ */
+export async function writeModelArtifact(
+  target: string,
+  contents: ArtifactContents,
+): Promise<Record<string, string>> {
+  await checkOutputTarget(target);
+  const parent = dirname(target);
+  await mkdir(parent, { recursive: true });
+  const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
+  const tmp = join(parent, `.${basename(target)}.${tag}.tmp`);
+  const old = join(parent, `.${basename(target)}.${tag}.old`);
+  let moved = false;
+  try {
+    await mkdir(tmp);
+    const model = encodeModel(contents.document, contents.forest);
+    await writeFile(join(tmp, MODEL_FILE), model.json);
+    if (model.treesBin)
+      await writeChunks(
+        join(tmp, TREES_FILE),
+        treesBinChunks(contents.forest.trees, contents.forest.nClasses),
+      );
+    await writeFile(join(tmp, METRICS_FILE), `${formatJson(contents.metrics)}\n`);
+    await writeReference(join(tmp, REFERENCE_FILE), contents.reference);
+    await writeFile(join(tmp, MLMODEL_FILE), formatMlmodel(contents.mlmodel));
+    const sums = await writeChecksums(tmp);
+    try {
+      await rename(target, old);
+      moved = true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    await rename(tmp, target);
+    if (moved) await rm(old, { recursive: true, force: true });
+    return sums;
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    if (moved) await rename(old, target).catch(() => undefined);
+    if (err instanceof MlctlError) throw err;
+    throw new MlctlError('IO_ERROR', `cannot write the model to ${target}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
+async function writeChunks(path: string, chunks: Iterable<Uint8Array>): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    for (const chunk of chunks) await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
+}
+
+const CHUNK_ROWS = 4096;
+
+async function writeReference(path: string, ref: ReferenceRows): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    const label = (c: number): string => csvField(String(ref.classes[c]));
+    let lines = [[...ref.features, 'target', 'prediction'].map(csvField).join(',')];
+    for (let k = 0; k < ref.rows.length; k++) {
+      const row = ref.rows[k] as number;
+      const values = ref.columns.map((col) => String(col[row]));
+      values.push(label(ref.target[k] as number), label(ref.prediction[k] as number));
+      lines.push(values.join(','));
+      if (lines.length >= CHUNK_ROWS) {
+        await handle.write(`${lines.join('\n')}\n`);
+        lines = [];
+      }
+    }
+    if (lines.length > 0) await handle.write(`${lines.join('\n')}\n`);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** RFC 4180 quoting, only where needed. */
+export function csvField(text: string): string {
+  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -1,0 +1,27 @@
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { growTree } from './tree';
+import type { TreeJob } from './forest';
+import type { WorkerReply, WorkerRequest } from './worker-pool';
+
+// Entry point of a training thread (worker-pool.ts starts it from the compiled dist/ file).
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  const job = workerData as TreeJob;
+  port.on('message', (request: WorkerRequest) => {
+    if ('stop' in request) {
+      port.close();
+      return;
+    }
+    const result = growTree(job.data, job.y, job.nClasses, job.params, job.params.seed, request.tree);
+    const transfer = [
+      result.feature.buffer,
+      result.threshold.buffer,
+      result.left.buffer,
+      result.right.buffer,
+      result.value.buffer,
+      result.oobRows.buffer,
+      result.rowLeaves.buffer,
+    ] as ArrayBuffer[];
+    port.postMessage({ tree: request.tree, result } satisfies WorkerReply, transfer);
+  });
+}
