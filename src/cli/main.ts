@@ -8,6 +8,7 @@ import { registerTrain } from './commands/train';
 import { registerPredict } from './commands/predict';
 import { registerRegister } from './commands/register';
 import { registerModels } from './commands/models';
+import { registerServe } from './commands/serve';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json') as { version: string };
@@ -19,6 +20,7 @@ const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
   registerPredict,
   registerRegister,
   registerModels,
+  registerServe,
 ];
 
 export function createProgram(ctx: CliContext): Command {

@@ -5,6 +5,7 @@ import { trainSettings } from './sections/train';
 import { validateSettings } from './sections/validate';
 import { registrySettings } from './sections/registry';
 import { registerSettings } from './sections/register';
+import { serveSettings } from './sections/serve';
 
 /** Every settings group, in the order docs/CONFIGURATION.md lists them. */
 export const SETTINGS_GROUPS: ReadonlyArray<SettingsGroup<SettingsSpec>> = [
@@ -14,4 +15,5 @@ export const SETTINGS_GROUPS: ReadonlyArray<SettingsGroup<SettingsSpec>> = [
   predictSettings,
   registrySettings,
   registerSettings,
+  serveSettings,
 ] as unknown as ReadonlyArray<SettingsGroup<SettingsSpec>>;

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { CHECKSUMS_FILE } from '../model/checksums';
+import { loadModel } from '../model/load';
+import type { LoadedModel as LoadedArtifact } from '../model/load';
+import { fetchModelToCache } from '../registry/download';
+import { parseModelUri, resolveModelUri } from '../registry/uri';
+import type { ModelRegistry } from '../registry/types';
+import type { LoadedModel, ServableModel } from './model';
+import type { ModelSource } from './refresher';
+
+/** The trained forest as serving sees it. */
+export function toServable(artifact: LoadedArtifact): ServableModel {
+  const { predictor } = artifact;
+  const k = predictor.classes.length;
+  return {
+    featureNames: predictor.features,
+    classes: predictor.classes,
+    predictProba(row) {
+      const out = new Float64Array(k);
+      predictor.predictProbaInto(row, out);
+      return out;
+    },
+    explain(row) {
+      const { bias, contributions } = predictor.explain(row);
+      return { bias, contributions };
+    },
+  };
+}
+
+function served(artifact: LoadedArtifact, name: string, version: string, uri: string): LoadedModel {
+  return {
+    model: toServable(artifact),
+    name,
+    version,
+    uri,
+    loadedAt: new Date().toISOString(),
+    metrics: (artifact.metrics ?? {}) as unknown as Record<string, unknown>,
+  };
+}
+
+/**
+ * A model directory. It does not move by itself (no auto-refresh), but /admin/reload re-reads it: its
+ * version is a fingerprint of its SHA256SUMS, so a changed directory is a new version.
+ */
+export function createDirectorySource(dir: string, name?: string): ModelSource {
+  const path = resolve(dir);
+  const shownName = name ?? basename(path);
+  return {
+    uri: dir,
+    refreshable: false,
+    async resolve() {
+      let sums: Buffer;
+      try {
+        sums = await readFile(join(path, CHECKSUMS_FILE));
+      } catch {
+        // loadModel explains what is wrong with the directory (missing, not an artifact).
+        return 'unknown';
+      }
+      return `local-${createHash('sha256').update(sums).digest('hex').slice(0, 12)}`;
+    },
+    async load(version) {
+      return served(await loadModel(path), shownName, version, dir);
+    },
+  };
+}
+
+/**
+ * A models:/ URI in a registry. An alias, stage or `latest` can move: resolving it again tells whether
+ * to swap. A numbered version is pinned. Downloads go to a cache keyed by name and version and are
+ * verified against SHA256SUMS before anything loads.
+ */
+export function createRegistrySource(
+  uri: string,
+  registry: ModelRegistry,
+  options: { cacheDir: string; logger: Logger },
+): ModelSource {
+  const ref = parseModelUri(uri);
+  const pinned = ref.kind === 'version';
+  return {
+    uri,
+    refreshable: !pinned,
+    async resolve() {
+      return (await resolveModelUri(registry, ref)).version;
+    },
+    async load(version) {
+      const fetched = await fetchModelToCache(
+        registry,
+        `models:/${ref.name}/${version}`,
+        options.cacheDir,
+        options.logger,
+      );
+      return served(await loadModel(fetched.dir), ref.name, version, uri);
+    },
+    serverVersion: () => registry.serverVersion(),
+  };
+}
