@@ -47,6 +47,12 @@ export const ERROR_CATALOGUE = {
     summary: 'A model artifact is incomplete, corrupt or tampered with (checksum mismatch).',
   },
   VALIDATION_FAILED: { exit: 3, http: 422, summary: 'Data validation ran and found problems.' },
+  REMOTE_ERROR: {
+    exit: 1,
+    http: 502,
+    summary:
+      'A remote service (Loki, a registry) could not be reached, refused the request or answered nonsense.',
+  },
   IO_ERROR: { exit: 1, http: 500, summary: 'Reading or writing a file failed.' },
   INTERNAL: {
     exit: 1,

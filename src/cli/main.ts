@@ -3,13 +3,14 @@ import { isMlctlError, MlctlError } from '../errors';
 import type { ExitCode } from '../errors';
 import { createCliContext } from './context';
 import type { CliContext, CliIo } from './context';
+import { registerDrift } from './commands/drift';
 import { registerValidate } from './commands/validate';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json') as { version: string };
 
 /** Commands that work. A command is listed here only once it does what its help says. */
-const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [registerValidate];
+const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [registerValidate, registerDrift];
 
 export function createProgram(ctx: CliContext): Command {
   const program = new Command('mlctl')

@@ -1,4 +1,5 @@
 import type { SettingsGroup, SettingsSpec } from './settings';
+import { driftServeSettings, driftSettings } from './sections/drift';
 import { loggingSettings } from './sections/logging';
 import { validateSettings } from './sections/validate';
 
@@ -6,4 +7,6 @@ import { validateSettings } from './sections/validate';
 export const SETTINGS_GROUPS: ReadonlyArray<SettingsGroup<SettingsSpec>> = [
   loggingSettings,
   validateSettings,
+  driftSettings,
+  driftServeSettings,
 ] as unknown as ReadonlyArray<SettingsGroup<SettingsSpec>>;
