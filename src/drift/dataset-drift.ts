@@ -79,7 +79,7 @@ export function analyseDrift(
     emptyRef.length > 0
       ? `reference column ${emptyRef.map(([r]) => r.name).join(', ')} has no values`
       : short.length > 0
-        ? `${short.map(([, c]) => `${c.name} has ${sampleSize(c.sample)}`).join(', ')} current values, fewer than --min-rows ${options.minRows}`
+        ? `too few current values: ${short.map(([, c]) => `${c.name} ${sampleSize(c.sample)}`).join(', ')} (--min-rows ${options.minRows})`
         : null;
   const evaluate = reason === null;
   const columns = pairs.map(([r, c]) =>

@@ -14,7 +14,6 @@ export function registerDrift(program: Command, ctx: CliContext): void {
     .description(
       "Compare current data (CSV, prediction log or Loki) with the reference: Evidently's tests, exit 3 with --fail-on-drift.",
     )
-    .enablePositionalOptions()
     .option('--json', 'print the report as one JSON document (same as --format json)')
     .addHelpText(
       'after',
@@ -62,7 +61,9 @@ POST /refresh (header X-Admin-Token; 202 accepted, 409 busy, 403 without a confi
     );
   addSettingOptions(serve, driftSettings);
   addSettingOptions(serve, driftServeSettings);
-  serve.action(async (flags: Record<string, unknown>) => {
+  serve.action(async (own: Record<string, unknown>, self: Command) => {
+    // Commander hands the shared drift flags to the parent command wherever they stand on the line.
+    const flags = { ...self.parent?.opts(), ...definedOnly(own) };
     const settings = ctx.settings(driftSettings, flags);
     const server = ctx.settings(driftServeSettings, flags);
     const { startDriftService } = await import('../../drift/service');
@@ -88,6 +89,10 @@ POST /refresh (header X-Admin-Token; 202 accepted, 409 busy, 403 without a confi
     });
     await service.close();
   });
+}
+
+function definedOnly(flags: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
 }
 
 function runOptions(settings: DriftSettings, ctx: CliContext): DriftRunOptions {
