@@ -25,7 +25,9 @@ module.exports = {
       rows: result.current.rows,
       status: result.status,
       share: result.drift_share,
-      scores: Object.fromEntries(result.columns.map((c) => [c.name, [c.stattest, c.score]])),
+      scores: Object.fromEntries(result.columns.map((c) => [c.name, [c.stattest_display, c.score]])),
+      predictionDrift: result.prediction?.drift_detected,
+      datasetDrift: result.dataset_drift,
       prediction: [result.prediction?.stattest, result.prediction?.score, result.prediction?.psi],
     };
   },

@@ -63,5 +63,6 @@ print(json.dumps({
     "maxRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "html_bytes": os.path.getsize(html_path),
     "share": drift["share_of_drifted_columns"],
+    "dataset_drift": drift["dataset_drift"],
     "scores": {k: [v["stattest_name"], v["drift_score"]] for k, v in drift["drift_by_columns"].items()},
 }))

@@ -54,7 +54,7 @@ export async function readCurrent(
   const path = resolve(deps.cwd, source);
   if (await looksLikeJsonLines(path, source)) {
     const { rows, builders } = logReader(columns, spec.maxRows);
-    await readLines(path, 'current data', (line) => rows.line(line));
+    await readLines(path, 'current data', (buf, start, end) => rows.bytes(buf, start, end));
     return { table: buildTable(builders), kind: 'jsonl', label: source, log: rows.stats, missing: [] };
   }
   const wanted = [...columns.features, ...(columns.prediction ? [columns.prediction] : [])];

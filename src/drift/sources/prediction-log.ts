@@ -1,6 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { fromFsError } from '../../errors';
 import type { ColumnBuilder } from '../table';
+import { parseRows, parseScalars, scanJsonObject, wantedKeys } from './json-bytes';
+
+// Top-level members the fast path reads, in the order of their slots in `ranges`.
+const MEMBERS = wantedKeys(['event', 'features', 'predictions', 'feature_names']);
+const [EVENT, FEATURES, PREDICTIONS, NAMES] = [0, 3, 6, 9];
+const PREDICTION = Buffer.from('"prediction"');
 
 /** What reading a prediction log found, beyond the rows themselves. */
 export interface LogStats {
@@ -29,6 +35,16 @@ export class PredictionRows {
   readonly stats = emptyLogStats();
   private readonly layouts = new Map<string, Int32Array>();
   private readonly defaultLayout: Int32Array;
+  // Fast-path scratch space, reused for every line.
+  private readonly ranges = new Int32Array(3 * MEMBERS.length);
+  private readonly flat: unknown[] = [];
+  private readonly lengths: number[] = [];
+  private readonly predictions: unknown[] = [];
+  private lastNameBytes: Buffer | undefined;
+  private lastNameLayout: Int32Array | undefined;
+  // The last feature_names seen and its layout: consecutive events almost always repeat it.
+  private lastNames: unknown[] = [];
+  private lastLayout: Int32Array | undefined;
 
   constructor(
     private readonly features: readonly ColumnBuilder[],
@@ -44,6 +60,75 @@ export class PredictionRows {
     const trimmed = text.trim();
     if (trimmed === '') return;
     this.stats.lines++;
+    this.parse(trimmed);
+  }
+
+  /**
+   * Reads one log line given as bytes [start, end) of a buffer — the file reader's fast path: a line the
+   * byte scanner validates has only its rows decoded and parsed; any other goes through JSON.parse.
+   */
+  bytes(buf: Buffer, start: number, end: number): void {
+    while (start < end && isSpace(buf[start]!)) start++;
+    while (end > start && isSpace(buf[end - 1]!)) end--;
+    if (start === end) return;
+    this.stats.lines++;
+    const r = this.ranges;
+    if (scanJsonObject(buf, start, end, MEMBERS, r)) {
+      if (r[EVENT] === -1) {
+        this.stats.otherEvents++;
+        return;
+      }
+      if (equalBytes(buf, r[EVENT + 1]!, r[EVENT + 2]!, PREDICTION) && this.fastEvent(buf)) return;
+      if (
+        !includesByte(buf, r[EVENT + 1]!, r[EVENT + 2]!, 0x5c) &&
+        !equalBytes(buf, r[EVENT + 1]!, r[EVENT + 2]!, PREDICTION)
+      ) {
+        this.stats.otherEvents++;
+        return;
+      }
+    }
+    this.parse(buf.toString('utf8', start, end));
+  }
+
+  /** A scanned prediction event whose rows are arrays of scalars: pushed without JSON.parse. */
+  private fastEvent(buf: Buffer): boolean {
+    const r = this.ranges;
+    if (r[FEATURES] === -1) return false;
+    const rows = parseRows(buf, r[FEATURES + 1]!, r[FEATURES + 2]!, this.flat, this.lengths);
+    if (rows < 0) return false;
+    let predictions = 0;
+    if (r[PREDICTIONS] !== -1) {
+      if (buf[r[PREDICTIONS + 1]!] !== 0x5b) return false;
+      predictions = parseScalars(buf, r[PREDICTIONS + 1]!, r[PREDICTIONS + 2]!, this.predictions);
+      if (predictions < 0) return false;
+    }
+    let layout = this.defaultLayout;
+    if (r[NAMES] !== -1) {
+      const s = r[NAMES + 1]!;
+      const e = r[NAMES + 2]!;
+      // Consecutive events repeat their feature_names: compare bytes before parsing them again.
+      if (!this.lastNameBytes || !equalBytes(buf, s, e, this.lastNameBytes)) {
+        this.lastNameBytes = Buffer.from(buf.subarray(s, e));
+        this.lastNameLayout = this.layoutFor(JSON.parse(buf.toString('utf8', s, e)));
+      }
+      layout = this.lastNameLayout!;
+    }
+    this.stats.events++;
+    const features = this.features;
+    let at = 0;
+    for (let row = 0; row < rows; row++) {
+      const count = this.lengths[row]!;
+      for (let k = 0; k < features.length; k++) {
+        const p = layout[k]!;
+        features[k]!.push(p >= 0 && p < count ? this.flat[at + p] : undefined);
+      }
+      at += count;
+      this.prediction?.push(row < predictions ? this.predictions[row] : undefined);
+    }
+    return true;
+  }
+
+  private parse(trimmed: string): void {
     let event: unknown;
     try {
       event = JSON.parse(trimmed);
@@ -91,12 +176,18 @@ export class PredictionRows {
   /** Where each feature column sits in an array row, cached per distinct `feature_names`. */
   private layoutFor(names: unknown): Int32Array {
     if (!Array.isArray(names)) return this.defaultLayout;
+    const last = this.lastNames;
+    if (this.lastLayout && names.length === last.length && names.every((n, i) => n === last[i])) {
+      return this.lastLayout;
+    }
     const key = names.join('\u0000');
     let layout = this.layouts.get(key);
     if (!layout) {
       layout = this.positions(names.map(String));
       this.layouts.set(key, layout);
     }
+    this.lastNames = names;
+    this.lastLayout = layout;
     return layout;
   }
 
@@ -105,22 +196,57 @@ export class PredictionRows {
   }
 }
 
-/** Calls `onLine` for every line of a text file, streaming (the file is never held whole). */
-export async function readLines(path: string, what: string, onLine: (line: string) => void): Promise<void> {
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  let rest = '';
+function equalBytes(buf: Buffer, s: number, e: number, bytes: Uint8Array): boolean {
+  if (e - s !== bytes.length) return false;
+  for (let k = 0; k < bytes.length; k++) if (buf[s + k] !== bytes[k]) return false;
+  return true;
+}
+
+function includesByte(buf: Buffer, s: number, e: number, byte: number): boolean {
+  for (let k = s; k < e; k++) if (buf[k] === byte) return true;
+  return false;
+}
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+
+/**
+ * Calls `onLine(buffer, start, end)` with the bytes of every line of a file, streaming (the file is never
+ * held whole, nor decoded as a whole). A UTF-8 BOM at the start is dropped.
+ */
+export async function readLines(
+  path: string,
+  what: string,
+  onLine: (buf: Buffer, start: number, end: number) => void,
+): Promise<void> {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  let first = true;
+  // The unfinished last line of the previous chunk; only it is copied, never the whole chunk.
+  let pending: Buffer = Buffer.alloc(0);
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      const text = rest + chunk;
-      let start = 0;
-      for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
-        onLine(text.slice(start, nl));
-        start = nl + 1;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let lineStart = 0;
+      if (first) {
+        first = false;
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) lineStart = 3;
       }
-      rest = text.slice(start);
+      if (pending.length) {
+        const nl = chunk.indexOf(10);
+        if (nl === -1) {
+          pending = Buffer.concat([pending, chunk]);
+          continue;
+        }
+        const line = Buffer.concat([pending, chunk.subarray(0, nl)]);
+        onLine(line, 0, line.length);
+        lineStart = nl + 1;
+      }
+      for (let nl = chunk.indexOf(10, lineStart); nl !== -1; nl = chunk.indexOf(10, lineStart)) {
+        onLine(chunk, lineStart, nl);
+        lineStart = nl + 1;
+      }
+      pending = Buffer.from(chunk.subarray(lineStart));
     }
   } catch (err) {
     throw fromFsError(err, what, path);
   }
-  if (rest !== '') onLine(rest);
+  if (pending.length) onLine(pending, 0, pending.length);
 }
