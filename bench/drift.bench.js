@@ -56,12 +56,14 @@ async function generate() {
 
 function runEvidently(python) {
   const html = join(dir, 'evidently-report.html');
+  const started = performance.now();
   const r = spawnSync(python, [join(__dirname, 'evidently_drift.py'), reference, current, html], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
+  const wall = (performance.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`evidently failed: ${r.stderr.slice(-2000)}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop());
+  return { ...JSON.parse(r.stdout.trim().split('\n').pop()), wall };
 }
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
@@ -90,7 +92,7 @@ async function main() {
   }
   const ev = runEvidently(python);
   console.log(
-    `evidently ${ev.evidently}: ${ev.seconds.toFixed(2)} s without its ${ev.import_seconds.toFixed(2)} s of imports (load ${ev.load_seconds.toFixed(2)} s, compute ${ev.compute_seconds.toFixed(2)} s, save HTML ${ev.html_seconds.toFixed(2)} s), peak RSS ${ev.maxRssMB.toFixed(0)} MB, HTML ${mb(ev.html_bytes)}, drift share ${ev.share}`,
+    `evidently ${ev.evidently}: ${ev.wall.toFixed(2)} s for the process; ${ev.seconds.toFixed(2)} s without Python's start and imports (load ${ev.load_seconds.toFixed(2)} s, compute ${ev.compute_seconds.toFixed(2)} s, save HTML ${ev.html_seconds.toFixed(2)} s), peak RSS ${ev.maxRssMB.toFixed(0)} MB, HTML ${mb(ev.html_bytes)}, drift share ${ev.share}`,
   );
   // Evidently's share counts the prediction column too; mlctl reports it separately (docs/DRIFT.md).
   const evPrediction = ev.scores.prediction;
@@ -106,9 +108,14 @@ async function main() {
   console.log(
     `same tests per column: ${sameTests ? 'yes' : 'NO'} (${diffs.map((d) => `${d.name}:${d.test}`).join(', ')}); largest score difference ${worst.toExponential(2)} ${worst <= 1e-6 && sameTests ? 'OK' : 'MISMATCH'}`,
   );
-  const ratio = ev.seconds / ours.seconds;
+  // mlctl's time includes loading its modules; the process's own start (~0.05 s) is all it leaves out.
+  const ratio = ev.wall / ours.seconds;
+  const inner = ev.seconds / ours.seconds;
   console.log(
-    `speed-up vs evidently (end to end): ${ratio.toFixed(1)}× (target >= 10×) ${ratio >= 10 ? 'OK' : 'MISSED'}`,
+    `speed-up vs evidently, time to the report (both processes): ${ratio.toFixed(1)}× (target >= 10×) ${ratio >= 10 ? 'OK' : 'MISSED'}`,
+  );
+  console.log(
+    `speed-up vs evidently's read + compare + save alone (its imports not counted): ${inner.toFixed(1)}×`,
   );
 }
 

@@ -27,6 +27,8 @@ export interface DriftRunOptions {
   bins?: number;
   minRows: number;
   maxRows?: number;
+  /** Threads reading a prediction log (default: by file size). */
+  threads?: number;
   predictionColumn: string;
   targetColumn: string;
   /** Also write the report here, in `reportFormat`. */
@@ -77,7 +79,7 @@ export async function runDrift(options: DriftRunOptions, deps: DriftRunDeps): Pr
     : undefined;
 
   const current = await readCurrent(
-    { source: options.current, loki: options.loki, maxRows: options.maxRows },
+    { source: options.current, loki: options.loki, maxRows: options.maxRows, threads: options.threads },
     { features: columns.map((name) => ({ name, kind: kindOf(name) })), featureOrder, prediction },
     { cwd: deps.cwd, now },
   );

@@ -159,6 +159,38 @@ export function buildTable(builders: ColumnBuilder[]): DriftTable {
   return { rows: builders[0]?.rows ?? 0, columns };
 }
 
+/** One column from parts of the same data read separately: sorted runs merged, counts summed. */
+export function mergeColumns(parts: readonly TableColumn[]): TableColumn {
+  const first = parts[0]!;
+  const dropped = parts.reduce((n, p) => n + p.dropped, 0);
+  if (first.sample.kind === 'numerical') {
+    const runs = parts.map((p) => p.sample as NumericalSample);
+    let sorted = runs[0]!.sorted;
+    for (const run of runs.slice(1)) sorted = mergeSorted(sorted, run.sorted);
+    const integral = runs.every((r) => r.integral) && dropped === 0;
+    return { name: first.name, sample: { kind: 'numerical', sorted, integral }, dropped };
+  }
+  const counts = new Map<string, number>();
+  let size = 0;
+  for (const p of parts) {
+    const s = p.sample as CategoricalSample;
+    size += s.size;
+    for (const [k, n] of s.counts) counts.set(k, (counts.get(k) ?? 0) + n);
+  }
+  return { name: first.name, sample: { kind: 'categorical', counts, size }, dropped };
+}
+
+function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = (a[i] as number) <= (b[j] as number) ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
 /** A numerical column of a classifier's output read as categories ("0", "1", …), as Evidently types it. */
 export function asCategorical(column: TableColumn): TableColumn {
   if (column.sample.kind === 'categorical') return column;

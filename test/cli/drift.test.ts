@@ -48,6 +48,34 @@ describe('mlctl drift (built CLI): exit codes', () => {
   });
 });
 
+describe('mlctl drift (built CLI): threads', () => {
+  it('reads a prediction log on several threads with exactly the result of one', async () => {
+    const events = predictionLog(3000, { shift: 1, seed: 5 }).trim().split('\n');
+    const lines = events.flatMap((l, i) => (i % 97 === 0 ? [l, 'GET /healthz 200', ''] : [l]));
+    const log = tmp.write('threads.jsonl', `\uFEFF${lines.join('\r\n')}\r\n`);
+    const run = async (threads: string): Promise<unknown> => {
+      const r = await spawnCli([
+        'drift',
+        '--reference',
+        ref,
+        '--current',
+        log,
+        '--threads',
+        threads,
+        '--json',
+      ]);
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.stdout) as { evaluated_at?: string };
+      delete doc.evaluated_at;
+      return doc;
+    };
+    const one = await run('1');
+    expect(one).toMatchObject({ current: { rows: 3000, log: { not_json: 31, events: 3000 } } });
+    expect(await run('3')).toEqual(one);
+    expect(await run('7')).toEqual(one);
+  });
+});
+
 describe('mlctl drift (in-process)', () => {
   it('reports too few rows as not evaluated: exit 0, or 3 with --fail-on-drift', async () => {
     const r = await runCli(['drift', '--reference', ref, '--current', few, '--json']);

@@ -133,6 +133,7 @@ function runOptions(settings: DriftSettings, ctx: CliContext): DriftRunOptions {
     bins: settings.bins,
     minRows: settings.minRows,
     maxRows: settings.maxRows,
+    threads: settings.threads,
     predictionColumn: settings.predictionColumn,
     targetColumn: settings.targetColumn,
     report: settings.report,

@@ -58,6 +58,12 @@ export const driftSettings = defineSettings('drift', '`mlctl drift`', {
     env: 'DRIFT_MAX_ROWS',
     describe: 'Keep only the most recent N current rows.',
   },
+  threads: {
+    field: integer({ min: 1, max: 64 }),
+    env: 'DRIFT_THREADS',
+    describe:
+      'Threads reading a JSONL prediction log (default: the CPUs, at most 4, for logs of 64 MB or more; 1 with --max-rows).',
+  },
   format: {
     field: oneOf(DRIFT_FORMATS),
     default: 'text' as const,

@@ -8,6 +8,7 @@ import { readLoki } from './loki';
 import type { LokiStats } from './loki';
 import { isLokiUrl, redactLokiUrl, resolveLokiQuery } from './loki-url';
 import type { LokiDefaults } from './loki-url';
+import { logThreads, readLogParallel } from './parallel-log';
 import { PredictionRows, readLines } from './prediction-log';
 import type { LogStats } from './prediction-log';
 
@@ -16,6 +17,8 @@ export interface CurrentSpec {
   source?: string;
   loki: LokiDefaults;
   maxRows?: number;
+  /** Threads reading a prediction log file (default: by size, see logThreads). */
+  threads?: number;
 }
 
 export interface CurrentData {
@@ -53,6 +56,11 @@ export async function readCurrent(
   }
   const path = resolve(deps.cwd, source);
   if (await looksLikeJsonLines(path, source)) {
+    const size = (await stat(path)).size;
+    const threads = spec.maxRows === undefined ? logThreads(size, spec.threads) : 1;
+    const parallel = threads > 1 ? await readLogParallel(path, size, threads, columns) : undefined;
+    if (parallel)
+      return { table: parallel.table, kind: 'jsonl', label: source, log: parallel.stats, missing: [] };
     const { rows, builders } = logReader(columns, spec.maxRows);
     await readLines(path, 'current data', (buf, start, end) => rows.bytes(buf, start, end));
     return { table: buildTable(builders), kind: 'jsonl', label: source, log: rows.stats, missing: [] };

@@ -104,6 +104,25 @@ describe('prediction log: the byte fast path gives exactly what JSON.parse gives
     const seen: string[] = [];
     await readLines(file, 'log', (buf, s, e) => seen.push(buf.toString('utf8', s, e).replace(/\r$/, '')));
     expect(seen).toEqual(lines);
+    // Byte ranges, as the worker threads read them: every line exactly once, whatever the cut points.
+    const size = Buffer.byteLength(`\uFEFF${lines.join('\r\n')}`);
+    for (const parts of [2, 3, 7, 64]) {
+      const step = Math.ceil(size / parts);
+      const byRange: string[] = [];
+      for (let p = 0; p < parts; p++) {
+        await readLines(
+          file,
+          'log',
+          (buf, s, e) => byRange.push(buf.toString('utf8', s, e).replace(/\r$/, '')),
+          {
+            start: p * step,
+            end: Math.min(size, (p + 1) * step),
+          },
+        );
+      }
+      expect([parts, byRange.length]).toEqual([parts, lines.length]);
+      expect(byRange).toEqual(lines);
+    }
     writeFileSync(tmp.path('empty.jsonl'), '');
     const none: string[] = [];
     await readLines(tmp.path('empty.jsonl'), 'log', (buf, s, e) => none.push(buf.toString('utf8', s, e)));
