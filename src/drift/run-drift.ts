@@ -8,8 +8,11 @@ import { formatDrift } from './reports';
 import type { DriftFormat } from './reports';
 import { STAT_TESTS } from './select-test';
 import type { StatTestName } from './select-test';
-import { readCsvTable } from './sources/csv';
+import { peekCsv, readCsvTable } from './sources/csv';
 import { readCurrent } from './sources/current';
+import type { CurrentColumns, CurrentData } from './sources/current';
+import { isLokiUrl } from './sources/loki-url';
+import type { ColumnKind } from './table';
 import type { LokiDefaults } from './sources/loki-url';
 import { locateReference } from './sources/reference';
 import type { ModelUriResolver } from './sources/reference';
@@ -64,25 +67,28 @@ export interface DriftResult extends DriftAnalysis {
 export async function runDrift(options: DriftRunOptions, deps: DriftRunDeps): Promise<DriftResult> {
   const now = deps.now ?? Date.now;
   const location = await locateReference(options.reference, deps.cwd, deps.resolveModelUri);
-  const ref = await readCsvTable(location.path, location.label, { what: 'reference', maxRows: undefined });
-  const utility = new Set([options.targetColumn, options.predictionColumn]);
-  const featureOrder = ref.header.filter((name) => !utility.has(name));
-  const columns = options.columns?.length ? options.columns : featureOrder;
-  checkColumns(columns, ref.header);
-  const kindOf = (name: string) => ref.table.columns.get(name)!.sample.kind;
-  checkStatTest(
-    options.stattest,
-    columns.map((name) => ({ name, kind: kindOf(name) })),
-  );
-  const prediction = ref.header.includes(options.predictionColumn)
-    ? { name: options.predictionColumn, kind: kindOf(options.predictionColumn) }
-    : undefined;
+  const read = (plan: ReadPlan): Promise<CurrentData> =>
+    readCurrent(
+      { source: options.current, loki: options.loki, maxRows: options.maxRows, threads: options.threads },
+      plan.current,
+      { cwd: deps.cwd, now },
+    );
+  // A local current file is read while the reference is (its kinds guessed from the reference's first
+  // rows); it is read again only if a guess proves wrong. Remote sources wait for a valid reference.
+  const peek =
+    options.current !== undefined && !isLokiUrl(options.current) ? await peekCsv(location.path) : undefined;
+  const guessed = peek ? planRead(peek.header, (n) => peek.kinds.get(n) ?? 'numerical', options) : undefined;
+  const early = guessed ? settle(read(guessed)) : undefined;
 
-  const current = await readCurrent(
-    { source: options.current, loki: options.loki, maxRows: options.maxRows, threads: options.threads },
-    { features: columns.map((name) => ({ name, kind: kindOf(name) })), featureOrder, prediction },
-    { cwd: deps.cwd, now },
-  );
+  const ref = await readCsvTable(location.path, location.label, { what: 'reference', maxRows: undefined });
+  const plan = planRead(ref.header, (name) => ref.table.columns.get(name)!.sample.kind, options);
+  checkColumns(plan.columns, ref.header);
+  checkStatTest(options.stattest, plan.current.features);
+  const featureOrder = plan.current.featureOrder;
+  const columns = plan.columns;
+  const speculated = early && guessed && samePlan(guessed, plan) ? await early : undefined;
+  if (speculated && 'error' in speculated) throw speculated.error;
+  const current = speculated?.value ?? (await read(plan));
   if (current.missing.length) {
     throw new MlctlError('INPUT_INVALID', `the current data has no column ${current.missing.join(', ')}`, {
       hint: `The reference has ${featureOrder.join(', ')}; compare fewer with --columns.`,
@@ -130,6 +136,45 @@ export async function runDrift(options: DriftRunOptions, deps: DriftRunDeps): Pr
     deps.logger.debug({ report: options.report, format }, 'report written');
   }
   return result;
+}
+
+interface ReadPlan {
+  columns: readonly string[];
+  current: CurrentColumns;
+}
+
+/** Which columns to compare and read, with the kinds the reference gives them. */
+function planRead(
+  header: string[],
+  kindOf: (name: string) => ColumnKind,
+  options: DriftRunOptions,
+): ReadPlan {
+  const utility = new Set([options.targetColumn, options.predictionColumn]);
+  const featureOrder = header.filter((name) => !utility.has(name));
+  const columns = options.columns?.length ? options.columns : featureOrder;
+  const known = columns.filter((name) => header.includes(name));
+  return {
+    columns,
+    current: {
+      features: known.map((name) => ({ name, kind: kindOf(name) })),
+      featureOrder,
+      prediction: header.includes(options.predictionColumn)
+        ? { name: options.predictionColumn, kind: kindOf(options.predictionColumn) }
+        : undefined,
+    },
+  };
+}
+
+function samePlan(a: ReadPlan, b: ReadPlan): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** A promise that never rejects, so an early read that is not needed cannot crash the process. */
+function settle<T>(p: Promise<T>): Promise<{ value: T } | { error: unknown; value?: undefined }> {
+  return p.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 }
 
 function checkColumns(columns: readonly string[], header: readonly string[]): void {

@@ -102,6 +102,29 @@ describe('mlctl drift (in-process)', () => {
     ]);
   });
 
+  it('re-reads the current data when the reference turns a column categorical after its first 64 KB', async () => {
+    const rows = Array.from({ length: 4000 }, (_, i) => `${(i % 97) / 7},${i % 5},0`);
+    rows.push('1.5,other,1');
+    const lateRef = tmp.write('late-ref.csv', `x,code,prediction\n${rows.join('\n')}\n`);
+    const log = Array.from({ length: 200 }, (_, i) =>
+      JSON.stringify({
+        event: 'prediction',
+        feature_names: ['x', 'code'],
+        features: [[(i % 50) / 7, String(i % 5)]],
+        predictions: [0],
+      }),
+    );
+    const cur = tmp.write('late.jsonl', `${log.join('\n')}\n`);
+    const r = await runCli(['drift', '--reference', lateRef, '--current', cur, '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.columns.map((c: { name: string; type: string }) => [c.name, c.type])).toEqual([
+      ['x', 'numerical'],
+      ['code', 'categorical'],
+    ]);
+    expect(doc.columns[1].current_rows).toBe(200);
+  });
+
   it('says models:/ references need the registry, which this build does not have (exit 2)', async () => {
     const r = await runCli(['drift', '--reference', 'models:/iris@champion', '--current', drifted]);
     expect(r.code).toBe(2);

@@ -1,7 +1,10 @@
+import { open } from 'node:fs/promises';
+import { parse as parseSync } from 'csv-parse/sync';
 import { readCsv } from '../../data/csv';
+import { isFiniteNumberText } from '../../numeric-text';
 import type { CsvDefect } from '../../data/csv';
 import { MlctlError, fromFsError } from '../../errors';
-import { ColumnBuilder, buildTable } from '../table';
+import { ColumnBuilder, buildTable, isMissingText } from '../table';
 import type { ColumnKind, DriftTable } from '../table';
 
 export interface CsvTableOptions {
@@ -79,4 +82,43 @@ async function readOnce(
   }
   if (!header) throw new MlctlError('INPUT_INVALID', `${options.what} ${shown} is empty (no header line)`);
   return { builders, header, skipped };
+}
+
+/**
+ * The header and the column kinds suggested by the first `bytes` of a CSV (a guess: a later value may
+ * still turn a column categorical). Undefined when that much is not readable as CSV.
+ */
+export async function peekCsv(
+  path: string,
+  bytes = 64 * 1024,
+): Promise<{ header: string[]; kinds: Map<string, ColumnKind> } | undefined> {
+  let text: string;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(bytes), 0, bytes, 0);
+      text = buffer.toString('utf8', 0, bytesRead);
+      if (bytesRead === bytes) text = text.slice(0, text.lastIndexOf('\n') + 1);
+    } finally {
+      await handle.close();
+    }
+    const records = parseSync(text, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+    }) as string[][];
+    const header = (records[0] ?? []).map((f) => f.trim());
+    if (header.length === 0) return undefined;
+    const kinds = new Map<string, ColumnKind>();
+    header.forEach((name, c) => {
+      const numeric = records.slice(1).every((r) => {
+        const v = (r[c] ?? '').trim();
+        return isMissingText(v) || isFiniteNumberText(v) || /^[+-]?(inf|infinity)$/i.test(v);
+      });
+      kinds.set(name, numeric ? 'numerical' : 'categorical');
+    });
+    return { header, kinds };
+  } catch {
+    return undefined;
+  }
 }

@@ -9,7 +9,8 @@ import type { LokiStats } from './loki';
 import { isLokiUrl, redactLokiUrl, resolveLokiQuery } from './loki-url';
 import type { LokiDefaults } from './loki-url';
 import { logThreads, readLogParallel } from './parallel-log';
-import { PredictionRows, readLines } from './prediction-log';
+import { PredictionRows } from './prediction-log';
+import { readLines } from './read-lines';
 import type { LogStats } from './prediction-log';
 
 export interface CurrentSpec {

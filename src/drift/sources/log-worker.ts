@@ -3,7 +3,8 @@ import { isMlctlError } from '../../errors';
 import { ColumnBuilder, buildTable } from '../table';
 import type { TableColumn } from '../table';
 import type { CurrentColumns } from './current';
-import { PredictionRows, readLines } from './prediction-log';
+import { PredictionRows } from './prediction-log';
+import { readLines } from './read-lines';
 import type { LogStats } from './prediction-log';
 
 /** One byte range of a prediction log for a worker thread to read. */

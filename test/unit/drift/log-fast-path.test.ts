@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { PredictionRows, readLines } from '../../../src/drift/sources/prediction-log';
+import { PredictionRows } from '../../../src/drift/sources/prediction-log';
+import { readLines } from '../../../src/drift/sources/read-lines';
 import { ColumnBuilder, buildTable } from '../../../src/drift/table';
 import type { DriftTable } from '../../../src/drift/table';
 import { useTmpDir } from '../../helpers/tmp';
