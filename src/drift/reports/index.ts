@@ -2,12 +2,10 @@ import type { DriftResult } from '../run-drift';
 import { renderHtmlReport } from './html';
 import { toDriftJson } from './json';
 import { renderJunit } from './junit';
-import { renderPrometheus } from './prometheus';
 import { renderText } from './text';
 
 import type { DRIFT_FORMATS } from '../../config/sections/drift';
 
-export { DRIFT_FORMATS } from '../../config/sections/drift';
 export type DriftFormat = (typeof DRIFT_FORMATS)[number];
 
 /** The report in one of the output formats; each is one complete document. */
@@ -21,8 +19,11 @@ export async function formatDrift(result: DriftResult, format: DriftFormat): Pro
       return renderHtmlReport(result);
     case 'junit':
       return renderJunit(result);
-    case 'prometheus':
+    case 'prometheus': {
+      // prom-client loads only for this format.
+      const { renderPrometheus } = await import('./prometheus');
       return renderPrometheus(result);
+    }
   }
 }
 

@@ -4,7 +4,6 @@ import { MlctlError, fromFsError } from '../../errors';
 import { ColumnBuilder, buildTable } from '../table';
 import type { ColumnKind, DriftTable } from '../table';
 import { readCsvTable } from './csv';
-import { readLoki } from './loki';
 import type { LokiStats } from './loki';
 import { isLokiUrl, redactLokiUrl, resolveLokiQuery } from './loki-url';
 import type { LokiDefaults } from './loki-url';
@@ -51,6 +50,8 @@ export async function readCurrent(
   if (source === undefined || isLokiUrl(source)) {
     const query = resolveLokiQuery(source, spec.loki, deps.now());
     const { rows, builders } = logReader(columns, spec.maxRows);
+    // undici loads only when Loki is the source.
+    const { readLoki } = await import('./loki');
     const loki = await readLoki(query, (line) => rows.line(line));
     const label = source !== undefined ? redactLokiUrl(source) : `${query.baseUrl} ${query.query}`;
     return { table: buildTable(builders), kind: 'loki', label, log: rows.stats, loki, missing: [] };
