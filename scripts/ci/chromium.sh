@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs Debian's chromium for the HTML drift report's headless-browser test (idempotent: quick when
-# already installed). Sourced or run by .ci/run; exports MLCTL_CHROMIUM with the binary's path.
+# Installs Debian's chromium for the drift HTML report's headless-browser test (idempotent: quick when
+# already installed). Prints the binary's path on stdout; test/cli/drift-browser.test.ts finds it on PATH
+# (or in MLCTL_CHROMIUM) and, with MLCTL_REQUIRE_CHROMIUM=1, fails instead of skipping when it is missing.
 set -euo pipefail
 
 find_chromium() {
@@ -19,5 +20,5 @@ if [ -z "$bin" ]; then
   echo "ci: chromium could not be installed" >&2
   exit 1
 fi
-echo "ci: using $("$bin" --version 2>/dev/null || echo chromium) at $bin" >&2
-export MLCTL_CHROMIUM="$bin"
+echo "ci: $("$bin" --version 2>/dev/null || echo chromium) at $bin" >&2
+echo "$bin"
