@@ -54,8 +54,8 @@ describe('drift HTML report in headless chromium', () => {
   }
 });
 
-// The page has no script at all (the report test checks that); the screenshot is also taken with
-// JavaScript switched off. --dump-dom needs JavaScript to serialise the page, so it keeps it on.
+// The page has no script at all (checked below and in reports.test.ts), so it reads the same with
+// JavaScript off. Chromium itself needs JavaScript on for --dump-dom and --screenshot, so it stays on.
 suite('drift HTML report in headless chromium', () => {
   let report = '';
   beforeAll(async () => {

@@ -31,10 +31,12 @@ export function sparkline(shares: number[], max: number, color: string, label: s
 export function distributionChart(h: Histogram, title: string): string {
   const width = 560;
   const height = 230;
-  const left = 46;
+  const left = 54;
   const right = 10;
   const top = 12;
-  const bottom = h.kind === 'categorical' ? 62 : 34;
+  // Short labels (class ids) stand upright; longer ones are turned so neighbours do not overlap.
+  const turn = h.kind === 'categorical' && h.labels.some((l) => l.length > 4);
+  const bottom = turn ? 62 : 34;
   const plotW = width - left - right;
   const plotH = height - top - bottom;
   const n = h.reference.length;
@@ -47,7 +49,8 @@ export function distributionChart(h: Histogram, title: string): string {
   for (const frac of [0, 0.5, 1]) {
     const yy = top + plotH - frac * plotH;
     parts.push(`<line x1="${left}" x2="${width - right}" y1="${r2(yy)}" y2="${r2(yy)}" class="grid"/>`);
-    parts.push(`<text x="${left - 6}" y="${r2(yy + 4)}" text-anchor="end">${r2(frac * max * 100)}%</text>`);
+    const share = Number((frac * max * 100).toFixed(1));
+    parts.push(`<text x="${left - 6}" y="${r2(yy + 4)}" text-anchor="end">${share}%</text>`);
   }
   for (let i = 0; i < n; i++) {
     const x = left + i * step + 1;
@@ -66,17 +69,19 @@ export function distributionChart(h: Histogram, title: string): string {
     const ticks = [0, Math.floor(n / 2), n];
     for (const t of ticks) {
       const x = left + t * step;
-      parts.push(
-        `<text x="${r2(x)}" y="${base + 16}" text-anchor="middle">${escapeXml(formatScore(h.edges[t] ?? 0))}</text>`,
-      );
+      // The outer labels align inwards so they stay inside the chart.
+      const anchor = t === 0 ? 'start' : t === n ? 'end' : 'middle';
+      const label = escapeXml(formatScore(h.edges[t] ?? 0));
+      parts.push(`<text x="${r2(x)}" y="${base + 16}" text-anchor="${anchor}">${label}</text>`);
     }
   } else {
     h.labels.forEach((label, i) => {
       const x = left + i * step + step / 2;
-      const shown = label.length > 14 ? `${label.slice(0, 13)}…` : label;
-      parts.push(
-        `<text x="${r2(x)}" y="${base + 14}" text-anchor="end" transform="rotate(-35 ${r2(x)} ${base + 14})">${escapeXml(shown)}</text>`,
-      );
+      const shown = escapeXml(label.length > 14 ? `${label.slice(0, 13)}…` : label);
+      const place = turn
+        ? `text-anchor="end" transform="rotate(-35 ${r2(x)} ${base + 14})"`
+        : 'text-anchor="middle"';
+      parts.push(`<text x="${r2(x)}" y="${base + 14}" ${place}>${shown}</text>`);
     });
   }
   return `<svg class="chart" role="img" aria-label="${escapeXml(title)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>`;
