@@ -256,6 +256,8 @@ describe('mlctl drift serve (built CLI)', () => {
     } finally {
       child.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    const code = await exited;
+    // Windows has no SIGTERM: kill() ends the process outright, so there is no clean exit to check.
+    if (process.platform !== 'win32') expect(code).toBe(0);
   });
 });
