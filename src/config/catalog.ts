@@ -1,4 +1,5 @@
 import type { SettingsGroup, SettingsSpec } from './settings';
+import { driftServeSettings, driftSettings } from './sections/drift';
 import { loggingSettings } from './sections/logging';
 import { predictSettings } from './sections/predict';
 import { trainSettings } from './sections/train';
@@ -16,4 +17,6 @@ export const SETTINGS_GROUPS: ReadonlyArray<SettingsGroup<SettingsSpec>> = [
   registrySettings,
   registerSettings,
   serveSettings,
+  driftSettings,
+  driftServeSettings,
 ] as unknown as ReadonlyArray<SettingsGroup<SettingsSpec>>;

@@ -48,7 +48,10 @@ Endpoints: docs/API.md. SIGTERM/SIGINT: stops accepting, drains requests in flig
         predictionLogStdout: settings.predictionLogStdout
           ? ctx.stdout === process.stdout || ctx.stdout
           : false,
-        cacheDir: resolve(ctx.cwd, settings.modelCacheDir),
+        cacheDir: resolve(
+          ctx.cwd,
+          ctx.settings(registrySettings, { trackingUri: flags.trackingUri }).modelCacheDir,
+        ),
         maxBatch: settings.maxBatchSize,
         maxBodyBytes: settings.maxBodyBytes,
         adminToken: settings.adminApiToken,

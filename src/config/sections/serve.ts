@@ -116,13 +116,6 @@ export const serveSettings = defineSettings(
       default: 1000,
       describe: 'Labelled rows the live accuracy (ml_model_accuracy{source="feedback"}) is computed over.',
     },
-    modelCacheDir: {
-      field: text(),
-      env: 'MODEL_CACHE_DIR',
-      default: '.mlctl/cache',
-      describe:
-        'Where models downloaded from the registry are kept (verified copies are reused across restarts).',
-    },
     shutdownTimeoutSeconds: {
       field: integer({ min: 0, max: 3600 }),
       env: 'SHUTDOWN_TIMEOUT_SECONDS',
