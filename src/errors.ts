@@ -46,6 +46,37 @@ export const ERROR_CATALOGUE = {
     http: 500,
     summary: 'A model artifact is incomplete, corrupt or tampered with (checksum mismatch).',
   },
+  MODEL_NOT_FOUND: {
+    exit: 2,
+    http: 404,
+    summary: 'The registry has no such registered model, version, alias or stage (or an unknown run).',
+  },
+  REGISTRY_REJECTED: {
+    exit: 2,
+    http: 400,
+    summary: 'The registry refused a value as invalid (model or alias name, stage, tag, parameter).',
+  },
+  REGISTRY_UNAVAILABLE: {
+    exit: 1,
+    http: 503,
+    summary: 'The model registry could not be reached or kept failing (connection, timeout, HTTP 429/5xx).',
+  },
+  REGISTRY_AUTH: {
+    exit: 1,
+    http: 502,
+    summary: 'The MLflow server refused the credentials mlctl sent (HTTP 401/403).',
+  },
+  REGISTRY_CONFLICT: {
+    exit: 1,
+    http: 409,
+    summary:
+      'The registry is in a state that forbids the change (deleted experiment, a param already logged).',
+  },
+  REGISTRY_ERROR: {
+    exit: 1,
+    http: 502,
+    summary: 'The registry answered something mlctl cannot use (not an MLflow server, artifact proxy off).',
+  },
   VALIDATION_FAILED: { exit: 3, http: 422, summary: 'Data validation ran and found problems.' },
   // train / predict
   OUTPUT_CONFLICT: {

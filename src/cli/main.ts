@@ -6,6 +6,8 @@ import type { CliContext, CliIo } from './context';
 import { registerValidate } from './commands/validate';
 import { registerTrain } from './commands/train';
 import { registerPredict } from './commands/predict';
+import { registerRegister } from './commands/register';
+import { registerModels } from './commands/models';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json') as { version: string };
@@ -15,6 +17,8 @@ const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
   registerValidate,
   registerTrain,
   registerPredict,
+  registerRegister,
+  registerModels,
 ];
 
 export function createProgram(ctx: CliContext): Command {

@@ -3,6 +3,8 @@ import { loggingSettings } from './sections/logging';
 import { predictSettings } from './sections/predict';
 import { trainSettings } from './sections/train';
 import { validateSettings } from './sections/validate';
+import { registrySettings } from './sections/registry';
+import { registerSettings } from './sections/register';
 
 /** Every settings group, in the order docs/CONFIGURATION.md lists them. */
 export const SETTINGS_GROUPS: ReadonlyArray<SettingsGroup<SettingsSpec>> = [
@@ -10,4 +12,6 @@ export const SETTINGS_GROUPS: ReadonlyArray<SettingsGroup<SettingsSpec>> = [
   validateSettings,
   trainSettings,
   predictSettings,
+  registrySettings,
+  registerSettings,
 ] as unknown as ReadonlyArray<SettingsGroup<SettingsSpec>>;

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# A real MLflow tracking server for mlctl's integration tests, on loopback only.
+#
+#   scripts/ci/mlflow.sh install            create/reuse the venv with the pinned MLflow (fast when present)
+#   scripts/ci/mlflow.sh start [STATE_DIR]  install, start two servers (plain, and basic-auth), wait for
+#                                           /health, write the variables below to STATE_DIR/env (KEY=VALUE)
+#                                           and print them as `export` lines: eval "$(scripts/ci/mlflow.sh start)"
+#   scripts/ci/mlflow.sh stop [STATE_DIR]   stop them and remove STATE_DIR
+#
+# The variables (the integration tests read them):
+#   MLCTL_TEST_MLFLOW_URI=http://127.0.0.1:<port>        sqlite + --artifacts-destination in STATE_DIR
+#   MLCTL_TEST_MLFLOW_AUTH_URI=http://127.0.0.1:<port>   the same with --app-name basic-auth
+#   MLCTL_TEST_MLFLOW_ADMIN_USER=admin / MLCTL_TEST_MLFLOW_ADMIN_PASSWORD=<random, test only>
+#   MLCTL_TEST_PYTHON=<venv>/bin/python                  MLflow's own client, for the compatibility test
+#
+# Env: MLCTL_CACHE (default ~/.cache/mlctl) holds the venv; MLCTL_MLFLOW_TIMEOUT (seconds) bounds
+# the wait for /health (default 180); MLCTL_MLFLOW_STATE is the default STATE_DIR.
+set -euo pipefail
+
+MLFLOW_VERSION=3.17.2
+CACHE="${MLCTL_CACHE:-$HOME/.cache/mlctl}"
+VENV="$CACHE/venv"
+PY="$VENV/bin/python"
+DEFAULT_STATE="${MLCTL_MLFLOW_STATE:-${TMPDIR:-/tmp}/mlctl-mlflow}"
+TIMEOUT="${MLCTL_MLFLOW_TIMEOUT:-180}"
+
+log() { echo "mlflow.sh: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+install() {
+  if [ -x "$PY" ] && "$PY" - "$MLFLOW_VERSION" <<'EOF' >/dev/null 2>&1; then
+import sys, importlib.metadata as m
+assert m.version("mlflow") == sys.argv[1]
+import flask_wtf  # the [auth] extra, for --app-name basic-auth
+EOF
+    log "MLflow $MLFLOW_VERSION already installed in $VENV"
+    return
+  fi
+  command -v python3 >/dev/null || die "python3 is needed to create $VENV (apt-get install python3 python3-venv)"
+  if [ ! -x "$PY" ]; then
+    log "creating $VENV"
+    mkdir -p "$CACHE"
+    if ! python3 -m venv "$VENV"; then
+      # Debian/Ubuntu ship venv separately; CI runs as root and may install it.
+      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "installing python3-venv"
+        rm -rf "$VENV"
+        apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+        python3 -m venv "$VENV" || die "python3 -m venv failed even after installing python3-venv"
+      else
+        die "python3 -m venv failed (apt-get install python3-venv)"
+      fi
+    fi
+  fi
+  log "installing mlflow[auth]==$MLFLOW_VERSION into $VENV (a few minutes the first time)"
+  "$PY" -m pip install --quiet --disable-pip-version-check "mlflow[auth]==$MLFLOW_VERSION" ||
+    die "pip install mlflow[auth]==$MLFLOW_VERSION failed"
+}
+
+free_port() {
+  "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# launch NAME EXTRA_ARGS... → starts a server in the background; its port goes to STATE/NAME/port
+launch() {
+  local name="$1"; shift
+  local dir="$STATE/$name"
+  mkdir -p "$dir/artifacts"
+  free_port >"$dir/port"
+  # Its own session (setsid), so stop can end the server with its uvicorn child as one process group.
+  # No job runner: the tests need none, and it adds a dozen processes on a 2-core machine.
+  (
+    cd "$dir"
+    MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false exec setsid "$VENV/bin/mlflow" server --host 127.0.0.1 \
+      --port "$(cat "$dir/port")" --workers 1 --backend-store-uri "sqlite:///$dir/mlflow.db" \
+      --artifacts-destination "$dir/artifacts" "$@"
+  ) >"$dir/server.log" 2>&1 </dev/null &
+  echo $! >"$dir/pid"
+}
+
+# await_health NAME → waits until the server answers /health with OK, or fails showing its log
+await_health() {
+  local name="$1" dir="$STATE/$1" url deadline
+  url="http://127.0.0.1:$(cat "$dir/port")"
+  deadline=$((SECONDS + TIMEOUT))
+  until [ "$(curl -s --max-time 2 "$url/health" 2>/dev/null)" = "OK" ]; do
+    if ! kill -0 "$(cat "$dir/pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+      log "error: the $name MLflow server did not answer $url/health within ${TIMEOUT}s; its log:"
+      tail -n 40 "$dir/server.log" >&2 || true
+      stop
+      exit 1
+    fi
+    sleep 0.5
+  done
+}
+
+start() {
+  command -v curl >/dev/null || die "curl is needed to probe /health"
+  command -v setsid >/dev/null || die "setsid (util-linux) is needed to manage the server processes"
+  install
+  if [ -f "$STATE/env" ]; then stop; fi
+  mkdir -p "$STATE"
+  local password plain auth
+  password="test-$("$PY" -c 'import secrets; print(secrets.token_hex(12))')"
+  mkdir -p "$STATE/auth"
+  cat >"$STATE/auth/auth.ini" <<EOF
+[mlflow]
+default_permission = READ
+database_uri = sqlite:///$STATE/auth/basic_auth.db
+admin_username = admin
+authorization_function = mlflow.server.auth:authenticate_request_basic_auth
+EOF
+  # Both start at once (each spends ~15 s creating its database), then both are awaited.
+  launch plain
+  MLFLOW_AUTH_CONFIG_PATH="$STATE/auth/auth.ini" MLFLOW_AUTH_ADMIN_PASSWORD="$password" \
+    MLFLOW_FLASK_SERVER_SECRET_KEY="$password" launch auth --app-name basic-auth
+  await_health plain
+  await_health auth
+  plain="http://127.0.0.1:$(cat "$STATE/plain/port")"
+  auth="http://127.0.0.1:$(cat "$STATE/auth/port")"
+  cat >"$STATE/env" <<EOF
+MLCTL_TEST_MLFLOW_URI=$plain
+MLCTL_TEST_MLFLOW_AUTH_URI=$auth
+MLCTL_TEST_MLFLOW_ADMIN_USER=admin
+MLCTL_TEST_MLFLOW_ADMIN_PASSWORD=$password
+MLCTL_TEST_PYTHON=$PY
+EOF
+  log "MLflow $MLFLOW_VERSION up: $plain (plain), $auth (basic-auth); logs in $STATE/*/server.log"
+  local line
+  while IFS= read -r line; do printf 'export %s=%q\n' "${line%%=*}" "${line#*=}"; done <"$STATE/env"
+}
+
+stop() {
+  local pidfile pid
+  for pidfile in "$STATE"/*/pid; do
+    [ -f "$pidfile" ] || continue
+    pid="$(cat "$pidfile")"
+    # The pid leads its own process group (setsid): signal the group, the server and its workers.
+    if kill -0 -- "-$pid" 2>/dev/null; then
+      kill -TERM -- "-$pid" 2>/dev/null || true
+      for _ in $(seq 50); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL -- "-$pid" 2>/dev/null || true
+    fi
+  done
+  rm -rf "$STATE"
+}
+
+cmd="${1:-}"
+STATE="${2:-$DEFAULT_STATE}"
+case "$cmd" in
+  install) install ;;
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 install | start [STATE_DIR] | stop [STATE_DIR]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,22 @@
+import { registrySettings } from '../../config/sections/registry';
+import type { ModelRegistry } from '../../registry/types';
+import type { CliContext } from '../context';
+
+/**
+ * Builds the registry MLFLOW_TRACKING_URI (or --tracking-uri) points at, runs `use`, and releases it.
+ * The registry modules load only here, inside an action, so `mlctl --help` stays fast.
+ */
+export async function openRegistry<T>(
+  ctx: CliContext,
+  flags: Record<string, unknown>,
+  use: (registry: ModelRegistry) => Promise<T>,
+): Promise<T> {
+  const settings = ctx.settings(registrySettings, { trackingUri: flags.trackingUri });
+  const { createRegistry } = await import('../../registry/create-registry');
+  const registry = createRegistry(settings, { cwd: ctx.cwd, logger: ctx.logger() });
+  try {
+    return await use(registry);
+  } finally {
+    await registry.close();
+  }
+}

@@ -1,0 +1,148 @@
+import { access, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MlctlError } from '../errors';
+import { writeChecksums } from '../model/checksums';
+import { LocalRegistry } from '../registry/local-registry';
+import type { ModelRegistry } from '../registry/types';
+import { createSilentLogger } from '../telemetry/logger';
+import { createModelFixture } from '../../test/helpers/model-fixture';
+import { readArtifactSummary } from './read-artifact';
+import { registerModel } from './run-register';
+
+const deps = { logger: createSilentLogger(), cwd: '/', mlctlVersion: '0.1.0' };
+
+async function rejection(promise: Promise<unknown>): Promise<MlctlError> {
+  const err = await promise.catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(MlctlError);
+  return err as MlctlError;
+}
+
+describe('registerModel', () => {
+  let work: string;
+  let root: string;
+  let registry: LocalRegistry;
+  beforeEach(async () => {
+    work = await mkdtemp(join(tmpdir(), 'mlctl-register-'));
+    root = join(work, 'registry');
+    registry = new LocalRegistry({ root });
+  });
+  afterEach(() => rm(work, { recursive: true, force: true }));
+  const exists = (path: string) =>
+    access(path).then(
+      () => true,
+      () => false,
+    );
+
+  it('checks names, aliases, stage and the artifact before creating anything', async () => {
+    const modelDir = await createModelFixture(work);
+    const cases: Array<[Parameters<typeof registerModel>[1], string]> = [
+      [{ modelDir, name: 'a:b', experiment: 'e' }, 'REGISTRY_REJECTED'],
+      [{ modelDir, name: 'iris', aliases: ['ok', 'latest'], experiment: 'e' }, 'REGISTRY_REJECTED'],
+      [{ modelDir, name: 'iris', stage: 'Live', experiment: 'e' }, 'REGISTRY_REJECTED'],
+      [
+        { modelDir, name: 'iris', stage: 'None', archiveExisting: true, experiment: 'e' },
+        'REGISTRY_REJECTED',
+      ],
+      [{ modelDir, name: 'iris', archiveExisting: true, experiment: 'e' }, 'USAGE'],
+      [{ modelDir: join(work, 'nope'), name: 'iris', experiment: 'e' }, 'INPUT_NOT_FOUND'],
+    ];
+    for (const [options, code] of cases)
+      expect((await rejection(registerModel(registry, options, deps))).code).toBe(code);
+    await writeFile(join(modelDir, 'model.json'), '{"tampered":true}');
+    const err = await rejection(registerModel(registry, { modelDir, name: 'iris', experiment: 'e' }, deps));
+    expect([err.code, err.problems]).toEqual(['ARTIFACT_INVALID', ['model.json: sha256 does not match']]);
+    expect(await exists(root)).toBe(false);
+  });
+
+  it('moves the new version to a stage, archiving the previous one when asked', async () => {
+    const first = await registerModel(
+      registry,
+      { modelDir: await createModelFixture(work), name: 'iris', stage: 'production', experiment: 'e' },
+      deps,
+    );
+    expect(first.stage).toBe('Production');
+    const second = await registerModel(
+      registry,
+      {
+        modelDir: await createModelFixture(work),
+        name: 'iris',
+        stage: 'Production',
+        archiveExisting: true,
+        aliases: ['champion', 'champion'],
+        experiment: 'e',
+      },
+      deps,
+    );
+    expect(second).toMatchObject({
+      version: '2',
+      stage: 'Production',
+      aliases: ['champion'],
+      modelUri: 'models:/iris/2',
+    });
+    expect((await registry.getModelVersion('iris', '1')).stage).toBe('Archived');
+  });
+
+  it('marks the run FAILED and creates no version when the upload fails', async () => {
+    const failing = new Proxy(registry, {
+      get(target, prop, receiver) {
+        if (prop === 'logArtifacts')
+          return async () => Promise.reject(new MlctlError('IO_ERROR', 'disk full'));
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as ModelRegistry;
+    const err = await rejection(
+      registerModel(
+        failing,
+        { modelDir: await createModelFixture(work), name: 'iris', experiment: 'e' },
+        deps,
+      ),
+    );
+    expect(err.message).toBe('disk full');
+    const [runId] = await readdir(join(root, 'runs'));
+    expect((await registry.getRun(runId as string)).status).toBe('FAILED');
+    expect((await rejection(registry.getRegisteredModel('iris'))).code).toBe('MODEL_NOT_FOUND');
+  });
+});
+
+describe('readArtifactSummary', () => {
+  let work: string;
+  beforeEach(async () => {
+    work = await mkdtemp(join(tmpdir(), 'mlctl-artifact-'));
+  });
+  afterEach(() => rm(work, { recursive: true, force: true }));
+
+  it('reads params (flattened, as strings), top-level finite metrics and the dataset hash', async () => {
+    const dir = await createModelFixture(work, { datasetSha256: 'f'.repeat(64) });
+    expect(await readArtifactSummary(dir)).toEqual({
+      params: { n_estimators: '10', max_features: 'sqrt', seed: '42', 'tree.max_depth': '5' },
+      metrics: { accuracy: 0.9667, f1_macro: 0.9666, oob_accuracy: 0.95 },
+      datasetSha256: 'f'.repeat(64),
+      datasetPath: 'data/processed/iris.csv',
+      modelUuid: `${'0'.repeat(31)}2`,
+    });
+  });
+
+  it('refuses an artifact without the mlctl flavor, or with broken metrics.json', async () => {
+    const dir = await createModelFixture(work);
+    await writeFile(join(dir, 'MLmodel'), 'flavors:\n  sklearn: {}\n');
+    await writeChecksums(dir);
+    expect(await rejection(readArtifactSummary(dir))).toMatchObject({
+      code: 'ARTIFACT_INVALID',
+      message: expect.stringMatching(/no `mlctl` flavor/),
+    });
+    const broken = await createModelFixture(work);
+    await writeFile(join(broken, 'metrics.json'), '{oops');
+    await writeChecksums(broken);
+    expect(await rejection(readArtifactSummary(broken))).toMatchObject({
+      code: 'ARTIFACT_INVALID',
+      message: expect.stringMatching(/not valid JSON/),
+    });
+  });
+
+  it('refuses a file where a directory is expected', async () => {
+    const dir = await createModelFixture(work);
+    expect((await rejection(readArtifactSummary(join(dir, 'MLmodel')))).code).toBe('INPUT_INVALID');
+  });
+});

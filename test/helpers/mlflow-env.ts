@@ -1,0 +1,67 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createRegistry } from '../../src/registry/create-registry';
+import type { RegistrySettings } from '../../src/registry/create-registry';
+import type { ModelRegistry } from '../../src/registry/types';
+
+/**
+ * The real MLflow servers of the integration suite, started by `scripts/ci/mlflow.sh start`. Without
+ * them the suites skip, saying why, unless MLCTL_REQUIRE_MLFLOW=1 (CI), where they fail.
+ */
+export const MLFLOW_URI = process.env.MLCTL_TEST_MLFLOW_URI || undefined;
+export const MLFLOW_AUTH_URI = process.env.MLCTL_TEST_MLFLOW_AUTH_URI || undefined;
+export const ADMIN_USER = process.env.MLCTL_TEST_MLFLOW_ADMIN_USER || 'admin';
+export const ADMIN_PASSWORD = process.env.MLCTL_TEST_MLFLOW_ADMIN_PASSWORD || '';
+export const TEST_PYTHON =
+  process.env.MLCTL_TEST_PYTHON ||
+  join(process.env.MLCTL_CACHE || join(homedir(), '.cache', 'mlctl'), 'venv', 'bin', 'python');
+
+const REQUIRED = process.env.MLCTL_REQUIRE_MLFLOW === '1';
+const HOW =
+  'start one with `eval "$(scripts/ci/mlflow.sh start)"` (or run `bash scripts/ci/test-integration.sh`)';
+
+/** `describe` when `uri` is set; otherwise a skipped test that says why, or a failing one in CI. */
+export function describeWithMlflow(
+  title: string,
+  uri: string | undefined,
+  variable: string,
+  body: () => void,
+): void {
+  if (uri !== undefined) {
+    describe(title, body);
+    return;
+  }
+  describe(title, () => {
+    if (REQUIRED) {
+      test(`needs ${variable}`, () => {
+        throw new Error(`MLCTL_REQUIRE_MLFLOW=1 but ${variable} is not set: ${HOW}`);
+      });
+    } else {
+      console.warn(`${title}: skipped, ${variable} is not set — ${HOW}`);
+      test.skip(`skipped: ${variable} is not set — ${HOW}; MLCTL_REQUIRE_MLFLOW=1 makes this a failure`, () => {});
+    }
+  });
+}
+
+export function mlflowSettings(uri: string, extra: Partial<RegistrySettings> = {}): RegistrySettings {
+  return {
+    trackingUri: uri,
+    registryDir: '.mlctl/registry',
+    username: undefined,
+    password: undefined,
+    token: undefined,
+    requestTimeout: 30,
+    maxRetries: 2,
+    backoffFactor: 0.1,
+    backoffJitter: 0.1,
+    ...extra,
+  };
+}
+
+export function openMlflow(
+  uri: string,
+  extra: Partial<RegistrySettings> = {},
+  pageSize?: number,
+): ModelRegistry {
+  return createRegistry(mlflowSettings(uri, extra), { cwd: process.cwd(), pageSize });
+}

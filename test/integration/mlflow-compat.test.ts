@@ -1,0 +1,132 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { spawnCli } from '../helpers/cli';
+import { FIXTURE_DATASET_SHA, createModelFixture } from '../helpers/model-fixture';
+import { MLFLOW_URI, TEST_PYTHON, describeWithMlflow } from '../helpers/mlflow-env';
+import { uniqueName } from '../helpers/registry-contract';
+
+jest.setTimeout(180_000);
+const run = promisify(execFile);
+
+/** MLflow's own Python client, pointed at the same server. */
+async function python(script: string, args: string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await run(TEST_PYTHON, ['-c', script, ...args], {
+    env: { ...process.env, MLFLOW_TRACKING_URI: MLFLOW_URI, PYTHONWARNINGS: 'ignore' },
+    timeout: 150_000,
+    maxBuffer: 10 * 1024 * 1024,
+  });
+  const line = stdout.trim().split('\n').pop() as string;
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+const READ_WITH_MLFLOW = `
+import json, os, sys
+import mlflow
+from mlflow import MlflowClient
+name, alias, dst = sys.argv[1:4]
+client = MlflowClient()
+mv = client.get_model_version_by_alias(name, alias)
+run = client.get_run(mv.run_id)
+path = mlflow.artifacts.download_artifacts(f"models:/{name}@{alias}", dst_path=dst)
+print(json.dumps({
+    "version": mv.version, "run_id": mv.run_id, "source": mv.source, "aliases": list(mv.aliases),
+    "metrics": run.data.metrics, "params": run.data.params, "tags": dict(run.data.tags),
+    "status": run.info.status, "path": path, "files": sorted(os.listdir(path)),
+}))
+`;
+
+const WRITE_WITH_MLFLOW = `
+import json, sys
+import mlflow
+from mlflow import MlflowClient
+name, model_dir = sys.argv[1:3]
+mlflow.set_experiment("mlctl-compat-python")
+with mlflow.start_run() as run:
+    mlflow.log_metric("accuracy", 0.91)
+    mlflow.log_param("n_estimators", "7")
+    mlflow.log_artifacts(model_dir, "model")
+mv = mlflow.register_model(f"runs:/{run.info.run_id}/model", name)
+MlflowClient().set_registered_model_alias(name, "prod", mv.version)
+print(json.dumps({"version": mv.version, "run_id": run.info.run_id}))
+`;
+
+describeWithMlflow(
+  "MLflow's own Python client and mlctl read each other's registrations",
+  MLFLOW_URI,
+  'MLCTL_TEST_MLFLOW_URI',
+  () => {
+    const env = () => ({ MLFLOW_TRACKING_URI: MLFLOW_URI as string, MLFLOW_HTTP_REQUEST_MAX_RETRIES: '1' });
+    let work: string;
+    beforeAll(async () => {
+      if (!existsSync(TEST_PYTHON))
+        throw new Error(`MLflow's Python (MLCTL_TEST_PYTHON) not found at ${TEST_PYTHON}`);
+      work = await mkdtemp(join(tmpdir(), 'mlctl-compat-'));
+    });
+    afterAll(() => rm(work, { recursive: true, force: true }));
+
+    test('what `mlctl register` wrote: version by alias, run metrics, models:/name@alias download', async () => {
+      const name = uniqueName('compat');
+      const modelDir = await createModelFixture(work);
+      const reg = await spawnCli(
+        [
+          'register',
+          '--model-dir',
+          modelDir,
+          '--name',
+          name,
+          '--alias',
+          'champion',
+          '--experiment',
+          'compat',
+          '--json',
+        ],
+        { env: env() },
+      );
+      expect(reg.stderr).not.toMatch(/error/i);
+      expect(reg.code).toBe(0);
+      const registered = JSON.parse(reg.stdout) as { version: string; runId: string };
+
+      const seen = await python(READ_WITH_MLFLOW, [name, 'champion', join(work, 'py-download')]);
+      expect(seen).toMatchObject({
+        version: registered.version,
+        run_id: registered.runId,
+        aliases: ['champion'],
+        status: 'FINISHED',
+        metrics: { accuracy: 0.9667, f1_macro: 0.9666, oob_accuracy: 0.95 },
+        params: { n_estimators: '10', seed: '42', max_features: 'sqrt', 'tree.max_depth': '5' },
+      });
+      expect(seen.tags).toMatchObject({
+        'mlctl.dataset_sha256': FIXTURE_DATASET_SHA,
+        'mlctl.version': '0.1.0',
+      });
+      // MLflow's client adds `registered_model_meta` (name and version) to what it downloads via models:/.
+      const files = (seen.files as string[]).filter((f) => f !== 'registered_model_meta');
+      expect(files).toEqual(['MLmodel', 'SHA256SUMS', 'metrics.json', 'model.json', 'reference.csv']);
+      for (const file of ['MLmodel', 'model.json']) {
+        expect(await readFile(join(seen.path as string, file))).toEqual(await readFile(join(modelDir, file)));
+      }
+    });
+
+    test('what MLflow wrote: `mlctl models show` and a verified `mlctl models download`', async () => {
+      const name = uniqueName('from-python');
+      const modelDir = await createModelFixture(work);
+      const written = await python(WRITE_WITH_MLFLOW, [name, modelDir]);
+
+      const show = await spawnCli(['models', 'show', `models:/${name}@prod`, '--json'], { env: env() });
+      expect(show.code).toBe(0);
+      const details = JSON.parse(show.stdout) as { uri: string; run: { metrics: object; params: object } };
+      expect(details.uri).toBe(`models:/${name}/${written.version as string}`);
+      expect(details.run).toMatchObject({ metrics: { accuracy: 0.91 }, params: { n_estimators: '7' } });
+
+      const dest = join(work, 'mlctl-download');
+      const dl = await spawnCli(['models', 'download', `models:/${name}@prod`, dest], { env: env() });
+      expect(dl.code).toBe(0);
+      expect(dl.stdout).toContain('checksums verified');
+      expect(await readFile(join(dest, 'model.json'))).toEqual(await readFile(join(modelDir, 'model.json')));
+    });
+  },
+);
