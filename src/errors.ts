@@ -96,6 +96,12 @@ export const ERROR_CATALOGUE = {
     http: 500,
     summary: 'A training worker thread crashed (often: out of memory).',
   },
+  REMOTE_ERROR: {
+    exit: 1,
+    http: 502,
+    summary:
+      'A remote service (Loki, a registry) could not be reached, refused the request or answered nonsense.',
+  },
   IO_ERROR: { exit: 1, http: 500, summary: 'Reading or writing a file failed.' },
   INTERNAL: {
     exit: 1,

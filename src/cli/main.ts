@@ -3,6 +3,7 @@ import { isMlctlError, MlctlError } from '../errors';
 import type { ExitCode } from '../errors';
 import { createCliContext } from './context';
 import type { CliContext, CliIo } from './context';
+import { registerDrift } from './commands/drift';
 import { registerValidate } from './commands/validate';
 import { registerTrain } from './commands/train';
 import { registerPredict } from './commands/predict';
@@ -19,6 +20,7 @@ const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
   registerPredict,
   registerRegister,
   registerModels,
+  registerDrift,
 ];
 
 export function createProgram(ctx: CliContext): Command {

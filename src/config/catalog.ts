@@ -1,4 +1,5 @@
 import type { SettingsGroup, SettingsSpec } from './settings';
+import { driftServeSettings, driftSettings } from './sections/drift';
 import { loggingSettings } from './sections/logging';
 import { predictSettings } from './sections/predict';
 import { trainSettings } from './sections/train';
@@ -14,4 +15,6 @@ export const SETTINGS_GROUPS: ReadonlyArray<SettingsGroup<SettingsSpec>> = [
   predictSettings,
   registrySettings,
   registerSettings,
+  driftSettings,
+  driftServeSettings,
 ] as unknown as ReadonlyArray<SettingsGroup<SettingsSpec>>;

@@ -1,0 +1,56 @@
+import { plural } from '../../plural';
+import type { ColumnDrift } from '../dataset-drift';
+import type { DriftResult } from '../run-drift';
+import { formatPercent, formatScore, thousands } from './format-number';
+
+/** A summary line, the sources, and one line per column — for a terminal or a CI log. */
+export function renderText(result: DriftResult): string {
+  const lines = [headline(result), sources(result), ''];
+  const rows: string[][] = [['column', 'type', 'test', 'score', 'threshold', 'drift']];
+  for (const c of result.columns) rows.push(row(c));
+  if (result.prediction) {
+    const p = result.prediction;
+    rows.push([
+      ...row(p),
+      p.psi === null ? '' : `PSI ${formatScore(p.psi)}${p.psi >= p.psi_threshold ? ' (≥ 0.1)' : ''}`,
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  for (const r of rows)
+    lines.push(
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+function headline(r: DriftResult): string {
+  if (r.status === 'not_evaluated') return `Data drift: NOT EVALUATED — ${r.reason}.`;
+  const verdict = r.dataset_drift ? 'DETECTED' : 'not detected';
+  return `Data drift ${verdict}: ${r.drifted_columns} of ${plural(r.number_of_columns, 'column')} drifted (${formatPercent(r.drift_share)}; dataset drift at ≥ ${formatPercent(r.drift_share_threshold)}).`;
+}
+
+function sources(r: DriftResult): string {
+  const skipped: string[] = [];
+  const log = r.current.log;
+  if (log?.not_json) skipped.push(`${thousands(log.not_json)} non-JSON`);
+  if (log?.other_events) skipped.push(`${thousands(log.other_events)} other events`);
+  if (log?.malformed) skipped.push(`${thousands(log.malformed)} malformed`);
+  const extra = skipped.length ? `; lines skipped: ${skipped.join(', ')}` : '';
+  const truncated = r.current.loki?.truncated ? '; stopped at the Loki entry limit' : '';
+  return `reference ${r.reference.source} (${thousands(r.reference.rows)} rows) · current ${r.current.source} (${thousands(r.current.rows)} rows${extra}${truncated})`;
+}
+
+function row(c: ColumnDrift): string[] {
+  const verdict = c.drift_detected === null ? 'not evaluated' : c.drift_detected ? 'DRIFT' : 'ok';
+  return [
+    c.name,
+    c.type,
+    c.stattest_display ?? '—',
+    formatScore(c.score),
+    c.threshold === null ? '—' : String(c.threshold),
+    verdict,
+  ];
+}

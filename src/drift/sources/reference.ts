@@ -1,0 +1,61 @@
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { MlctlError, fromFsError } from '../../errors';
+import { verifyChecksums } from '../../model/checksums';
+
+/** Turns a `models:/name/…` URI into the local directory of that model version's artifact. */
+export type ModelUriResolver = (uri: string) => Promise<string>;
+
+export interface ReferenceLocation {
+  /** The CSV to read. */
+  path: string;
+  /** How to show it: the argument as given, plus the artifact's reference.csv when it was a model. */
+  label: string;
+  /** The model artifact directory, when the reference came from one (its checksums were verified). */
+  artifact?: string;
+}
+
+/**
+ * Where the reference data is: a CSV file; a model artifact directory (its SHA256SUMS verified first, then
+ * its reference.csv — docs/ARTIFACT.md); or a `models:/` URI, resolved to such a directory by the registry.
+ */
+export async function locateReference(
+  spec: string,
+  cwd: string,
+  resolveModelUri?: ModelUriResolver,
+): Promise<ReferenceLocation> {
+  let dir: string | undefined;
+  if (/^models:\//i.test(spec)) {
+    if (!resolveModelUri) {
+      throw new MlctlError(
+        'USAGE',
+        `cannot use ${spec} as the reference: registry support is not available in this build`,
+        {
+          hint: 'Pass the model artifact directory (it holds reference.csv) or a reference CSV instead.',
+        },
+      );
+    }
+    dir = await resolveModelUri(spec);
+  } else {
+    const path = resolve(cwd, spec.replace(/^file:\/\//i, ''));
+    let isDir: boolean;
+    try {
+      const info = await stat(path);
+      isDir = info.isDirectory();
+    } catch (err) {
+      throw fromFsError(err, 'reference', spec);
+    }
+    if (!isDir) return { path, label: spec };
+    dir = path;
+  }
+  await verifyChecksums(dir);
+  const csv = join(dir, 'reference.csv');
+  try {
+    await stat(csv);
+  } catch {
+    throw new MlctlError('INPUT_INVALID', `model artifact ${spec} has no reference.csv`, {
+      hint: 'Models trained by `mlctl train` carry reference.csv (docs/ARTIFACT.md); pass a reference CSV instead.',
+    });
+  }
+  return { path: csv, label: `${spec} (reference.csv)`, artifact: dir };
+}
