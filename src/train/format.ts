@@ -47,7 +47,7 @@ function align(rows: string[][]): string[] {
 }
 
 /** `--json`: one document with everything the run produced. */
-export function trainJson(r: TrainResult): unknown {
+export function trainJson(r: TrainResult): Record<string, unknown> {
   return {
     model_dir: r.modelDir,
     data: r.data,

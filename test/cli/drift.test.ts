@@ -125,11 +125,33 @@ describe('mlctl drift (in-process)', () => {
     expect(doc.columns[1].current_rows).toBe(200);
   });
 
-  it('says models:/ references need the registry, which this build does not have (exit 2)', async () => {
-    const r = await runCli(['drift', '--reference', 'models:/iris@champion', '--current', drifted]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('registry support is not available in this build');
-  });
+  it('takes the reference from a registered model (models:/ URI), verified and cached', async () => {
+    const env = { MLCTL_REGISTRY_DIR: tmp.path('registry'), MODEL_CACHE_DIR: tmp.path('cache') };
+    const iris = 'data/processed/iris.csv';
+    const model = tmp.path('iris-model');
+    expect((await spawnCli(['train', '--data', iris, '--output', model, '--n-estimators', '5'])).code).toBe(
+      0,
+    );
+    const reg = await spawnCli(
+      ['register', '--model-dir', model, '--name', 'iris', '--alias', 'production'],
+      { env },
+    );
+    expect(reg.code).toBe(0);
+    const r = await spawnCli(
+      ['drift', '--reference', 'models:/iris@production', '--current', iris, '--json'],
+      { env },
+    );
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.columns.map((c: { name: string }) => c.name)).toEqual(
+      expect.arrayContaining(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']),
+    );
+    const unknown = await spawnCli(['drift', '--reference', 'models:/nope@production', '--current', iris], {
+      env,
+    });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/nope/);
+  }, 60_000);
 
   it('refuses unknown columns and a forced test that does not fit a column (exit 2)', async () => {
     const unknown = await runCli(['drift', '--reference', ref, '--current', drifted, '--columns', 'x1,nope']);

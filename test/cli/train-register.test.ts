@@ -1,39 +1,66 @@
 import { join } from 'node:path';
-import { REPO_ROOT, spawnCli } from '../helpers/cli';
-import { tempDir } from '../helpers/data';
+import { spawnCli } from '../helpers/cli';
+import { useTmpDir } from '../helpers/tmp';
 
-const IRIS = join(REPO_ROOT, 'data', 'processed', 'iris.csv');
+const tmp = useTmpDir('mlctl-train-register-');
+const IRIS = join(__dirname, '..', '..', 'data', 'processed', 'iris.csv');
 
-describe('a trained model through the registry and back', () => {
-  it('registers with its params, metrics and dataset sha256, and predicts once downloaded', async () => {
-    const cwd = tempDir();
-    const env = { MLFLOW_TRACKING_URI: join(cwd, 'registry') };
-    const trained = await spawnCli(['train', '--data', IRIS, '--n-estimators', '9', '--json'], { cwd, env });
-    expect(trained.code).toBe(0);
-    const train = JSON.parse(trained.stdout);
+describe('mlctl train --register (built CLI)', () => {
+  const env = () => ({ MLCTL_REGISTRY_DIR: tmp.path('registry') });
 
-    const registered = await spawnCli(
-      ['register', '--model-dir', train.model_dir, '--name', 'iris', '--json'],
-      { cwd, env },
+  it('trains and registers in one step, with the alias', async () => {
+    const r = await spawnCli(
+      [
+        'train',
+        '--data',
+        IRIS,
+        '--output',
+        tmp.path('m1'),
+        '--n-estimators',
+        '5',
+        '--register',
+        'iris',
+        '--alias',
+        'production',
+        '--json',
+      ],
+      {
+        env: env(),
+      },
     );
-    expect(registered.code).toBe(0);
-    expect(JSON.parse(registered.stdout).metrics).toEqual({
-      accuracy: train.metrics.accuracy,
-      f1_macro: train.metrics.f1_macro,
-      oob_accuracy: train.metrics.oob_accuracy,
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({
+      model_dir: expect.any(String),
+      registration: { modelUri: 'models:/iris/1', aliases: ['production'] },
     });
+    const show = await spawnCli(['models', 'show', 'models:/iris@production', '--json'], { env: env() });
+    expect(show.code).toBe(0);
+    expect(JSON.parse(show.stdout)).toMatchObject({ version: { version: '1' } });
+  }, 60_000);
 
-    const shown = JSON.parse(
-      (await spawnCli(['models', 'show', 'models:/iris/1', '--json'], { cwd, env })).stdout,
+  it('never registers a model that missed its quality gate: exit 3', async () => {
+    const r = await spawnCli(
+      [
+        'train',
+        '--data',
+        IRIS,
+        '--output',
+        tmp.path('m2'),
+        '--n-estimators',
+        '5',
+        '--register',
+        'iris',
+        '--min-accuracy',
+        '1.0',
+      ],
+      {
+        env: env(),
+      },
     );
-    expect(shown.run.params).toMatchObject({ n_estimators: '9', max_features: 'sqrt', seed: '42' });
-    expect(shown.run.tags['mlctl.dataset_sha256']).toBe(train.data.sha256);
-
-    const downloaded = await spawnCli(['models', 'download', 'models:/iris/1', 'copy'], { cwd, env });
-    expect(downloaded.code).toBe(0);
-    const direct = await spawnCli(['predict', '--model', train.model_dir, '--data', IRIS], { cwd });
-    const viaRegistry = await spawnCli(['predict', '--model', 'copy', '--data', IRIS], { cwd });
-    expect(viaRegistry.code).toBe(0);
-    expect(viaRegistry.stdout).toBe(direct.stdout);
-  });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('Not registered: the model missed its quality gate.');
+    const list = await spawnCli(['models', 'list', 'iris', '--json'], { env: env() });
+    expect(JSON.parse(list.stdout).versions).toHaveLength(1);
+  }, 60_000);
 });

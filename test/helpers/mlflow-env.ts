@@ -47,6 +47,7 @@ export function mlflowSettings(uri: string, extra: Partial<RegistrySettings> = {
   return {
     trackingUri: uri,
     registryDir: '.mlctl/registry',
+    modelCacheDir: '.mlctl/cache',
     username: undefined,
     password: undefined,
     token: undefined,

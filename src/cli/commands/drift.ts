@@ -5,6 +5,7 @@ import type { ResolvedSettings } from '../../config/settings';
 import type { DriftRunOptions } from '../../drift/run-drift';
 import { addSettingOptions } from '../options';
 import type { CliContext } from '../context';
+import { modelUriResolver } from './registry-access';
 
 type DriftSettings = ResolvedSettings<(typeof driftSettings)['settings']>;
 
@@ -33,7 +34,11 @@ Exit codes: 0 compared (or not evaluated) · 2 usage error · 3 drift (or not ev
     const { formatDrift, reportFormatFor } = await import('../../drift/reports');
     const options = runOptions(settings, ctx);
     if (options.report !== undefined) options.reportFormat ??= reportFormatFor(options.report, format);
-    const result = await runDrift(options, { logger: ctx.logger(), cwd: ctx.cwd });
+    const result = await runDrift(options, {
+      logger: ctx.logger(),
+      cwd: ctx.cwd,
+      resolveModelUri: modelUriResolver(ctx),
+    });
     ctx.stdout.write(await formatDrift(result, format));
     if (ctx.github.enabled) {
       const { driftSummaryMarkdown } = await import('../../drift/reports/markdown');
@@ -78,7 +83,7 @@ POST /refresh (header X-Admin-Token; 202 accepted, 409 busy, 403 without a confi
         adminToken: server.adminToken,
         tokenHeader: server.adminTokenHeader,
       },
-      { logger, cwd: ctx.cwd },
+      { logger, cwd: ctx.cwd, resolveModelUri: modelUriResolver(ctx) },
     );
     if (!server.adminToken) logger.warn('ADMIN_API_TOKEN is not set: POST /refresh answers 403');
     ctx.print(`mlctl drift serve: listening on ${service.url} (every ${server.interval}s)`);

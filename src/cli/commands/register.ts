@@ -5,6 +5,7 @@ import { registrySettings } from '../../config/sections/registry';
 import { addSettingOptions } from '../options';
 import type { CliContext } from '../context';
 import { openRegistry } from './registry-access';
+import type { RegisterResult } from '../../register/run-register';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version: mlctlVersion } = require('../../../package.json') as { version: string };
@@ -33,46 +34,57 @@ Exit codes: 0 registered · 1 registry or I/O failure (artifact corrupt, server 
   addSettingOptions(command, registerSettings);
   addSettingOptions(command, registrySettings);
   command.action(async (flags: Record<string, unknown>) => {
-    const settings = ctx.settings(registerSettings, flags);
-    const { registerModel } = await import('../../register/run-register');
-    const { readGitCommit } = await import('../../register/git');
+    const result = await registerFromFlags(ctx, flags);
     const { formatRegistered } = await import('../../models/format');
+    if (flags.json) ctx.printJson(result);
+    else ctx.print(formatRegistered(result));
+  });
+}
 
-    await openRegistry(ctx, flags, async (registry) => {
-      const result = await registerModel(
-        registry,
-        {
-          modelDir: settings.modelDir as string,
-          name: settings.name as string,
-          aliases: settings.alias,
-          stage: settings.stage,
-          archiveExisting: settings.archiveExisting,
-          experiment: settings.experiment,
-          tags: parseTags(settings.tag),
-        },
-        {
-          logger: ctx.logger(),
-          cwd: ctx.cwd,
-          mlctlVersion,
-          gitCommit: await readGitCommit(ctx.cwd, ctx.env),
-          user: ctx.env.GITHUB_ACTOR || currentUser(),
-          sourceType: ctx.github.enabled ? 'JOB' : 'LOCAL',
-        },
-      );
-      if (flags.json) ctx.printJson(result);
-      else ctx.print(formatRegistered(result));
-      ctx.github.setOutputs({
-        model_uri: result.modelUri,
-        model_name: result.name,
-        model_version: result.version,
-        run_id: result.runId,
-      });
-      ctx.github.appendSummary(
-        `### Registered \`${result.modelUri}\`\n\nRun \`${result.runId}\` in experiment \`${result.experiment}\` (${result.registry.kind} registry at ${result.registry.location}).` +
-          (result.aliases.length ? ` Aliases: ${result.aliases.map((a) => `\`${a}\``).join(', ')}.` : '') +
-          (result.stage !== 'None' ? ` Stage: ${result.stage}.` : ''),
-      );
+/**
+ * Registers the artifact named by the register settings (flags > env > mlctl.yaml) and sets the GitHub
+ * outputs and summary. Shared by `mlctl register` and `mlctl train --register`.
+ */
+export async function registerFromFlags(
+  ctx: CliContext,
+  flags: Record<string, unknown>,
+): Promise<RegisterResult> {
+  const settings = ctx.settings(registerSettings, flags);
+  const { registerModel } = await import('../../register/run-register');
+  const { readGitCommit } = await import('../../register/git');
+  return openRegistry(ctx, flags, async (registry) => {
+    const result = await registerModel(
+      registry,
+      {
+        modelDir: settings.modelDir as string,
+        name: settings.name as string,
+        aliases: settings.alias,
+        stage: settings.stage,
+        archiveExisting: settings.archiveExisting,
+        experiment: settings.experiment,
+        tags: parseTags(settings.tag),
+      },
+      {
+        logger: ctx.logger(),
+        cwd: ctx.cwd,
+        mlctlVersion,
+        gitCommit: await readGitCommit(ctx.cwd, ctx.env),
+        user: ctx.env.GITHUB_ACTOR || currentUser(),
+        sourceType: ctx.github.enabled ? 'JOB' : 'LOCAL',
+      },
+    );
+    ctx.github.setOutputs({
+      model_uri: result.modelUri,
+      model_name: result.name,
+      model_version: result.version,
+      run_id: result.runId,
     });
+    ctx.github.appendSummary(
+      `### Registered \`${result.modelUri}\`\n\nRun \`${result.runId}\` in experiment \`${result.experiment}\` (${result.registry.kind} registry at ${result.registry.location}).` +
+        (result.aliases.length ? ` Aliases: ${result.aliases.map((a) => `\`${a}\``).join(', ')}.` : '') +
+        (result.stage !== 'None' ? ` Stage: ${result.stage}.` : ''),
+    );
+    return result;
   });
 }
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { registrySettings } from '../../config/sections/registry';
 import type { ModelRegistry } from '../../registry/types';
 import type { CliContext } from '../context';
@@ -19,4 +20,23 @@ export async function openRegistry<T>(
   } finally {
     await registry.close();
   }
+}
+
+/**
+ * A resolver for `models:/` URIs: downloads (or reuses from MODEL_CACHE_DIR) the verified artifact of
+ * the version the URI names now, and returns its directory.
+ */
+export function modelUriResolver(ctx: CliContext): (uri: string) => Promise<string> {
+  return (uri) =>
+    openRegistry(ctx, {}, async (registry) => {
+      const settings = ctx.settings(registrySettings, {});
+      const { fetchModelToCache } = await import('../../registry/download');
+      const fetched = await fetchModelToCache(
+        registry,
+        uri,
+        resolve(ctx.cwd, settings.modelCacheDir),
+        ctx.logger(),
+      );
+      return fetched.dir;
+    });
 }

@@ -3,6 +3,7 @@ import { trainSettings } from '../../config/sections/train';
 import { addSettingOptions } from '../options';
 import type { CliContext } from '../context';
 import { createProgressBar } from '../progress';
+import { registerFromFlags } from './register';
 
 export function registerTrain(program: Command, ctx: CliContext): void {
   const command = program
@@ -11,12 +12,23 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       'Train a random forest on a CSV, measure it on a held-out split, and write the model artifact (exit 3 when --min-accuracy is missed).',
     )
     .option('--json', 'print the result as one JSON document')
+    .option('--register <name>', 'then register the model under this name (as `mlctl register`)')
+    .option('--alias <values...>', 'with --register: aliases to point at the new version, e.g. production')
+    .option('--stage <stage>', 'with --register: stage to move the new version to')
+    .option('--archive-existing', 'with --register --stage: archive the versions already in that stage')
+    .option(
+      '--experiment <name>',
+      'with --register: experiment of the registration run (env MLFLOW_EXPERIMENT_NAME)',
+    )
+    .option('--tag <values...>', 'with --register: run tags as key=value')
+    .option('--tracking-uri <uri>', 'with --register: the registry (env MLFLOW_TRACKING_URI)')
     .addHelpText(
       'after',
       `
 Examples:
   mlctl train --data data/processed/iris.csv
   mlctl train --data data.csv --target label --output model --n-estimators 300 --min-accuracy 0.9
+  mlctl train --data data/processed/iris.csv --register iris --alias production   # train and register
   MODEL_N_ESTIMATORS=50 MODEL_RANDOM_STATE=7 mlctl train --data data.csv --json
 
 The data is checked against --schema, or <data>.schema.json beside it, when there is one.
@@ -44,8 +56,22 @@ schema, or the model missed --min-accuracy (the model is still written).`,
       progress.done();
     }
 
-    if (flags.json) ctx.printJson(trainJson(result));
-    else ctx.print(formatTrainText(result));
+    const gateMissed = result.gate !== undefined && !result.gate.passed;
+    // A model that missed its quality gate is never registered.
+    const registration =
+      flags.register !== undefined && !gateMissed
+        ? await registerFromFlags(ctx, { ...flags, name: flags.register, modelDir: result.modelDir })
+        : undefined;
+    if (flags.json) ctx.printJson(registration ? { ...trainJson(result), registration } : trainJson(result));
+    else {
+      ctx.print(formatTrainText(result));
+      if (registration) {
+        const { formatRegistered } = await import('../../models/format');
+        ctx.print(formatRegistered(registration));
+      } else if (flags.register !== undefined) {
+        ctx.print(`Not registered: the model missed its quality gate.`);
+      }
+    }
     if (ctx.github.enabled) {
       ctx.github.setOutputs({
         model_dir: result.modelDir,
@@ -57,6 +83,6 @@ schema, or the model missed --min-accuracy (the model is still written).`,
       if (result.gate && !result.gate.passed)
         ctx.github.error(result.gate.reason, undefined, 'mlctl train: quality gate');
     }
-    if (result.gate && !result.gate.passed) ctx.exitCode = 3;
+    if (gateMissed) ctx.exitCode = 3;
   });
 }

@@ -20,6 +20,14 @@ export const registrySettings = defineSettings(
       describe:
         'Directory of the embedded local registry when MLFLOW_TRACKING_URI is unset (relative to the working directory).',
     },
+    modelCacheDir: {
+      field: text(),
+      env: 'MODEL_CACHE_DIR',
+      flag: false,
+      default: '.mlctl/cache',
+      describe:
+        'Where models downloaded from the registry are kept (serve, drift); a copy that still verifies is reused.',
+    },
     username: {
       field: text(),
       env: 'MLFLOW_TRACKING_USERNAME',
