@@ -16,7 +16,10 @@ export interface BinnedFeatures {
   readonly d: number;
   /** Bin of every value, column-major: feature f's bins are `bins[f*n .. f*n+n)`. */
   readonly bins: Uint8Array;
-  /** The raw values, column-major like `bins`: rows a tree did not see are routed on them, as the predictor will. */
+  /**
+   * The raw values, row-major (`values[row*d + f]`): rows a tree did not see are routed on them, as the
+   * predictor will, and a row's values side by side keep that walk in cache.
+   */
   readonly values: Float64Array;
   /** Number of bins per feature. */
   readonly binCount: Uint16Array;
@@ -47,7 +50,6 @@ export function binFeatures(
     const cuts = binCuts(column, maxBins);
     binCount[f] = cuts.length + 1;
     const out = bins.subarray(f * n, f * n + n);
-    values.set(column, f * n);
     const base = f * MAX_BINS;
     lower.fill(Infinity, base, base + MAX_BINS);
     upper.fill(-Infinity, base, base + MAX_BINS);
@@ -55,6 +57,7 @@ export function binFeatures(
       const v = column[i] as number;
       const b = binOf(cuts, v);
       out[i] = b;
+      values[i * d + f] = v;
       if (v < (lower[base + b] as number)) lower[base + b] = v;
       if (v > (upper[base + b] as number)) upper[base + b] = v;
     }

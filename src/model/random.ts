@@ -12,8 +12,7 @@ export interface Rng {
   nextFloat(): number;
 }
 
-/** Stream ids: the train/test split draws from stream 0, tree i from stream i + 1. */
-export const SPLIT_STREAM = 0;
+/** Stream id of tree i (stream 0 is left unused: the train/test split follows NumPy, numpy-random.ts). */
 export const treeStream = (treeIndex: number): number => treeIndex + 1;
 
 const TWO_32 = 4294967296;

@@ -1,6 +1,6 @@
 import { MlctlError } from '../errors';
 import type { ClassLabel } from './predictor';
-import { createRng, SPLIT_STREAM } from './random';
+import { NumpyRandomState } from './numpy-random';
 
 /** Row indexes of each side, ascending (so both keep the file's order). */
 export interface Split {
@@ -9,9 +9,11 @@ export interface Split {
 }
 
 /**
- * A stratified train/test split: the test side has ceil(testSize·n) rows (scikit-learn's rule), shared
- * among classes in proportion to their size (largest remainders get the leftover rows), and every class
- * keeps at least one training row. Which rows go to test is drawn from the seed's split stream.
+ * scikit-learn's stratified split, row for row: `train_test_split(X, y, test_size, stratify=y,
+ * random_state=seed)` (StratifiedShuffleSplit). The test side has ceil(testSize·n) rows; each side's
+ * rows per class follow the classes' proportions (largest remainders get the leftover rows, ties drawn
+ * at random); which rows go where is drawn from NumPy's MT19937 seeded with `seed`. Users comparing
+ * with scikit-learn hold out the same rows.
  */
 export function stratifiedSplit(
   y: Uint16Array,
@@ -21,8 +23,10 @@ export function stratifiedSplit(
 ): Split {
   const n = y.length;
   const K = classes.length;
+  // Rows of each class in file order: np.argsort(y_indices, kind="stable") split by class.
   const byClass: number[][] = Array.from({ length: K }, () => []);
   for (let i = 0; i < n; i++) (byClass[y[i] as number] as number[]).push(i);
+  const counts = byClass.map((rows) => rows.length);
 
   const small = byClass.flatMap((rows, c) =>
     rows.length < 2 ? [`class ${String(classes[c])}: ${rows.length} row`] : [],
@@ -44,40 +48,48 @@ export function stratifiedSplit(
     );
   }
 
-  const alloc = byClass.map((rows) => Math.min(Math.floor((nTest * rows.length) / n), rows.length - 1));
-  let left = nTest - alloc.reduce((a, b) => a + b, 0);
-  const order = byClass
-    .map((rows, c) => ({ c, frac: (nTest * rows.length) / n - Math.floor((nTest * rows.length) / n) }))
-    .sort((a, b) => b.frac - a.frac || a.c - b.c);
-  while (left > 0) {
-    let gave = false;
-    for (const { c } of order) {
-      if (left === 0) break;
-      if ((alloc[c] as number) < (byClass[c] as number[]).length - 1) {
-        alloc[c] = (alloc[c] as number) + 1;
-        left--;
-        gave = true;
-      }
-    }
-    if (!gave) break;
-  }
-
-  const rng = createRng(seed, SPLIT_STREAM);
+  const rng = new NumpyRandomState(seed);
+  const trainPerClass = approximateMode(counts, nTrain, rng);
+  const testPerClass = approximateMode(
+    counts.map((c, i) => c - (trainPerClass[i] as number)),
+    nTest,
+    rng,
+  );
   const isTest = new Uint8Array(n);
   byClass.forEach((rows, c) => {
-    for (let i = rows.length - 1; i > 0; i--) {
-      const j = rng.nextInt(i + 1);
-      const t = rows[i] as number;
-      rows[i] = rows[j] as number;
-      rows[j] = t;
-    }
-    for (let k = 0; k < (alloc[c] as number); k++) isTest[rows[k] as number] = 1;
+    const order = rng.permutation(rows.length);
+    const from = trainPerClass[c] as number;
+    for (let k = from; k < from + (testPerClass[c] as number); k++)
+      isTest[rows[order[k] as number] as number] = 1;
   });
-  const test = new Int32Array(nTest - left);
-  const train = new Int32Array(n - test.length);
+  const test = new Int32Array(nTest);
+  const train = new Int32Array(n - nTest);
   for (let i = 0, a = 0, b = 0; i < n; i++) {
     if (isTest[i]) test[a++] = i;
     else train[b++] = i;
   }
   return { train, test };
+}
+
+/**
+ * scikit-learn's `_approximate_mode`: `draws` rows shared among classes in proportion to `counts`,
+ * floored, the leftover going to the largest remainders; equal remainders are drawn at random.
+ */
+export function approximateMode(counts: readonly number[], draws: number, rng: NumpyRandomState): number[] {
+  const total = counts.reduce((a, b) => a + b, 0);
+  const continuous = counts.map((c) => (c / total) * draws);
+  const floored = continuous.map(Math.floor);
+  let needed = draws - floored.reduce((a, b) => a + b, 0);
+  if (needed > 0) {
+    const remainder = continuous.map((c, i) => c - (floored[i] as number));
+    const values = [...new Set(remainder)].sort((a, b) => b - a);
+    for (const value of values) {
+      const tied = remainder.flatMap((r, i) => (r === value ? [i] : []));
+      const now = Math.min(tied.length, needed);
+      for (const i of rng.choice(tied, now)) floored[i] = (floored[i] as number) + 1;
+      needed -= now;
+      if (needed === 0) break;
+    }
+  }
+  return floored;
 }

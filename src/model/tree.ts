@@ -153,7 +153,7 @@ export function growTree(
     let f = store.feature[0] as number;
     while (f >= 0) {
       node =
-        (values[f * n + row] as number) <= (store.threshold[node] as number)
+        (values[row * d + f] as number) <= (store.threshold[node] as number)
           ? (store.left[node] as number)
           : (store.right[node] as number);
       f = store.feature[node] as number;

@@ -1,6 +1,7 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { MlctlError } from '../errors';
+import { MlctlError, fromFsError } from '../errors';
 import type { PredictionFormat } from '../config/sections/predict';
 import { readCsvRecords } from '../data/csv';
 import { isFiniteNumberText } from '../numeric-text';
@@ -48,13 +49,16 @@ const MAX_PROBLEMS = 10;
  * the run fails with every problem found (INPUT_INVALID); with --output, no file is left behind.
  */
 export async function runPredict(options: PredictOptions, deps: PredictDeps): Promise<PredictResult> {
+  const dataPath = resolve(deps.cwd, options.data);
+  await assertFile(dataPath, options.data);
+  if (options.output !== undefined)
+    await assertWritableFile(resolve(deps.cwd, options.output), options.output);
   const model = await loadModel(resolve(deps.cwd, options.model), { features: options.features });
   if (options.features !== undefined && model.format !== 'ml-random-forest') {
     throw new MlctlError('USAGE', '--features names the columns of an ml-random-forest JSON model only', {
       hint: `${options.model} is an mlctl model: it knows its features (${model.features.join(', ')}); drop --features.`,
     });
   }
-  const dataPath = resolve(deps.cwd, options.data);
   const sink: TextSink = options.output
     ? await createFileSink(resolve(deps.cwd, options.output))
     : createStreamSink(deps.stdout);
@@ -133,7 +137,8 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
     await sink.commit();
   } catch (err) {
     await sink.abort();
-    throw err;
+    const fsError = !(err instanceof MlctlError) && typeof (err as NodeJS.ErrnoException).code === 'string';
+    throw fsError ? fromFsError(err, 'data file', options.data) : err;
   }
   deps.logger.info(
     { model: options.model, data: options.data, rows, output: options.output ?? 'stdout' },
@@ -147,6 +152,26 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
     format: options.format,
     counts: Object.fromEntries(classes.map((c, i) => [String(c), counts[i] as number])),
   };
+}
+
+async function assertFile(path: string, shown: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    throw fromFsError(err, 'data file', shown);
+  }
+  if (!info.isFile()) throw new MlctlError('INPUT_INVALID', `data file is not a regular file: ${shown}`);
+}
+
+/** The output may be new or a file to replace, never a directory. */
+async function assertWritableFile(path: string, shown: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (info?.isDirectory()) {
+    throw new MlctlError('OUTPUT_CONFLICT', `--output ${shown} is a directory`, {
+      hint: 'Name the file to write, e.g. --output predictions.csv.',
+    });
+  }
 }
 
 function matchColumns(model: LoadedModel, header: string[], options: PredictOptions): number[] {

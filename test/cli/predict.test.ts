@@ -80,6 +80,15 @@ describe('mlctl predict (built CLI)', () => {
     expect(r.stderr).toContain('--features names the columns of an ml-random-forest JSON model only');
   });
 
+  it('refuses a missing data file and an --output that is a directory (exit 2)', async () => {
+    const missing = await spawnCli(['predict', '--model', 'model', '--data', 'nope.csv'], { cwd });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('data file not found: nope.csv');
+    const dir = await spawnCli(['predict', '--model', 'model', '--data', IRIS, '--output', '.'], { cwd });
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toContain('--output . is a directory');
+  });
+
   it('refuses data without the model features (exit 2), naming them', async () => {
     writeFileSync(join(cwd, 'partial.csv'), 'sepal_length,petal_width\n1,2\n');
     const r = await spawnCli(['predict', '--model', 'model', '--data', 'partial.csv'], { cwd });

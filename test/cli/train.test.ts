@@ -31,20 +31,16 @@ describe('mlctl train (built CLI)', () => {
     expect(JSON.parse(readFileSync(join(cwd, 'model', 'model.json'), 'utf8')).params.n_estimators).toBe(100);
   });
 
-  it('writes a byte-identical model whatever --threads is', async () => {
+  it('writes a byte-identical model whatever --threads is (trees.bin included)', async () => {
     const cwd = tempDir();
-    const data = writeCsv(cwd, 'd.csv', [...featureNames(6), 'target'], syntheticRows(1500, 6));
-    const one = await spawnCli(
-      ['train', '--data', data, '--output', 'one', '--threads', '1', '--n-estimators', '24'],
-      { cwd },
-    );
-    const two = await spawnCli(
-      ['train', '--data', data, '--output', 'two', '--threads', '2', '--n-estimators', '24', '--json'],
-      { cwd },
-    );
+    const data = writeCsv(cwd, 'd.csv', [...featureNames(5), 'target'], syntheticRows(3000, 5, 0.2));
+    const args = ['train', '--data', data, '--n-estimators', '40'];
+    const one = await spawnCli([...args, '--output', 'one', '--threads', '1'], { cwd });
+    const two = await spawnCli([...args, '--output', 'two', '--threads', '2', '--json'], { cwd });
     expect([one.code, two.code]).toEqual([0, 0]);
     expect(JSON.parse(two.stdout).threads).toBe(2);
-    for (const file of ['model.json', 'metrics.json', 'reference.csv']) {
+    expect(readdirSync(join(cwd, 'two'))).toContain('trees.bin');
+    for (const file of ['model.json', 'trees.bin', 'metrics.json', 'reference.csv']) {
       expect(readFileSync(join(cwd, 'two', file)).equals(readFileSync(join(cwd, 'one', file)))).toBe(true);
     }
   });
