@@ -81,6 +81,8 @@ export function createApp(deps: ServeDeps): (req: IncomingMessage, res: ServerRe
         );
       counter.inc();
       if (status >= 500) deps.metrics.errors.labels(labelMethod, template).inc();
+      // Successful requests are logged only at debug: the prediction event already records each one.
+      if (status < 400 && !deps.logger.isLevelEnabled('debug')) return;
       // An allow-list of fields: headers, bodies and query strings (which may carry tokens) never reach a log.
       const entry = {
         request_id: requestId,

@@ -40,8 +40,7 @@ export function scoreRows(
     probabilities[i] = p;
     predictions[i] = classes[argmax(p)] as string | number;
   }
-  const counter = deps.metrics.predictions;
-  for (const label of predictions) counter.inc({ model_version: model.version, class: String(label) });
+  deps.metrics.countPredictions(model.version, predictions);
   deps.predictionLog.prediction({
     requestId: ctx.requestId,
     model: { name: model.name, version: model.version, uri: model.uri },

@@ -58,7 +58,10 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    pino.multistream(destinations),
+    // One destination is written directly: multistream's fan-out costs on every line.
+    destinations.length === 1
+      ? (destinations[0] as { stream: pino.DestinationStream }).stream
+      : pino.multistream(destinations),
   );
   return {
     prediction(e) {

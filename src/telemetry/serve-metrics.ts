@@ -65,7 +65,20 @@ export function createServeMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
   };
   metrics.modelReady.set(0);
-  return metrics;
+  // Label lookups hash their values on every call; the hot path keeps the children it has made.
+  const predictionChildren = new Map<string, { inc(): void }>();
+  return {
+    ...metrics,
+    /** Counts one prediction per label: ml_predictions_total{model_version, class}. */
+    countPredictions(version: string, labels: ReadonlyArray<string | number>): void {
+      for (const label of labels) {
+        const key = `${version}\u0000${label}`;
+        let child = predictionChildren.get(key);
+        if (!child) predictionChildren.set(key, (child = metrics.predictions.labels(version, String(label))));
+        child.inc();
+      }
+    },
+  };
 }
 
 export type ServeMetrics = ReturnType<typeof createServeMetrics>;
