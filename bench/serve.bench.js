@@ -1,0 +1,477 @@
+'use strict';
+// `mlctl serve` under wrk (32 connections, POST /predict of one iris row, prediction log and metrics on)
+// against baselines measured in the same run: the seed's stack (FastAPI + uvicorn + scikit-learn,
+// bench/seed_stack.py) and bare node:http answering a constant body (bench/bare-http.js).
+// Targets (issue "mlctl serve"): ≥ 5× the seed's req/s, ≥ 60% of bare node:http's, p99 ≤ 10 ms, RSS flat
+// (±10%) across 1,000,000 requests, zero failed requests while the served alias flips every second.
+// Throughput and p99 are measured after the warm-up and, in full mode, again after the million requests
+// (a long-running server's state); a target counts as met when both rounds meet it.
+// MLCTL_BENCH_QUICK=1: shorter runs and 100,000 requests. MLCTL_BENCH_PYTHON names a Python with fastapi,
+// uvicorn and scikit-learn for the seed stack (default python3). Needs wrk on the PATH. Linux (/proc) for RSS.
+const { spawn } = require('node:child_process');
+const {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} = require('node:fs');
+const { createServer } = require('node:net');
+const { devNull, loadavg, tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { quick } = require('./measure');
+
+const root = join(__dirname, '..');
+const cli = join(root, 'bin', 'mlctl');
+const data = join(root, 'data', 'processed', 'iris.csv');
+const python = process.env.MLCTL_BENCH_PYTHON || 'python3';
+const CONNECTIONS = 32;
+// One wrk thread, so that on a 2-core machine the server under test keeps the other core.
+const THREADS = 1;
+const BODY = '{"features": [[5.1, 3.5, 1.4, 0.2]]}';
+const WARMUP_S = quick ? 2 : 5;
+const RUN_S = quick ? 2 : 15;
+const MEMORY_REQUESTS = quick ? 100_000 : 1_000_000;
+const SWAP_S = quick ? 7 : 30;
+// The server remembers the last 100,000 request ids for /feedback: RSS grows until that map is full.
+const FEEDBACK_MEMORY = 100_000;
+const SEED_RECORDED_RPS = 1530;
+
+const dir = mkdtempSync(join(tmpdir(), 'mlctl-serve-bench-'));
+const luaScript = join(dir, 'predict.lua');
+const children = new Set();
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const fmt = (n) => Math.round(n).toLocaleString('en');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+
+/** Runs a command to completion (killed after timeoutMs); resolves with its exit code and output. */
+function run(command, args, { env = process.env, timeoutMs = 120_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? signal, stdout, stderr });
+    });
+  });
+}
+
+async function mlctl(args, env) {
+  const r = await run(process.execPath, [cli, ...args], { env });
+  if (r.code !== 0) throw new Error(`mlctl ${args.join(' ')} failed (${r.code}): ${r.stderr.slice(-2000)}`);
+  return r.stdout;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const tail = (file) => (existsSync(file) ? readFileSync(file, 'utf8').slice(-2000) : '');
+
+/**
+ * Starts a server (stdout, i.e. the prediction log, to the null device; stderr to a file) and waits until
+ * POST `path` answers 200 with prediction 0 for the benchmark row.
+ */
+async function startServer(name, command, argsFor, { env = process.env, path }) {
+  const port = await freePort();
+  const log = join(dir, `${name}.stderr`);
+  const errFd = openSync(log, 'w');
+  const outFd = openSync(devNull, 'w');
+  const child = spawn(command, argsFor(port), { cwd: root, env, stdio: ['ignore', outFd, errFd] });
+  closeSync(errFd);
+  closeSync(outFd);
+  children.add(child);
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+    children.delete(child);
+  });
+  child.once('error', () => (exited = true));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) throw new Error(`${name} exited before answering:\n${tail(log)}`);
+    const answer = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: BODY,
+      signal: AbortSignal.timeout(2000),
+    })
+      .then(async (res) => ({ status: res.status, body: await res.json().catch(() => undefined) }))
+      .catch(() => undefined);
+    if (answer?.status === 200) {
+      if (answer.body?.predictions?.[0] !== 0)
+        throw new Error(`${name} answered ${JSON.stringify(answer.body)}; expected prediction 0`);
+      return { name, child, pid: child.pid, base, url: `${base}${path}`, log };
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${name} did not answer POST ${path} within 60 s:\n${tail(log)}`);
+    await sleep(200);
+  }
+}
+
+async function stopServer(server) {
+  if (!children.has(server.child)) return;
+  const exited = new Promise((r) => server.child.once('exit', r));
+  server.child.kill('SIGTERM');
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function wrk(url, seconds) {
+  const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', luaScript, url];
+  const r = await run('wrk', args, { timeoutMs: (seconds + 30) * 1000 });
+  if (r.code !== 0) throw new Error(`wrk ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
+  return parseWrk(r.stdout);
+}
+
+function parseWrk(out) {
+  const num = (re) => {
+    const m = re.exec(out);
+    return m ? Number(m[1]) : undefined;
+  };
+  const requests = num(/(\d+) requests in /);
+  const rps = num(/Requests\/sec:\s+([\d.]+)/);
+  const p99 = /^\s*99%\s+([\d.]+)(us|ms|s)\s*$/m.exec(out);
+  if (requests === undefined || rps === undefined || !p99)
+    throw new Error(`cannot read wrk's output:\n${out}`);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  return {
+    requests,
+    rps,
+    p99ms: Number(p99[1]) * { us: 0.001, ms: 1, s: 1000 }[p99[2]],
+    non2xx: num(/Non-2xx or 3xx responses: (\d+)/) ?? 0,
+    socketErrors: socket ? socket.slice(1).reduce((sum, v) => sum + Number(v), 0) : 0,
+    socketLine: socket?.[0],
+  };
+}
+
+const failures = (r) =>
+  r.non2xx || r.socketErrors ? ` — ${r.non2xx} non-2xx, ${r.socketLine ?? 'no socket errors'}` : '';
+
+/** Resident set size in MB from /proc (undefined where there is no /proc). */
+function rssMB(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const metricsText = async (base) =>
+  (await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+
+/** V8's heap as the server's /metrics reports it: where RSS goes when it moves. */
+async function heapMB(base) {
+  const text = await metricsText(base);
+  const mb = (re) => {
+    const m = re.exec(text);
+    return m ? (Number(m[1]) / 1024 / 1024).toFixed(0) : '?';
+  };
+  return `V8 heap ${mb(/^nodejs_heap_size_total_bytes (\S+)/m)} MB: young generation ${mb(/^nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m)} MB, old ${mb(/^nodejs_heap_space_size_total_bytes\{space="old"\} (\S+)/m)} MB (${mb(/^nodejs_heap_space_size_used_bytes\{space="old"\} (\S+)/m)} MB used)`;
+}
+
+async function reloadCounts(base) {
+  const text = await metricsText(base);
+  const count = (result) => {
+    const m = new RegExp(`^ml_model_reloads_total\\{[^}]*result="${result}"[^}]*\\}\\s+(\\d+)`, 'm').exec(
+      text,
+    );
+    return m ? Number(m[1]) : 0;
+  };
+  return { loaded: count('loaded'), failed: count('failed') };
+}
+
+async function seedStackAvailable() {
+  const r = await run(python, ['-c', 'import fastapi, uvicorn, sklearn, numpy'], { timeoutMs: 60_000 }).catch(
+    () => ({ code: 1 }),
+  );
+  return r.code === 0;
+}
+
+function checkWrk() {
+  return run('wrk', ['-v'], { timeoutMs: 10_000 }).then(
+    () => undefined,
+    (err) => {
+      throw new Error(
+        `wrk is needed to run this benchmark (${err.message}); install it (apt-get install wrk)`,
+      );
+    },
+  );
+}
+
+/**
+ * A throughput round (every server in turn) after the warm-up; mlctl alone until it has served
+ * MEMORY_REQUESTS, sampling RSS; in full mode a second round, with mlctl in its steady state.
+ */
+async function measureThroughputAndMemory(models, seed) {
+  const serveEnv = { ...process.env, PREDICTION_LOG_STDOUT: 'true' };
+  const [bare, ours] = await Promise.all([
+    startServer('bare-http', process.execPath, (p) => [join(__dirname, 'bare-http.js'), String(p)], {
+      path: '/predict',
+    }),
+    startServer(
+      'mlctl-serve',
+      process.execPath,
+      (p) => [cli, 'serve', '--model', models[0], '--host', '127.0.0.1', '--port', String(p)],
+      { env: serveEnv, path: '/predict' },
+    ),
+  ]);
+  const servers = { bare, mlctl: ours, seed };
+  const labels = { bare: 'bare node:http', mlctl: 'mlctl serve', seed: 'seed stack (FastAPI)' };
+  let warmUp = 0;
+  for (const [name, server] of Object.entries(servers)) {
+    if (!server) continue;
+    const r = await wrk(server.url, WARMUP_S);
+    if (name === 'mlctl') warmUp = r.requests;
+  }
+  const rss0 = rssMB(ours.pid);
+  // `served` counts from the end of the warm-up; the process has also served the warm-up's requests.
+  let served = 0;
+  const rounds = [];
+  const throughputRound = async (label, order) => {
+    console.log(`throughput ${label}: ${RUN_S} s per server`);
+    const runs = {};
+    for (const name of order) {
+      if (!servers[name]) continue;
+      const r = await wrk(servers[name].url, RUN_S);
+      runs[name] = r;
+      if (name === 'mlctl') served += r.requests;
+      console.log(
+        `  ${labels[name].padEnd(21)} ${fmt(r.rps).padStart(7)} req/s, p99 ${r.p99ms.toFixed(2)} ms${failures(r)}`,
+      );
+    }
+    rounds.push({ label, runs });
+  };
+  await throughputRound(`after a ${WARMUP_S} s warm-up`, ['bare', 'mlctl', 'seed']);
+
+  console.log(
+    `memory: mlctl serve RSS after the warm-up ${rss0?.toFixed(1) ?? 'n/a'} MB; load continues to ${fmt(MEMORY_REQUESTS)} requests`,
+  );
+  const samples = [{ served, rss: rssMB(ours.pid) }];
+  const sample = async (extra = '') =>
+    console.log(
+      `  after ${fmt(served).padStart(9)} requests (${fmt(warmUp + served)} with the warm-up): RSS ${samples.at(-1).rss?.toFixed(1) ?? 'n/a'} MB; ${await heapMB(ours.base)}${extra}`,
+    );
+  await sample();
+  const deadline = Date.now() + (quick ? 40 : 900) * 1000;
+  let rate = rounds[0].runs.mlctl.rps;
+  while (served < MEMORY_REQUESTS * 0.97 && Date.now() < deadline) {
+    const seconds = Math.min(quick ? 8 : 60, Math.max(2, Math.ceil((MEMORY_REQUESTS - served) / rate)));
+    const r = await wrk(ours.url, seconds);
+    rate = r.rps;
+    served += r.requests;
+    samples.push({ served, rss: rssMB(ours.pid) });
+    await sample(`; ${fmt(r.rps)} req/s, p99 ${r.p99ms.toFixed(2)} ms${failures(r)}`);
+  }
+  // Informational: the change once the feedback memory is full, which the target's window includes.
+  const full = samples.find((x) => warmUp + x.served >= FEEDBACK_MEMORY);
+  if (full && full !== samples.at(-1) && full.rss !== undefined && samples.at(-1).rss !== undefined) {
+    const change = (samples.at(-1).rss / full.rss - 1) * 100;
+    console.log(
+      `  from ${fmt(warmUp + full.served)} requests (the ${fmt(FEEDBACK_MEMORY)} request ids kept for /feedback are all stored) to the end: ${change >= 0 ? '+' : ''}${change.toFixed(1)}%`,
+    );
+  }
+  const memory = { rss0, rssEnd: samples.at(-1).rss, served };
+  // A server in production has long filled its bounded caches: measure it again in that state.
+  if (!quick) await throughputRound(`after ${fmt(warmUp + served)} requests`, ['seed', 'mlctl', 'bare']);
+  await Promise.all(Object.values(servers).map((s) => s && stopServer(s)));
+  return { rounds, memory };
+}
+
+/** A registry-backed server under load while `models alias` flips production between versions 1 and 2. */
+async function measureHotSwap(models) {
+  const env = {
+    ...process.env,
+    MLCTL_REGISTRY_DIR: join(dir, 'registry'),
+    MODEL_CACHE_DIR: join(dir, 'cache'),
+    MODEL_AUTO_REFRESH_SECONDS: '1',
+    PREDICTION_LOG_STDOUT: 'true',
+  };
+  delete env.MLFLOW_TRACKING_URI;
+  await mlctl(['register', '--model-dir', models[0], '--name', 'iris', '--alias', 'production'], env);
+  await mlctl(['register', '--model-dir', models[1], '--name', 'iris'], env);
+  const server = await startServer(
+    'mlctl-serve-registry',
+    process.execPath,
+    (p) => [cli, 'serve', '--model', 'models:/iris@production', '--host', '127.0.0.1', '--port', String(p)],
+    { env, path: '/predict' },
+  );
+  // No warm-up: a cold server swapping models is the harsher test.
+  const before = await reloadCounts(server.base);
+  let flips = 0;
+  let flipErrors = 0;
+  let lastFlipError = '';
+  let version = 1;
+  let loading = true;
+  const loadRun = wrk(server.url, SWAP_S).finally(() => (loading = false));
+  const flipper = (async () => {
+    while (loading) {
+      const started = Date.now();
+      const next = version === 1 ? 2 : 1;
+      const r = await run(process.execPath, [cli, 'models', 'alias', 'iris', 'production', String(next)], {
+        env,
+        timeoutMs: 10_000,
+      });
+      if (r.code === 0) {
+        version = next;
+        flips++;
+      } else {
+        flipErrors++;
+        lastFlipError = r.stderr.slice(-500);
+      }
+      await sleep(Math.max(0, 1000 - (Date.now() - started)));
+    }
+  })();
+  const r = await loadRun;
+  await flipper;
+  const after = await reloadCounts(server.base);
+  await stopServer(server);
+  if (flipErrors) console.log(`  ${flipErrors} alias flips failed; the last: ${lastFlipError}`);
+  return { r, flips, loaded: after.loaded - before.loaded, failedReloads: after.failed - before.failed };
+}
+
+async function main() {
+  const started = performance.now();
+  await checkWrk();
+  writeFileSync(
+    luaScript,
+    `wrk.method = "POST"\nwrk.body = '${BODY}'\nwrk.headers["Content-Type"] = "application/json"\n`,
+  );
+  console.log(
+    `wrk -t${THREADS} -c${CONNECTIONS} --latency, POST /predict ${BODY}; node ${process.version}; ${quick ? 'quick mode' : 'full mode'}; load average ${load()}`,
+  );
+  const models = [join(dir, 'model-1'), join(dir, 'model-2')];
+  const startSeed = async () =>
+    (await seedStackAvailable())
+      ? startServer('seed-stack', python, (p) => [join(__dirname, 'seed_stack.py'), data, String(p)], {
+          path: '/predict/',
+        })
+      : undefined;
+  const [seed] = await Promise.all([
+    startSeed(),
+    ...models.map((out, i) =>
+      mlctl(['train', '--data', data, '--output', out, '--n-estimators', '10', '--seed', String(42 + i)]),
+    ),
+  ]);
+  const seedOk = seed !== undefined;
+  if (!seedOk) {
+    console.log(
+      `seed stack not available (${python} cannot import fastapi, uvicorn and scikit-learn; set MLCTL_BENCH_PYTHON)`,
+    );
+  }
+
+  const t = await measureThroughputAndMemory(models, seed);
+  console.log(`hot swap: ${SWAP_S} s of load on models:/iris@production, the alias flipped every second`);
+  const swap = await measureHotSwap(models);
+  console.log(
+    `  ${fmt(swap.r.requests)} requests (${fmt(swap.r.rps)} req/s, p99 ${swap.r.p99ms.toFixed(2)} ms); ${swap.flips} alias flips; ml_model_reloads_total{result="loaded"} +${swap.loaded}, {result="failed"} +${swap.failedReloads}; ${swap.r.non2xx} non-2xx; ${swap.r.socketLine ?? 'no socket errors'}`,
+  );
+
+  const rows = [];
+  const row = (name, value, target, ok) =>
+    rows.push([name, value, target, ok === undefined ? 'SKIPPED' : ok ? 'OK' : 'MISSED']);
+  // One value per throughput round; a target is met when every round meets it.
+  const perRound = (name, value, target, ok) =>
+    row(
+      name,
+      t.rounds.map((r) => value(r.runs)).join(' / '),
+      target,
+      t.rounds.every((r) => ok(r.runs)),
+    );
+  if (seedOk) {
+    perRound(
+      'throughput vs seed stack',
+      (r) => `${(r.mlctl.rps / r.seed.rps).toFixed(1)}×`,
+      '≥ 5×',
+      (r) => r.mlctl.rps / r.seed.rps >= 5,
+    );
+  } else {
+    const rps = t.rounds[0].runs.mlctl.rps;
+    console.log(
+      `seed stack not available: recorded figure from earlier ≈${fmt(SEED_RECORDED_RPS)} req/s (not this run): mlctl here is ${(rps / SEED_RECORDED_RPS).toFixed(1)}× that`,
+    );
+    row('throughput vs seed stack', 'n/a', '≥ 5×', undefined);
+  }
+  perRound(
+    'throughput vs bare node:http',
+    (r) => `${((r.mlctl.rps / r.bare.rps) * 100).toFixed(0)}%`,
+    '≥ 60%',
+    (r) => r.mlctl.rps / r.bare.rps >= 0.6,
+  );
+  perRound(
+    'p99 latency',
+    (r) => `${r.mlctl.p99ms.toFixed(2)} ms`,
+    '≤ 10 ms',
+    (r) => r.mlctl.p99ms <= 10,
+  );
+  const m = t.memory;
+  if (m.rss0 !== undefined && m.rssEnd !== undefined) {
+    const change = (m.rssEnd / m.rss0 - 1) * 100;
+    row(
+      `RSS change over ${fmt(m.served)} requests`,
+      `${change >= 0 ? '+' : ''}${change.toFixed(1)}% (${m.rss0.toFixed(0)} → ${m.rssEnd.toFixed(0)} MB)`,
+      '±10%',
+      Math.abs(change) <= 10 && m.served >= MEMORY_REQUESTS * 0.9,
+    );
+  } else {
+    row('RSS change', 'n/a (no /proc)', '±10%', undefined);
+  }
+  const failed = swap.r.non2xx + swap.r.socketErrors;
+  row(
+    'failed requests during hot swaps',
+    `${failed} (${swap.loaded} swaps loaded)`,
+    '0, swaps > 0',
+    failed === 0 && swap.loaded > 0,
+  );
+
+  const when = t.rounds.map((r) => r.label).join(' / ');
+  console.log(
+    `\n${t.rounds.length > 1 ? `throughput and p99: ${when}` : `throughput and p99 ${when}`}; load average ${load()}`,
+  );
+  const table = [['measurement', 'value', 'target', 'result'], ...rows];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...table.map((r) => r[i].length)));
+  for (const r of table)
+    console.log(
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    );
+  console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+function cleanUp() {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+}
+process.on('exit', cleanUp);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
