@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+
 /**
  * One error type for every expected failure, and one catalogue that maps its code to the process exit
  * code (DESIGN.md: 0 ok · 1 operational · 2 usage/config · 3 a check failed) and to an HTTP status.
@@ -150,6 +152,17 @@ export class MlctlError extends Error {
 
 export function isMlctlError(value: unknown): value is MlctlError {
   return value instanceof MlctlError;
+}
+
+/** Checks that a data file named by the user exists and is a regular file; `shown` is the path as given. */
+export async function assertDataFile(path: string, shown: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    throw fromFsError(err, 'data file', shown);
+  }
+  if (!info.isFile()) throw new MlctlError('INPUT_INVALID', `data file is not a regular file: ${shown}`);
 }
 
 /** Node's fs errors carry a code; turn the common ones into messages a user can act on. */

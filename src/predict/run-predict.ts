@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { MlctlError, fromFsError } from '../errors';
+import { MlctlError, assertDataFile, fromFsError } from '../errors';
 import type { PredictionFormat } from '../config/sections/predict';
 import { readCsvRecords } from '../data/csv';
 import { isFiniteNumberText } from '../numeric-text';
@@ -50,7 +50,7 @@ const MAX_PROBLEMS = 10;
  */
 export async function runPredict(options: PredictOptions, deps: PredictDeps): Promise<PredictResult> {
   const dataPath = resolve(deps.cwd, options.data);
-  await assertFile(dataPath, options.data);
+  await assertDataFile(dataPath, options.data);
   if (options.output !== undefined)
     await assertWritableFile(resolve(deps.cwd, options.output), options.output);
   const model = await loadModel(resolve(deps.cwd, options.model), { features: options.features });
@@ -152,16 +152,6 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
     format: options.format,
     counts: Object.fromEntries(classes.map((c, i) => [String(c), counts[i] as number])),
   };
-}
-
-async function assertFile(path: string, shown: string): Promise<void> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (err) {
-    throw fromFsError(err, 'data file', shown);
-  }
-  if (!info.isFile()) throw new MlctlError('INPUT_INVALID', `data file is not a regular file: ${shown}`);
 }
 
 /** The output may be new or a file to replace, never a directory. */

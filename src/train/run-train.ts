@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
-import { MlctlError, fromFsError } from '../errors';
+import { assertDataFile } from '../errors';
 import { readTrainingTable } from '../data/training-table';
 import type { MaxFeatures } from '../config/sections/train';
 import { checkOutputTarget, writeModelArtifact } from '../model/artifact';
@@ -89,7 +88,7 @@ export async function runTrain(options: TrainOptions, deps: TrainDeps): Promise<
   const { logger } = deps;
   const dataPath = resolve(deps.cwd, options.data);
   const modelPath = resolve(deps.cwd, options.output);
-  await assertFile(dataPath, options.data);
+  await assertDataFile(dataPath, options.data);
   await checkOutputTarget(modelPath);
 
   const found = await findSchema(
@@ -236,14 +235,4 @@ const round = (x: number): number => Math.round(x * 1e4) / 1e4;
 function shownPath(cwd: string, path: string): string {
   const rel = relative(cwd, path);
   return (rel === '' || rel.startsWith('..') ? path : rel).split(sep).join('/');
-}
-
-async function assertFile(path: string, shown: string): Promise<void> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (err) {
-    throw fromFsError(err, 'data file', shown);
-  }
-  if (!info.isFile()) throw new MlctlError('INPUT_INVALID', `data file is not a regular file: ${shown}`);
 }

@@ -1,7 +1,6 @@
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { MlctlError, fromFsError } from '../errors';
+import { MlctlError, assertDataFile } from '../errors';
 import { writeFileAtomic } from '../fs-atomic';
 import { inferDatasetSchema } from '../data/infer';
 import { readDatasetSchema, writeDatasetSchema } from '../data/schema';
@@ -67,7 +66,7 @@ export async function runValidate(options: ValidateOptions, deps: ValidateDeps):
       },
     );
   }
-  for (const file of options.files) await assertFile(resolve(deps.cwd, file), file);
+  for (const file of options.files) await assertDataFile(resolve(deps.cwd, file), file);
 
   const result =
     options.infer !== undefined
@@ -128,14 +127,4 @@ async function infer(
     schema: inferred.schema,
     defects: [],
   };
-}
-
-async function assertFile(path: string, shown: string): Promise<void> {
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new MlctlError('INPUT_INVALID', `data file is not a regular file: ${shown}`);
-  } catch (err) {
-    if (err instanceof MlctlError) throw err;
-    throw fromFsError(err, 'data file', shown);
-  }
 }
