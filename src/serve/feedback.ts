@@ -23,6 +23,13 @@ interface Remembered {
 
 export class FeedbackTracker {
   private readonly requests = new Map<string, Remembered>();
+  /**
+   * The remembered ids in arrival order, as a ring: the oldest is evicted by index. (Taking it from the
+   * Map's iterator walks over every deleted entry still at the front: measured 27–95 µs per call at
+   * 100,000 ids, which halved the server's throughput after 100,000 requests.)
+   */
+  private readonly order: Array<string | undefined>;
+  private oldest = 0;
   private readonly outcomes: Uint8Array;
   private next = 0;
   private filled = 0;
@@ -31,13 +38,14 @@ export class FeedbackTracker {
 
   constructor(private readonly options: FeedbackOptions) {
     this.outcomes = new Uint8Array(options.window);
+    this.order = new Array<string | undefined>(options.maxRequests);
   }
 
   remember(requestId: string, version: string, predictions: ReadonlyArray<string | number>): void {
-    if (this.requests.size >= this.options.maxRequests) {
-      const oldest = this.requests.keys().next().value;
-      if (oldest !== undefined) this.requests.delete(oldest);
-    }
+    const evicted = this.order[this.oldest];
+    if (evicted !== undefined) this.requests.delete(evicted);
+    this.order[this.oldest] = requestId;
+    this.oldest = (this.oldest + 1) % this.order.length;
     this.requests.set(requestId, { version, predictions: predictions.map(String) });
   }
 
