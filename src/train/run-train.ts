@@ -3,7 +3,6 @@ import { relative, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import { assertDataFile } from '../errors';
 import { readTrainingTable } from '../data/training-table';
-import type { MaxFeatures } from '../config/sections/train';
 import { checkOutputTarget, writeModelArtifact } from '../model/artifact';
 import type { ModelMetrics } from '../model/artifact';
 import { sha256File } from '../model/checksums';
@@ -16,20 +15,15 @@ import type { ClassLabel } from '../model/predictor';
 import { stratifiedSplit } from '../model/split';
 import { checkAgainstSchema, findSchema } from './dataset-check';
 import { checkLeafBound, modelParams } from './resolve-params';
+import type { HyperParameters } from './resolve-params';
 
-export interface TrainOptions {
+export interface TrainOptions extends HyperParameters {
   data: string;
   /** Default: the schema's target, else `target`. */
   target?: string;
   schema?: string;
   features?: string[];
   output: string;
-  nEstimators: number;
-  maxDepth?: number;
-  maxFeatures: MaxFeatures;
-  minSamplesLeaf: number;
-  seed: number;
-  testSize: number;
   minAccuracy?: number;
   /** Default: the machine's cores. */
   threads?: number;
