@@ -1,4 +1,5 @@
-// Projects: `unit` needs nothing but Node (npm test); `integration` talks to real services (.ci/run).
+// Projects: `unit` needs nothing but Node (npm test); `integration` talks to real services and `infra`
+// checks the shipped infrastructure with real tools (helm, promtool, amtool, actionlint); .ci/run runs both.
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 const base = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
@@ -17,6 +18,11 @@ module.exports = {
       ...base,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+    },
+    {
+      ...base,
+      displayName: 'infra',
+      testMatch: ['<rootDir>/test/infra/**/*.test.ts'],
     },
   ],
 };
