@@ -80,6 +80,19 @@ export const ERROR_CATALOGUE = {
     summary: 'The registry answered something mlctl cannot use (not an MLflow server, artifact proxy off).',
   },
   VALIDATION_FAILED: { exit: 3, http: 422, summary: 'Data validation ran and found problems.' },
+  // canary
+  POLICY_INVALID: {
+    exit: 2,
+    http: 400,
+    summary:
+      'A canary policy file is not valid YAML, breaks the policy schema, or does not fit the chosen metrics source.',
+  },
+  METRICS_QUERY_FAILED: {
+    exit: 1,
+    http: 502,
+    summary:
+      'The metrics source (Prometheus or a /metrics page) could not be read, refused a query, or returned something a measurement cannot use.',
+  },
   // train / predict
   OUTPUT_CONFLICT: {
     exit: 2,

@@ -10,6 +10,7 @@ import { registerPredict } from './commands/predict';
 import { registerRegister } from './commands/register';
 import { registerModels } from './commands/models';
 import { registerServe } from './commands/serve';
+import { registerCanary } from './commands/canary';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json') as { version: string };
@@ -23,6 +24,7 @@ const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
   registerModels,
   registerServe,
   registerDrift,
+  registerCanary,
 ];
 
 export function createProgram(ctx: CliContext): Command {

@@ -1,3 +1,4 @@
+import { canaryPromoteSettings, canaryRollbackSettings, canaryTargetSettings } from './sections/canary';
 import type { SettingsGroup, SettingsSpec } from './settings';
 import { driftServeSettings, driftSettings } from './sections/drift';
 import { loggingSettings } from './sections/logging';
@@ -19,4 +20,7 @@ export const SETTINGS_GROUPS: ReadonlyArray<SettingsGroup<SettingsSpec>> = [
   serveSettings,
   driftSettings,
   driftServeSettings,
+  canaryPromoteSettings,
+  canaryTargetSettings,
+  canaryRollbackSettings,
 ] as unknown as ReadonlyArray<SettingsGroup<SettingsSpec>>;

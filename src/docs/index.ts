@@ -1,6 +1,6 @@
 import { renderConfigurationDoc } from './configuration';
 import { renderErrorsDoc } from './errors';
-import { renderDatasetJsonSchema } from './schemas';
+import { renderCanaryPolicyJsonSchema, renderDatasetJsonSchema } from './schemas';
 
 /** Every generated documentation file, by path relative to the repository root. */
 export function generatedDocs(): Record<string, string> {
@@ -8,5 +8,6 @@ export function generatedDocs(): Record<string, string> {
     'docs/CONFIGURATION.md': renderConfigurationDoc(),
     'docs/ERRORS.md': renderErrorsDoc(),
     'docs/schemas/dataset-schema.json': renderDatasetJsonSchema(),
+    'docs/schemas/canary-policy.json': renderCanaryPolicyJsonSchema(),
   };
 }

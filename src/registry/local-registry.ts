@@ -11,6 +11,7 @@ import {
   assertAlias,
   assertArchiveExisting,
   assertModelName,
+  assertTagKey,
   assertVersion,
   canonicalStage,
   modelNotFound,
@@ -184,6 +185,19 @@ export class LocalRegistry implements ModelRegistry {
     return latestPerStage(await this.versionRecords(name))
       .filter((v) => wanted.size === 0 || wanted.has(v.stage))
       .map((v) => toVersion(v, model));
+  }
+
+  async setVersionTag(name: string, version: string, key: string, value: string): Promise<void> {
+    assertTagKey(key);
+    await this.updateModel(name, async () => {
+      const record = await this.versionRecord(name, version);
+      const updated: VersionRecord = {
+        ...record,
+        tags: { ...record.tags, [key]: value },
+        lastUpdatedTimestamp: this.now(),
+      };
+      await writeRecord(this.paths.versionRecord(name, record.version), updated);
+    });
   }
 
   async setAlias(name: string, alias: string, version: string): Promise<void> {

@@ -10,6 +10,7 @@ import {
   assertAlias,
   assertArchiveExisting,
   assertModelName,
+  assertTagKey,
   assertVersion,
   canonicalStage,
   modelNotFound,
@@ -199,6 +200,18 @@ export class MlflowRegistry implements ModelRegistry {
         throw this.notFound(err, () => modelNotFound(name, `MLflow at ${this.info.location}`));
       });
     return (model_versions ?? []).map((v) => toModelVersion(v));
+  }
+
+  async setVersionTag(name: string, version: string, key: string, value: string): Promise<void> {
+    assertVersion(version);
+    assertTagKey(key);
+    try {
+      await this.client.call('POST', '/mlflow/model-versions/set-tag', {
+        json: { name, version, key, value },
+      });
+    } catch (err) {
+      throw await this.versionError(err, name, version);
+    }
   }
 
   async setAlias(name: string, alias: string, version: string): Promise<void> {

@@ -43,6 +43,18 @@ export function assertVersion(version: string): void {
   }
 }
 
+const TAG_KEY = /^[\w\-./ ]+$/;
+export const MAX_TAG_KEY_LENGTH = 250;
+
+/** MLflow's tag-name rule (`_validate_tag_name`), so both backends accept the same keys. */
+export function assertTagKey(key: string): void {
+  if (key === '' || key.length > MAX_TAG_KEY_LENGTH || !TAG_KEY.test(key)) {
+    throw rejected(
+      `Invalid tag name: '${key}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), and slashes (/), up to ${MAX_TAG_KEY_LENGTH} characters.`,
+    );
+  }
+}
+
 /** The canonical spelling of a stage given in any case (`production` → `Production`). */
 export function canonicalStage(stage: string): Stage {
   const found = STAGES.find((s) => s.toLowerCase() === stage.trim().toLowerCase());

@@ -131,6 +131,9 @@ export interface ModelRegistry {
   /** The highest version in each of `stages` (every stage when omitted), as MLflow's get-latest-versions. */
   getLatestVersions(name: string, stages?: Stage[]): Promise<ModelVersion[]>;
 
+  /** Sets (or overwrites) one tag of a version, as MLflow's `model-versions/set-tag`. */
+  setVersionTag(name: string, version: string, key: string, value: string): Promise<void>;
+
   /** Points `alias` at `version`, moving it if it pointed elsewhere. */
   setAlias(name: string, alias: string, version: string): Promise<void>;
   /** Removes an alias; MODEL_NOT_FOUND when the model has no such alias. */

@@ -208,6 +208,29 @@ export function registryContract(target: () => ContractTarget): void {
     await expectCode(registry.setAlias(name, 'two words', '1'), 'REGISTRY_REJECTED', /alphanumerics/);
   });
 
+  test('version tags: set, overwrite, kept apart per version; bad keys and unknown versions refused', async () => {
+    const name = uniqueName('tags');
+    await register(name);
+    await register(name);
+    await registry.setVersionTag(name, '2', 'mlctl.canary.decision', 'promoted');
+    await registry.setVersionTag(name, '2', 'mlctl.canary.previous_version', '1');
+    await registry.setVersionTag(name, '2', 'mlctl.canary.decision', 'rolled back: p95 0.7 s > 0.5 s');
+    const v2 = await registry.getModelVersion(name, '2');
+    expect(v2.tags).toEqual(
+      expect.objectContaining({
+        'mlctl.canary.decision': 'rolled back: p95 0.7 s > 0.5 s',
+        'mlctl.canary.previous_version': '1',
+      }),
+    );
+    expect((await registry.getModelVersion(name, '1')).tags).not.toHaveProperty('mlctl.canary.decision');
+    await expectCode(registry.setVersionTag(name, '9', 'k', 'v'), 'MODEL_NOT_FOUND', /version 9/);
+    await expectCode(
+      registry.setVersionTag(name, '1', 'bad:key', 'v'),
+      'REGISTRY_REJECTED',
+      /Invalid tag name/,
+    );
+  });
+
   test('stages: any case, archive_existing_versions, latest per stage; invalid ones are refused', async () => {
     const name = uniqueName('stage');
     for (let i = 0; i < 3; i++) await register(name);

@@ -1,0 +1,254 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { REPO_ROOT, spawnCli } from '../helpers/cli';
+import { tempDir } from '../helpers/data';
+import { eventually, startServeProcess } from '../helpers/serve-process';
+import type { ServeProcess } from '../helpers/serve-process';
+import { sendTraffic } from '../helpers/traffic';
+
+const IRIS = join(REPO_ROOT, 'data', 'processed', 'iris.csv');
+
+/** The shipped policy with test timings: 3 measurements 300 ms apart. */
+function writeTestPolicy(dir: string, extra: Record<string, unknown> = {}): string {
+  const policy = parse(readFileSync(join(REPO_ROOT, 'infra', 'canary', 'policy.yaml'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  Object.assign(policy, { interval: '300ms', count: 3, initialDelay: '0s' }, extra);
+  const file = join(dir, `policy-${Math.random().toString(36).slice(2, 8)}.yaml`);
+  writeFileSync(file, stringify(policy));
+  return file;
+}
+
+describe('mlctl canary (built CLI, local registry, a real mlctl serve canary read through --metrics-url)', () => {
+  let dir: string;
+  let canary: ServeProcess;
+  const env = () => ({ MLCTL_REGISTRY_DIR: join(dir, 'registry'), MODEL_CACHE_DIR: join(dir, 'cache') });
+  const cli = (args: string[]) => spawnCli(args, { env: env(), cwd: dir });
+  const versionOf = async (ref: string) =>
+    JSON.parse((await cli(['models', 'show', ref, '--json'])).stdout) as {
+      version: { version: string; aliases: string[]; tags: Record<string, string> };
+    };
+  const servedVersion = async () =>
+    ((await (await fetch(`${canary.url}/readyz`)).json()) as { model?: { version: string } }).model?.version;
+
+  beforeAll(async () => {
+    dir = tempDir('mlctl-canary-');
+    for (const [alias, seed] of [
+      ['production', '1'],
+      ['candidate', '2'],
+    ]) {
+      const t = await cli([
+        'train',
+        '--data',
+        IRIS,
+        '--output',
+        join(dir, `m${seed}`),
+        '--n-estimators',
+        '5',
+        '--seed',
+        seed!,
+        '--threads',
+        '1',
+      ]);
+      expect(t.code).toBe(0);
+      const r = await cli([
+        'register',
+        '--model-dir',
+        join(dir, `m${seed}`),
+        '--name',
+        'iris',
+        '--alias',
+        alias!,
+      ]);
+      expect(r.code).toBe(0);
+    }
+    canary = await startServeProcess(['--model', 'models:/iris@candidate'], {
+      cwd: dir,
+      env: { ...env(), MODEL_AUTO_REFRESH_SECONDS: '1', PREDICTION_LOG_STDOUT: 'false' },
+    });
+    await eventually(async () => (await servedVersion()) === '2', 20_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    await canary?.stop();
+  });
+
+  it('no traffic: inconclusive, exit 3, production untouched', async () => {
+    const r = await cli([
+      'canary',
+      'promote',
+      '--model',
+      'models:/iris/2',
+      '--policy',
+      writeTestPolicy(dir),
+      '--metrics-url',
+      `${canary.url}/metrics`,
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/INCONCLUSIVE/);
+    expect(r.stdout).toMatch(/live-accuracy: 3 of 3 measurements had no data/);
+    expect((await versionOf('models:/iris@production')).version.version).toBe('1');
+    expect((await versionOf('models:/iris/2')).version.tags['mlctl.canary.decision']).toBe('inconclusive');
+  }, 60_000);
+
+  it('a good candidate is promoted: exit 0, the alias moves, the history is tagged', async () => {
+    const traffic = sendTraffic(canary.url, { label: 'right' });
+    let r;
+    try {
+      r = await cli([
+        'canary',
+        'promote',
+        '--model',
+        'models:/iris@candidate',
+        '--policy',
+        writeTestPolicy(dir),
+        '--metrics-url',
+        `${canary.url}/metrics`,
+        '--canary-url',
+        canary.url,
+        '--json',
+        '--helm-release',
+        'iris',
+        '--image-tag',
+        'abc123',
+      ]);
+    } finally {
+      expect((await traffic.stop()).failed).toBe(0);
+    }
+    expect(r.stderr).toMatch(/\[1\] ok {3}live-accuracy/);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({
+      decision: 'promoted',
+      model: { name: 'iris', version: '2', uri: 'models:/iris/2' },
+      target: 'iris@production',
+      smoke: { ok: true },
+      registry: { previousVersion: '1' },
+      helm: {
+        commands: [
+          'helm upgrade iris infra/helm/mlctl --reuse-values --set canary.enabled=false --set-string image.tag=abc123 --wait',
+        ],
+        applied: false,
+      },
+    });
+    expect(report.analysis.measurements).toHaveLength(9);
+    const v2 = (await versionOf('models:/iris@production')).version;
+    expect(v2.version).toBe('2');
+    expect(v2.tags).toMatchObject({
+      'mlctl.canary.decision': 'promoted',
+      'mlctl.canary.previous_version': '1',
+    });
+    expect((await versionOf('models:/iris/1')).version.tags['mlctl.canary.replaced_by']).toBe('2');
+  }, 60_000);
+
+  it('a bad candidate (live accuracy from feedback below 0.7) is rejected: exit 3, candidate alias removed', async () => {
+    const t = await cli([
+      'register',
+      '--model-dir',
+      join(dir, 'm1'),
+      '--name',
+      'iris',
+      '--alias',
+      'candidate',
+    ]);
+    expect(t.code).toBe(0);
+    await eventually(async () => (await servedVersion()) === '3', 20_000);
+    const traffic = sendTraffic(canary.url, { label: 'wrong' });
+    await new Promise((r) => setTimeout(r, 300));
+    let r;
+    try {
+      r = await cli([
+        'canary',
+        'promote',
+        '--model',
+        'models:/iris/3',
+        '--policy',
+        writeTestPolicy(dir),
+        '--metrics-url',
+        `${canary.url}/metrics`,
+      ]);
+    } finally {
+      await traffic.stop();
+    }
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/REJECTED/);
+    expect(r.stdout).toMatch(/live-accuracy: critical, and 1 of 1 measurement failed \(must be ≥ 0.7\)/);
+    expect(r.stdout).toMatch(/removed alias iris@candidate/);
+    expect((await versionOf('models:/iris@production')).version.version).toBe('2');
+    const v3 = (await versionOf('models:/iris/3')).version;
+    expect(v3.aliases).not.toContain('candidate');
+    expect(v3.tags['mlctl.canary.decision']).toBe('rejected');
+  }, 60_000);
+
+  it('rollback follows the recorded history, then needs --to; --dry-run changes nothing', async () => {
+    const dry = await cli(['canary', 'rollback', '--name', 'iris', '--dry-run', '--json']);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ from: '2', to: '1', chosenBy: 'history', dry_run: true });
+    expect((await versionOf('models:/iris@production')).version.version).toBe('2');
+
+    const r = await cli(['canary', 'rollback', '--name', 'iris']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Rolled back iris@production: version 2 → version 1/);
+    expect((await versionOf('models:/iris@production')).version.version).toBe('1');
+
+    const again = await cli(['canary', 'rollback', '--name', 'iris']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/has no recorded previous version/);
+    expect(again.stderr).toMatch(/--to <version>/);
+  }, 60_000);
+
+  it('says what is wrong: usage (2), policy (2), unreachable metrics (1)', async () => {
+    const policy = writeTestPolicy(dir);
+    const both = await cli([
+      'canary',
+      'promote',
+      '--model',
+      'models:/iris/2',
+      '--policy',
+      policy,
+      '--metrics-url',
+      'http://x',
+      '--prometheus-url',
+      'http://y',
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/not both/);
+    const none = await cli(['canary', 'promote', '--model', 'models:/iris/2', '--policy', policy]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no metrics source given/);
+
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'count: 0\nmetrics: [{name: a, query: up, condition: {}}]\n');
+    const invalid = await cli([
+      'canary',
+      'promote',
+      '--model',
+      'models:/iris/2',
+      '--policy',
+      bad,
+      '--prometheus-url',
+      'http://127.0.0.1:1',
+    ]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/count: /);
+    expect(invalid.stderr).toMatch(/metrics\.0\.condition: give min, max or both/);
+
+    const down = await cli([
+      'canary',
+      'promote',
+      '--model',
+      'models:/iris/2',
+      '--policy',
+      policy,
+      '--metrics-url',
+      'http://127.0.0.1:1/metrics',
+      '--prometheus-retries',
+      '0',
+    ]);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/cannot evaluate the canary: cannot read http:\/\/127.0.0.1:1\/metrics/);
+    expect(down.stderr).toMatch(/nothing was promoted or rolled back/);
+  }, 60_000);
+});
