@@ -75,9 +75,19 @@ export class ScrapeSource implements MetricsSource {
     if (this.current) this.previous = this.current;
   }
 
-  async measure(metric: PolicyMetric): Promise<Observation> {
+  async measure(metric: PolicyMetric, variables: Record<string, string>): Promise<Observation> {
     const spec = metric.scrape as ScrapeSpec;
     this.current ??= await this.fetchWithRetries();
+    const served = servedVersions(this.current);
+    const wanted = variables.model_version;
+    if (wanted !== undefined && served.length > 0 && !served.includes(wanted)) {
+      // The page belongs to another version (the canary has not picked up the candidate yet).
+      return {
+        value: undefined,
+        query: `${this.location} (ml_model_info)`,
+        detail: `the page is from version ${served.join(', ')}, not the candidate ${wanted}`,
+      };
+    }
     return measureScrape(spec, this.current, this.previous, this.location);
   }
 
@@ -166,6 +176,11 @@ export function measureScrape(
   );
   if (value === undefined) return { value: undefined, query, detail: 'no observations in the interval' };
   return { value, query };
+}
+
+/** The model versions a serve page says it serves (`ml_model_info{version}`). */
+function servedVersions(page: MetricsPage): string[] {
+  return page.samples.filter((s) => s.name === 'ml_model_info' && s.value === 1).map((s) => s.labels.version ?? '');
 }
 
 function aggregate(values: number[], how: 'min' | 'max' | 'sum' | 'avg'): number {
