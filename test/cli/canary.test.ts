@@ -75,20 +75,32 @@ describe('mlctl canary (built CLI, local registry, a real mlctl serve canary rea
     await canary?.stop();
   });
 
-  it('no traffic: inconclusive, exit 3, production untouched', async () => {
-    const r = await cli([
-      'canary',
-      'promote',
-      '--model',
-      'models:/iris/2',
-      '--policy',
-      writeTestPolicy(dir),
-      '--metrics-url',
-      `${canary.url}/metrics`,
-    ]);
+  it('no traffic: inconclusive, exit 3, production untouched; GitHub gets the summary and outputs', async () => {
+    const summary = join(dir, 'summary.md');
+    const outputs = join(dir, 'outputs.txt');
+    writeFileSync(summary, '');
+    writeFileSync(outputs, '');
+    const r = await spawnCli(
+      [
+        'canary',
+        'promote',
+        '--model',
+        'models:/iris/2',
+        '--policy',
+        writeTestPolicy(dir),
+        '--metrics-url',
+        `${canary.url}/metrics`,
+      ],
+      {
+        cwd: dir,
+        env: { ...env(), GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputs },
+      },
+    );
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/INCONCLUSIVE/);
     expect(r.stdout).toMatch(/live-accuracy: 3 of 3 measurements had no data/);
+    expect(readFileSync(summary, 'utf8')).toMatch(/Canary `models:\/iris\/2`: inconclusive/);
+    expect(readFileSync(outputs, 'utf8')).toMatch(/decision=inconclusive/);
     expect((await versionOf('models:/iris@production')).version.version).toBe('1');
     expect((await versionOf('models:/iris/2')).version.tags['mlctl.canary.decision']).toBe('inconclusive');
   }, 60_000);
