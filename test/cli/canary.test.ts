@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { REPO_ROOT, spawnCli } from '../helpers/cli';
@@ -9,13 +9,13 @@ import { sendTraffic } from '../helpers/traffic';
 
 const IRIS = join(REPO_ROOT, 'data', 'processed', 'iris.csv');
 
-/** The shipped policy with test timings: 3 measurements 300 ms apart. */
+/** The shipped policy with test timings: 3 measurements 1 s apart (long enough for traffic in each interval on a loaded 2-core machine). */
 function writeTestPolicy(dir: string, extra: Record<string, unknown> = {}): string {
   const policy = parse(readFileSync(join(REPO_ROOT, 'infra', 'canary', 'policy.yaml'), 'utf8')) as Record<
     string,
     unknown
   >;
-  Object.assign(policy, { interval: '300ms', count: 3, initialDelay: '0s' }, extra);
+  Object.assign(policy, { interval: '1s', count: 3, initialDelay: '0s' }, extra);
   const file = join(dir, `policy-${Math.random().toString(36).slice(2, 8)}.yaml`);
   writeFileSync(file, stringify(policy));
   return file;
@@ -129,8 +129,8 @@ describe('mlctl canary (built CLI, local registry, a real mlctl serve canary rea
     } finally {
       expect((await traffic.stop()).failed).toBe(0);
     }
+    expect({ code: r.code, out: r.code === 0 ? '' : r.stdout + r.stderr }).toEqual({ code: 0, out: '' });
     expect(r.stderr).toMatch(/\[1\] ok {3}live-accuracy/);
-    expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({
       decision: 'promoted',
@@ -209,6 +209,46 @@ describe('mlctl canary (built CLI, local registry, a real mlctl serve canary rea
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/has no recorded previous version/);
     expect(again.stderr).toMatch(/--to <version>/);
+  }, 60_000);
+
+  it('--apply runs the helm command (a recording helm on PATH); a failing helm is exit 1', async () => {
+    const bin = join(dir, 'fake-bin');
+    mkdirSync(bin, { recursive: true });
+    const calls = join(dir, 'helm-calls.txt');
+    writeFileSync(join(bin, 'helm'), `#!/bin/sh\necho "$@" >> '${calls}'\nexit \${FAKE_HELM_EXIT:-0}\n`, {
+      mode: 0o755,
+    });
+    const path = `${bin}:${process.env.PATH}`;
+    const r = await spawnCli(
+      [
+        'canary',
+        'rollback',
+        '--name',
+        'iris',
+        '--to',
+        '2',
+        '--helm-release',
+        'iris',
+        '--helm-namespace',
+        'ml',
+        '--apply',
+      ],
+      {
+        cwd: dir,
+        env: { ...env(), PATH: path },
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(readFileSync(calls, 'utf8')).toBe('rollback iris --wait --namespace ml\n');
+    const failing = await spawnCli(
+      ['canary', 'rollback', '--name', 'iris', '--to', '1', '--helm-release', 'iris', '--apply'],
+      {
+        cwd: dir,
+        env: { ...env(), PATH: path, FAKE_HELM_EXIT: '1' },
+      },
+    );
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toMatch(/`helm rollback iris --wait` exited with 1/);
   }, 60_000);
 
   it('says what is wrong: usage (2), policy (2), unreachable metrics (1)', async () => {
