@@ -21,7 +21,7 @@ function fail(what, todo, code = 1) {
 }
 
 function settings() {
-  const port = Number(process.env.PORT ?? '8000');
+  const port = Number(process.env.PORT || '8000');
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     fail(
       `PORT=${process.env.PORT} is not a port number.`,
@@ -34,7 +34,7 @@ function settings() {
     host: process.env.HOST || '127.0.0.1',
     log: process.env.PREDICTION_LOG_PATH || '.mlctl/predictions.jsonl',
     registry: process.env.MLFLOW_TRACKING_URI
-      ? `MLFLOW_TRACKING_URI=${process.env.MLFLOW_TRACKING_URI}`
+      ? `MLFLOW_TRACKING_URI=${process.env.MLFLOW_TRACKING_URI.replace(/\/\/[^/@]*@/, '//…@')}`
       : `the embedded local registry in ${process.env.MLCTL_REGISTRY_DIR || '.mlctl/registry'}`,
   };
 }
