@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 /**
  * Writes prediction and feedback events (docs/PREDICTION-LOG.md) as pino JSON lines: to stdout for the
  * log pipeline (Loki), and appended to a local JSONL file when asked. Writes are asynchronous and
- * buffered; `flush()` at shutdown loses nothing.
+ * buffered for at most `flushIntervalMs`; `flush()` at shutdown loses nothing.
  */
 export interface PredictionLog {
   prediction(event: {
@@ -28,11 +28,15 @@ export interface PredictionLogOptions {
   path?: string;
   /** Write to stdout (default true); tests and benchmarks may turn it off. */
   stdout?: boolean | NodeJS.WritableStream;
+  /** Longest time an event may wait in the write buffer, in ms (default 1000). */
+  flushIntervalMs?: number;
 }
 
 export function createPredictionLog(options: PredictionLogOptions): PredictionLog {
   // pino.DestinationStream covers both sonic-boom files and plain writable streams.
-  const destinations: Array<{ stream: pino.DestinationStream & { flushSync?: () => void } }> = [];
+  const destinations: Array<{
+    stream: pino.DestinationStream & { flushSync?: () => void; flush?: () => void };
+  }> = [];
   if (options.stdout !== false) {
     destinations.push({
       stream:
@@ -63,8 +67,24 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
       ? (destinations[0] as { stream: pino.DestinationStream }).stream
       : pino.multistream(destinations),
   );
+  // Writes are batched in 4 KB for throughput; without a timer a quiet server would hold its last
+  // events until shutdown, where `mlctl drift` on the file (or Promtail on stdout) cannot see them.
+  let pending = false;
+  const timer = setInterval(() => {
+    if (!pending) return;
+    pending = false;
+    for (const d of destinations) {
+      try {
+        d.stream.flush?.();
+      } catch {
+        // A destination that failed to open reports it on its own stream.
+      }
+    }
+  }, options.flushIntervalMs ?? 1000);
+  timer.unref();
   return {
     prediction(e) {
+      pending = true;
       logger.info(
         {
           event: 'prediction',
@@ -78,12 +98,14 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
       );
     },
     feedback(e) {
+      pending = true;
       logger.info(
         { event: 'feedback', request_id: e.requestId, model: e.model, labels: e.labels, correct: e.correct },
         'feedback',
       );
     },
     flush() {
+      clearInterval(timer);
       for (const d of destinations) {
         try {
           d.stream.flushSync?.();
