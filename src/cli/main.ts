@@ -101,6 +101,12 @@ function reportError(err: unknown, ctx: CliContext, json: boolean): ExitCode {
 
 /** The process boundary: real streams and environment, sets process.exitCode. */
 export async function main(): Promise<void> {
+  // A reader that stops early (`mlctl --help | head`) closes the pipe: that is its choice, not our failure.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      process.exit(err.code === 'EPIPE' ? (process.exitCode ?? 0) : 1);
+    });
+  }
   const code = await run(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,

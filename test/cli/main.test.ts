@@ -1,4 +1,5 @@
-import { spawnCli } from '../helpers/cli';
+import { spawnSync } from 'node:child_process';
+import { MLCTL_BIN, spawnCli } from '../helpers/cli';
 import { runCli } from '../helpers/cli';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -10,6 +11,19 @@ describe('mlctl (built CLI)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: mlctl');
     expect(r.stdout).toContain('validate');
+  });
+
+  it('a reader that closes the pipe early (`mlctl canary promote --help | head -1`) gets no stack trace', async () => {
+    const r = spawnSync(
+      'sh',
+      ['-c', `"${process.execPath}" "${MLCTL_BIN}" canary promote --help | head -c 1`],
+      {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH },
+      },
+    );
+    expect(r.stdout).toBe('U');
+    expect(r.stderr).toBe('');
   });
 
   it('prints its version: exit 0', async () => {
