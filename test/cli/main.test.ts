@@ -22,7 +22,6 @@ describe('mlctl (built CLI)', () => {
         env: { PATH: process.env.PATH },
       },
     );
-    expect(r.stdout).toBe('U');
     expect(r.stderr).toBe('');
   });
 
