@@ -13,15 +13,11 @@ describe('mlctl (built CLI)', () => {
     expect(r.stdout).toContain('validate');
   });
 
-  it('a reader that closes the pipe early (`mlctl canary promote --help | head -1`) gets no stack trace', async () => {
-    const r = spawnSync(
-      'sh',
-      ['-c', `"${process.execPath}" "${MLCTL_BIN}" canary promote --help | head -c 1`],
-      {
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH },
-      },
-    );
+  it('a reader that closes the pipe first (`mlctl --help | true`) gets no stack trace', async () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${MLCTL_BIN}" canary promote --help | true`], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
     expect(r.stderr).toBe('');
   });
 
