@@ -13,6 +13,9 @@ import {
 } from '../helpers/infra-tools';
 import { useTmpDir } from '../helpers/tmp';
 
+// helm and the validators run as child processes: seconds each on a busy machine.
+jest.setTimeout(120_000);
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- rendered manifests are untyped YAML */
 type Manifest = Record<string, any>;
 
