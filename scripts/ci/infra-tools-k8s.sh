@@ -6,6 +6,7 @@
 #                        `go install pkg@version` refuses it: the module is downloaded and built as main module)
 #   kubernetes-validate  from PyPI into the venv $MLCTL_CACHE/venv (Kubernetes JSON schemas included)
 #   CRD validator        scripts/ci/crd-validator (npm ci): ServiceMonitor, PrometheusRule, ExternalSecret schemas
+#   compose-check        scripts/ci/compose-check (Go): loads docker-compose.yml with compose-go, as `docker compose` does
 # Prints `export MLCTL_…=path` lines for the tests:  eval "$(bash scripts/ci/infra-tools-k8s.sh)"
 # Env: MLCTL_CACHE (default ~/.cache/mlctl). Needs Go (>= 1.24; /usr/local/go/bin is searched), python3, npm.
 set -euo pipefail
@@ -56,6 +57,14 @@ PY
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" >&2
 fi
 
+compose_src=scripts/ci/compose-check
+compose_key="$(cat "$compose_src/main.go" "$compose_src/go.mod" "$compose_src/go.sum" | sha256sum | cut -c1-12)"
+compose_bin="$BIN/compose-check-$compose_key/compose-check"
+if [ ! -x "$compose_bin" ]; then
+  log "building compose-check (compose-go from the Go module proxy)"
+  (cd "$compose_src" && go build -trimpath -o "$compose_bin" .) >&2
+fi
+
 crd=scripts/ci/crd-validator
 if ! cmp -s "$crd/package-lock.json" "$crd/node_modules/.mlctl-installed-lock.json"; then
   log "installing the CRD validator's packages ($crd)"
@@ -65,3 +74,4 @@ fi
 echo "export MLCTL_HELM='$helm_bin'"
 echo "export MLCTL_TOFU='$tofu_bin'"
 echo "export MLCTL_KUBERNETES_VALIDATE='$VENV/bin/kubernetes-validate'"
+echo "export MLCTL_COMPOSE_CHECK='$compose_bin'"

@@ -24,6 +24,7 @@ export const TOFU =
   process.env.MLCTL_TOFU || onPath('tofu', [join(homedir(), 'go', 'bin'), join(CACHE, 'bin')]);
 export const KUBERNETES_VALIDATE =
   process.env.MLCTL_KUBERNETES_VALIDATE || onPath('kubernetes-validate', [join(CACHE, 'venv', 'bin')]);
+export const COMPOSE_CHECK = process.env.MLCTL_COMPOSE_CHECK || undefined;
 const crdValidator = join(REPO_ROOT, 'scripts', 'ci', 'crd-validator');
 export const CRD_VALIDATOR = existsSync(join(crdValidator, 'node_modules', '@kubernetes-models'))
   ? join(crdValidator, 'validate.mjs')
