@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { decisionCommands } from '../../src/canary/helm';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../helpers/cli';
@@ -188,19 +189,21 @@ describeWithTools('helm chart infra/helm/mlctl', { helm: HELM }, () => {
   });
 
   test('what `mlctl canary promote --helm-release` prints removes the canary and moves stable to its tag', () => {
-    // helm upgrade R infra/helm/mlctl --reuse-values --set canary.enabled=false [--set image.tag=T]
+    // The very arguments mlctl prints, less what only an upgrade of a live release takes.
+    const setArgs = (cmd: string[]) => cmd.slice(4).filter((a) => a !== '--reuse-values' && a !== '--wait');
+    const options = { release: 'mlctl', chart: 'infra/helm/mlctl', imageTag: '9a8b7c6' };
     const promoted = render('mlctl', [
       ...values('canary-values.yaml'),
-      '--set',
-      'canary.enabled=false',
-      '--set',
-      'image.tag=9a8b7c6',
+      ...setArgs(decisionCommands('promoted', options)[0]!),
     ]);
     expect(promoted.filter((m) => m.metadata.name.endsWith('-canary'))).toEqual([]);
     expect(find(promoted, 'Deployment', 'mlctl').spec.template.spec.containers[0].image).toBe(
       'registry.example.com/ml/mlctl:9a8b7c6',
     );
-    const rejected = render('mlctl', [...values('canary-values.yaml'), '--set', 'canary.enabled=false']);
+    const rejected = render('mlctl', [
+      ...values('canary-values.yaml'),
+      ...setArgs(decisionCommands('rejected', options)[0]!),
+    ]);
     expect(rejected.filter((m) => m.metadata.name.endsWith('-canary'))).toEqual([]);
     expect(find(rejected, 'Deployment', 'mlctl').spec.template.spec.containers[0].image).toBe(
       'registry.example.com/ml/mlctl:2f0c1d3',
