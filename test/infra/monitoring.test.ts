@@ -9,7 +9,7 @@ const ALERTMANAGER = join(REPO_ROOT, 'infra', 'alertmanager', 'alertmanager.yml'
 
 describeWithTool('promtool', 'Prometheus rules (promtool)', (promtool) => {
   it('check rules: valid, no lint findings', () => {
-    const r = runTool(promtool, ['check', 'rules', '--lint=all', '--lint-fatal', 'mlctl-rules.yaml'], {
+    const r = runTool(promtool, ['check', 'rules', '--lint=all', '--lint-fatal', 'rules/mlctl.rules.yml'], {
       cwd: PROMETHEUS,
     });
     expect(r).toMatchObject({ status: 0 });
@@ -29,11 +29,11 @@ describeWithTool('promtool', 'Prometheus rules (promtool)', (promtool) => {
   it('test rules fails when an alert does not behave as tested (the check is real)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlctl-promtool-'));
     try {
-      copyFileSync(join(PROMETHEUS, 'mlctl-rules.yaml'), join(dir, 'mlctl-rules.yaml'));
+      copyFileSync(join(PROMETHEUS, 'rules', 'mlctl.rules.yml'), join(dir, 'mlctl.rules.yml'));
       writeFileSync(
         join(dir, 'wrong.test.yaml'),
         [
-          'rule_files: [mlctl-rules.yaml]',
+          'rule_files: [mlctl.rules.yml]',
           'evaluation_interval: 30s',
           'tests:',
           '  - interval: 1m',

@@ -13,7 +13,7 @@ import { useTmpDir } from '../helpers/tmp';
 // metric would otherwise leave an alert that can never fire and a dashboard that shows nothing.
 
 const tmp = useTmpDir('mlctl-metric-names-');
-const RULES = join(REPO_ROOT, 'infra', 'prometheus', 'mlctl-rules.yaml');
+const RULES = join(REPO_ROOT, 'infra', 'prometheus', 'rules', 'mlctl.rules.yml');
 const DASHBOARDS = join(REPO_ROOT, 'infra', 'grafana', 'dashboards');
 const POLICY = join(REPO_ROOT, 'infra', 'canary', 'policy.yaml');
 
