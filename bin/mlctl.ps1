@@ -6,6 +6,8 @@
 # Works in the mlctl repository (bin\mlctl beside this file) and in a repository made by `mlctl init`
 # (mlctl installed in node_modules).
 $ErrorActionPreference = 'Stop'
+# Exit codes of native commands are read from $LASTEXITCODE, never turned into errors (PowerShell 7.4+).
+$PSNativeCommandUseErrorActionPreference = $false
 Set-StrictMode -Version 3.0
 
 function Write-MlctlError([string]$Message, [string]$Hint) {

@@ -11,6 +11,8 @@
 #>
 param([switch]$SkipInstall)
 $ErrorActionPreference = 'Stop'
+# Exit codes of native commands are read from $LASTEXITCODE, never turned into errors (PowerShell 7.4+).
+$PSNativeCommandUseErrorActionPreference = $false
 Set-StrictMode -Version 3.0
 
 $repo = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
