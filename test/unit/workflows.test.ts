@@ -34,8 +34,6 @@ const workflows = Object.entries(DIRS).flatMap(([kind, dir]) =>
 const load = (text: string) => parse(text) as Workflow;
 const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((j) => j.steps ?? []);
 
-// `mlctl canary` is built in parallel (issue 8's contract); every other subcommand must be registered.
-const PENDING_COMMANDS = new Set(['canary']);
 const registered = new Set(
   createProgram(
     createCliContext({ stdout: process.stdout, stderr: process.stderr, env: {}, cwd: REPO_ROOT }),
@@ -95,8 +93,7 @@ describe('workflows', () => {
     (_, text) => {
       const used = [...text.matchAll(/npx mlctl (\w+)/g)].map((m) => m[1]!);
       expect(used.length).toBeGreaterThan(0);
-      for (const command of used)
-        expect([command, registered.has(command) || PENDING_COMMANDS.has(command)]).toEqual([command, true]);
+      for (const command of used) expect([command, registered.has(command)]).toEqual([command, true]);
     },
   );
 
