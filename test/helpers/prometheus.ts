@@ -53,9 +53,7 @@ export interface PrometheusServer {
   url: string;
   child: ChildProcess;
   /** One instant query; the API's `data`. */
-  query(
-    q: string,
-  ): Promise<{
+  query(q: string): Promise<{
     resultType: string;
     result: Array<{ metric: Record<string, string>; value: [number, string] }>;
   }>;
