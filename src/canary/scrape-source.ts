@@ -180,7 +180,9 @@ export function measureScrape(
 
 /** The model versions a serve page says it serves (`ml_model_info{version}`). */
 function servedVersions(page: MetricsPage): string[] {
-  return page.samples.filter((s) => s.name === 'ml_model_info' && s.value === 1).map((s) => s.labels.version ?? '');
+  return page.samples
+    .filter((s) => s.name === 'ml_model_info' && s.value === 1)
+    .map((s) => s.labels.version ?? '');
 }
 
 function aggregate(values: number[], how: 'min' | 'max' | 'sum' | 'avg'): number {

@@ -11,6 +11,7 @@ import { registerRegister } from './commands/register';
 import { registerModels } from './commands/models';
 import { registerServe } from './commands/serve';
 import { registerCanary } from './commands/canary';
+import { registerInit } from './commands/init';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json') as { version: string };
@@ -25,6 +26,7 @@ const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
   registerServe,
   registerDrift,
   registerCanary,
+  registerInit,
 ];
 
 export function createProgram(ctx: CliContext): Command {

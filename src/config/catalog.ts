@@ -8,6 +8,7 @@ import { validateSettings } from './sections/validate';
 import { registrySettings } from './sections/registry';
 import { registerSettings } from './sections/register';
 import { serveSettings } from './sections/serve';
+import { initSettings } from './sections/init';
 
 /** Every settings group, in the order docs/CONFIGURATION.md lists them. */
 export const SETTINGS_GROUPS: ReadonlyArray<SettingsGroup<SettingsSpec>> = [
@@ -23,4 +24,5 @@ export const SETTINGS_GROUPS: ReadonlyArray<SettingsGroup<SettingsSpec>> = [
   canaryPromoteSettings,
   canaryTargetSettings,
   canaryRollbackSettings,
+  initSettings,
 ] as unknown as ReadonlyArray<SettingsGroup<SettingsSpec>>;

@@ -10,7 +10,6 @@ import { REPO_ROOT } from './cli';
  * (and where scripts/ci/infra-tools-k8s.sh puts them). Without one the suites that need it skip, saying
  * why, unless MLCTL_REQUIRE_INFRA_TOOLS=1 (CI), where they fail.
  */
-const REQUIRED = process.env.MLCTL_REQUIRE_INFRA_TOOLS === '1';
 const CACHE = process.env.MLCTL_CACHE || join(homedir(), '.cache', 'mlctl');
 const HOW = 'install with `bash scripts/ci/infra-tools-k8s.sh`';
 
@@ -48,7 +47,7 @@ export function describeWithTools(
   }
   const why = `${missing.join(', ')} not found — ${HOW}`;
   describe(title, () => {
-    if (REQUIRED) {
+    if (INFRA_TOOLS_REQUIRED) {
       test(`needs ${missing.join(', ')}`, () => {
         throw new Error(`MLCTL_REQUIRE_INFRA_TOOLS=1 but ${why}`);
       });
@@ -59,13 +58,16 @@ export function describeWithTools(
   });
 }
 
+/** What a tool did: its exit status, stdout, stderr, and both together as `output`. */
+export type ToolResult = SpawnSyncReturns<string> & { output: string };
+
 /** Runs a tool; never throws, so tests can assert on the exit code and the output. */
 export function runTool(
   command: string,
   args: string[],
   options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
-): SpawnSyncReturns<string> {
-  return spawnSync(command, args, {
+): ToolResult {
+  const r = spawnSync(command, args, {
     cwd: options.cwd ?? REPO_ROOT,
     input: options.input,
     env: { ...process.env, ...options.env },
@@ -73,6 +75,7 @@ export function runTool(
     maxBuffer: 64 * 1024 * 1024,
     timeout: 300_000,
   });
+  return { ...r, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
 }
 
 /** Runs a tool and returns stdout; throws with its stderr when it fails. */
@@ -88,4 +91,46 @@ export function toolOutput(
     maxBuffer: 64 * 1024 * 1024,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+}
+
+/**
+ * The real tools the `infra` project checks with (promtool, amtool, actionlint). A missing tool skips its
+ * tests — unless MLCTL_REQUIRE_INFRA_TOOLS=1 (CI), where it fails them: a skip must not hide a missing tool.
+ */
+export const INFRA_TOOLS_REQUIRED = process.env.MLCTL_REQUIRE_INFRA_TOOLS === '1';
+
+/** Where scripts/ci/infra-tools-ops.sh installs what Debian does not ship. */
+const EXTRA_DIRS = [join(CACHE, 'bin'), join(CACHE, 'venv', 'bin')];
+
+/** Absolute path of a tool on PATH or in the mlctl cache, or undefined. `MLCTL_<TOOL>` overrides. */
+export function findTool(name: string): string | undefined {
+  const override = process.env[`MLCTL_${name.toUpperCase()}`];
+  if (override) return override;
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), ...EXTRA_DIRS];
+  const exts = process.platform === 'win32' ? ['.exe', '.cmd', ''] : [''];
+  for (const dir of dirs) {
+    for (const ext of exts) {
+      const candidate = join(dir, name + ext);
+      if (dir && existsSync(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+/** `describe` when the tool is there, `describe.skip` when not — or a failing test when it is required. */
+export function describeWithTool(name: string, title: string, body: (tool: string) => void): void {
+  const tool = findTool(name);
+  if (tool) {
+    describe(title, () => body(tool));
+    return;
+  }
+  if (INFRA_TOOLS_REQUIRED) {
+    describe(title, () => {
+      it(`needs ${name} (MLCTL_REQUIRE_INFRA_TOOLS=1)`, () => {
+        throw new Error(`${name} is not installed; run bash scripts/ci/infra-tools-ops.sh`);
+      });
+    });
+    return;
+  }
+  describe.skip(`${title} (${name} not installed)`, () => body(name));
 }

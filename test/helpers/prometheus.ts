@@ -53,9 +53,7 @@ export interface PrometheusServer {
   url: string;
   child: ChildProcess;
   /** One instant query; the API's `data`. */
-  query(
-    q: string,
-  ): Promise<{
+  query(q: string): Promise<{
     resultType: string;
     result: Array<{ metric: Record<string, string>; value: [number, string] }>;
   }>;
@@ -133,7 +131,7 @@ export async function startPrometheus(
     query,
     async waitFor(q, accept = () => true, timeoutMs = 30_000) {
       const end = Date.now() + timeoutMs;
-      let last = 'no series';
+      let last: string;
       for (;;) {
         const data = await query(q);
         const v = data.result[0] ? Number(data.result[0].value[1]) : undefined;

@@ -5,6 +5,7 @@ import type { ResolvedSettings } from '../../config/settings';
 import type { DriftRunOptions } from '../../drift/run-drift';
 import { addSettingOptions } from '../options';
 import type { CliContext } from '../context';
+import { onShutdownSignal } from '../signals';
 import { modelUriResolver } from './registry-access';
 
 type DriftSettings = ResolvedSettings<(typeof driftSettings)['settings']>;
@@ -87,11 +88,7 @@ POST /refresh (header X-Admin-Token; 202 accepted, 409 busy, 403 without a confi
     );
     if (!server.adminToken) logger.warn('ADMIN_API_TOKEN is not set: POST /refresh answers 403');
     ctx.print(`mlctl drift serve: listening on ${service.url} (every ${server.interval}s)`);
-    await new Promise<void>((resolve) => {
-      const stop = (): void => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await new Promise<void>((resolve) => onShutdownSignal(() => resolve()));
     await service.close();
   });
 }

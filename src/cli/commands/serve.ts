@@ -5,6 +5,7 @@ import { registrySettings } from '../../config/sections/registry';
 import { resolveServeTarget, serveSettings } from '../../config/sections/serve';
 import { addSettingOptions } from '../options';
 import type { CliContext } from '../context';
+import { onShutdownSignal } from '../signals';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../../package.json') as { version: string };
@@ -22,7 +23,7 @@ Examples:
   mlctl serve --model .mlctl/model --port 8080         # a model directory
   MODEL_SOURCE=mlflow MLFLOW_MODEL_NAME=iris mlctl serve   # the seed's variables: stage Production
 
-Endpoints: docs/API.md. SIGTERM/SIGINT: stops accepting, drains requests in flight, exits 0.`,
+Endpoints: docs/API.md. SIGTERM/SIGINT (Windows: Ctrl+C, Ctrl+Break, closing the console): stops accepting, drains requests in flight, exits 0.`,
     );
   addSettingOptions(command, serveSettings);
   command.action(async (flags: Record<string, unknown>) => {
@@ -70,17 +71,13 @@ Endpoints: docs/API.md. SIGTERM/SIGINT: stops accepting, drains requests in flig
     );
     ctx.stderr.write(`mlctl serve: listening on ${running.url} (model ${target})\n`);
     await new Promise<void>((done) => {
-      const stop = (signal: NodeJS.Signals) => {
-        process.off('SIGTERM', stop);
-        process.off('SIGINT', stop);
+      onShutdownSignal((signal) => {
         logger.info({ signal }, 'shutting down: draining requests in flight');
         void running.stop(settings.shutdownTimeoutSeconds * 1000).then(({ cutOff }) => {
           logger.info({ cut_off: cutOff }, 'stopped');
           done();
         });
-      };
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
+      });
     });
   });
 }

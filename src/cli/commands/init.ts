@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { initSettings } from '../../config/sections/init';
+import { addSettingOptions } from '../options';
+import type { CliContext } from '../context';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require('../../../package.json') as { version: string };
+
+export function registerInit(program: Command, ctx: CliContext): void {
+  const command = program
+    .command('init')
+    .description(
+      'Scaffold an ML service repository: workflows, canary policy, dataset and schema, Helm values, Windows wrappers, README.',
+    )
+    .argument('[dir]', 'directory to create or fill (default: the current directory)')
+    .option('--json', 'print the result as one JSON document')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  mlctl init my-service --model-name churn
+  mlctl init . --force                # overwrite files that init wrote before
+
+Without --force, init writes nothing when any file it would write exists, and lists those files.
+Exit codes: 0 written · 2 files exist (without --force), bad names or a path that is not a directory.`,
+    );
+  addSettingOptions(command, initSettings);
+  command.action(async (dir: string | undefined, flags: Record<string, unknown>) => {
+    const settings = ctx.settings(initSettings, { ...flags, dir });
+    const { runInit } = await import('../../init/run-init');
+    const result = await runInit(
+      {
+        dir: settings.dir,
+        force: settings.force,
+        modelName: settings.modelName,
+        serviceName: settings.serviceName,
+        image: settings.image,
+        mlctlPackage: settings.mlctlPackage,
+        version,
+      },
+      { cwd: ctx.cwd, packageRoot: join(__dirname, '..', '..', '..') },
+    );
+    if (flags.json) {
+      ctx.printJson(result);
+      return;
+    }
+    const lines = result.files.map((f) => `  ${f.action === 'created' ? '+' : '~'} ${f.path}`);
+    ctx.print(
+      [
+        `Scaffolded ${result.files.length} files in ${result.dir}:`,
+        ...lines,
+        '',
+        'Next: npm install (and commit package-lock.json), then npm run validate && npm run train.',
+        'Deploying: README.md there lists the repository variables and secrets the workflows read.',
+      ].join('\n'),
+    );
+  });
+}
