@@ -59,7 +59,7 @@ export function describeWithTools(
 }
 
 /** What a tool did: its exit status, stdout, stderr, and both together as `output`. */
-export type ToolResult = SpawnSyncReturns<string> & { output: string };
+export type ToolResult = Omit<SpawnSyncReturns<string>, 'output'> & { output: string };
 
 /** Runs a tool; never throws, so tests can assert on the exit code and the output. */
 export function runTool(

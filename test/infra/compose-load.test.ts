@@ -9,7 +9,6 @@ import { useTmpDir } from '../helpers/tmp';
 // test/unit/compose.test.ts checks the wiring between the services on top of this.
 jest.setTimeout(60_000);
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the loaded project is untyped JSON */
 describeWithTools('docker-compose.yml loads in compose-go', { 'compose-check': COMPOSE_CHECK }, () => {
   const tmp = useTmpDir('mlctl-compose-');
   const load = (file: string) => runTool(COMPOSE_CHECK as string, [file]);
