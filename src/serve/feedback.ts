@@ -21,8 +21,9 @@ interface Remembered {
   predictions: string[];
 }
 
-// Slots of the ring hold the request's own arrays: no object per remembered request, which would
-// live long enough to reach V8's old space and churn it.
+// Slots of the ring hold what the request already had (its prediction, or its array of them for a
+// batch): no object is made per remembered request, which would live long enough to reach V8's old space
+// and churn it.
 
 export class FeedbackTracker {
   /** Request id → its slot in the ring. */
@@ -34,7 +35,8 @@ export class FeedbackTracker {
    */
   private readonly order: Array<string | undefined>;
   private readonly versions: Array<string | undefined>;
-  private readonly predictions: Array<ReadonlyArray<string | number> | undefined>;
+  /** A one-row request's prediction as is, a batch's array of predictions. */
+  private readonly predictions: Array<string | number | ReadonlyArray<string | number> | undefined>;
   private oldest = 0;
   private readonly outcomes: Uint8Array;
   private next = 0;
@@ -46,17 +48,19 @@ export class FeedbackTracker {
     this.outcomes = new Uint8Array(options.window);
     this.order = new Array<string | undefined>(options.maxRequests);
     this.versions = new Array<string | undefined>(options.maxRequests);
-    this.predictions = new Array<ReadonlyArray<string | number> | undefined>(options.maxRequests);
+    this.predictions = new Array<string | number | ReadonlyArray<string | number> | undefined>(
+      options.maxRequests,
+    );
   }
 
-  /** Remembers a request's predictions; the caller must not change the array afterwards. */
+  /** Remembers a request's predictions; the caller must not change a batch's array afterwards. */
   remember(requestId: string, version: string, predictions: ReadonlyArray<string | number>): void {
     const slot = this.oldest;
     const evicted = this.order[slot];
     if (evicted !== undefined && this.requests.get(evicted) === slot) this.requests.delete(evicted);
     this.order[slot] = requestId;
     this.versions[slot] = version;
-    this.predictions[slot] = predictions;
+    this.predictions[slot] = predictions.length === 1 ? predictions[0] : predictions;
     this.oldest = (slot + 1) % this.order.length;
     this.requests.set(requestId, slot);
   }
@@ -65,9 +69,10 @@ export class FeedbackTracker {
   lookup(requestId: string): Remembered | undefined {
     const slot = this.requests.get(requestId);
     if (slot === undefined) return undefined;
+    const kept = this.predictions[slot] as string | number | ReadonlyArray<string | number>;
     return {
       version: this.versions[slot] as string,
-      predictions: (this.predictions[slot] as ReadonlyArray<string | number>).map(String),
+      predictions: typeof kept === 'object' ? kept.map(String) : [String(kept)],
     };
   }
 
