@@ -284,7 +284,7 @@ async function measureThroughputAndMemory(models, seed) {
   const samples = [];
   const loadUntil = async (until) => {
     while (served < until && Date.now() < deadline) {
-      const seconds = Math.min(quick ? 8 : 60, Math.max(2, Math.ceil((until - served) / rate)));
+      const seconds = Math.min(quick ? 8 : 20, Math.max(2, Math.ceil((until - served) / rate)));
       const r = await wrk(ours.url, seconds);
       rate = r.rps;
       served += r.requests;
