@@ -33,6 +33,7 @@ const THREADS = 1;
 const BODY = '{"features": [[5.1, 3.5, 1.4, 0.2]]}';
 const WARMUP_S = quick ? 2 : 5;
 const RUN_S = quick ? 2 : 15;
+const SLICES = quick ? 1 : 3;
 const MEMORY_REQUESTS = quick ? 100_000 : 1_000_000;
 const SWAP_S = quick ? 7 : 30;
 // The server remembers the last 100,000 request ids for /feedback: RSS grows until that map is full.
@@ -171,6 +172,18 @@ function parseWrk(out) {
 const failures = (r) =>
   r.non2xx || r.socketErrors ? ` — ${r.non2xx} non-2xx, ${r.socketLine ?? 'no socket errors'}` : '';
 
+/** CPU time (user + system) a process has used, in seconds, from /proc (NaN where there is none). */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime (fields 14 and 15 of proc(5)) in clock ticks, 100 per second on Linux.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Resident set size in MB from /proc (undefined where there is no /proc). */
 function rssMB(pid) {
   try {
@@ -261,16 +274,43 @@ async function measureThroughputAndMemory(models, seed) {
   // `served` counts from the end of the warm-up; the process has also served the warm-up's requests.
   let served = 0;
   const rounds = [];
+  // A round runs the servers in turn, SLICES times over, so that a change in the machine's load (other
+  // jobs share it) falls on every server alike. req/s is over the round; p99 is the worst slice's.
   const throughputRound = async (label, order) => {
-    console.log(`throughput ${label}: ${RUN_S} s per server`);
+    const slice = RUN_S / SLICES;
+    console.log(`throughput ${label}: ${SLICES} × ${slice} s per server, in turn`);
     const runs = {};
+    for (let k = 0; k < SLICES; k++) {
+      for (const name of order) {
+        if (!servers[name]) continue;
+        const cpu0 = cpuSeconds(servers[name].pid);
+        const r = await wrk(servers[name].url, slice);
+        const cpu = cpuSeconds(servers[name].pid) - cpu0;
+        const acc = (runs[name] ??= {
+          requests: 0,
+          seconds: 0,
+          p99ms: 0,
+          cpu: 0,
+          non2xx: 0,
+          socketErrors: 0,
+        });
+        acc.requests += r.requests;
+        acc.seconds += slice;
+        acc.p99ms = Math.max(acc.p99ms, r.p99ms);
+        acc.cpu += cpu;
+        acc.non2xx += r.non2xx;
+        acc.socketErrors += r.socketErrors;
+        acc.socketLine = r.socketLine ?? acc.socketLine;
+        if (name === 'mlctl') served += r.requests;
+      }
+    }
     for (const name of order) {
-      if (!servers[name]) continue;
-      const r = await wrk(servers[name].url, RUN_S);
-      runs[name] = r;
-      if (name === 'mlctl') served += r.requests;
+      const r = runs[name];
+      if (!r) continue;
+      r.rps = r.requests / r.seconds;
+      r.cpuUs = (r.cpu / r.requests) * 1e6;
       console.log(
-        `  ${labels[name].padEnd(21)} ${fmt(r.rps).padStart(7)} req/s, p99 ${r.p99ms.toFixed(2)} ms${failures(r)}`,
+        `  ${labels[name].padEnd(21)} ${fmt(r.rps).padStart(7)} req/s, p99 ${r.p99ms.toFixed(2)} ms, server CPU ${r.cpuUs.toFixed(0)} µs per request${failures(r)}`,
       );
     }
     rounds.push({ label, runs });
@@ -444,6 +484,13 @@ async function main() {
     '≥ 60%',
     (r) => r.mlctl.rps / r.bare.rps >= 0.6,
   );
+  // Not a target: CPU time is what the server spends per request, whatever else the machine runs.
+  rows.push([
+    '(bare CPU ÷ mlctl CPU per request)',
+    t.rounds.map((r) => `${((r.runs.bare.cpuUs / r.runs.mlctl.cpuUs) * 100).toFixed(0)}%`).join(' / '),
+    '',
+    'info',
+  ]);
   perRound(
     'p99 latency',
     (r) => `${r.mlctl.p99ms.toFixed(2)} ms`,
