@@ -5,7 +5,9 @@
 // Targets (issue "mlctl serve"): ≥ 5× the seed's req/s, ≥ 60% of bare node:http's, p99 ≤ 10 ms, RSS flat
 // (±10%) across 1,000,000 requests, zero failed requests while the served alias flips every second.
 // Throughput and p99 are measured after the warm-up and, in full mode, again after the million requests
-// (a long-running server's state); a target counts as met when both rounds meet it.
+// (a long-running server's state), the servers taking turns in 5 s slices; a target counts as met when
+// both rounds meet it. RSS is sampled from the moment the server's bounded /feedback store is full, and
+// every sample must stay within ±10% of the first.
 // MLCTL_BENCH_QUICK=1: shorter runs and 100,000 requests. MLCTL_BENCH_PYTHON names a Python with fastapi,
 // uvicorn and scikit-learn for the seed stack (default python3). Needs wrk on the PATH. Linux (/proc) for RSS.
 const { spawn } = require('node:child_process');
