@@ -53,14 +53,13 @@ const CORRELATION_ID = /^[\w.:@/+=-]{1,128}$/;
 export function createApp(deps: ServeDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const router = createRouter();
   const header = deps.settings.correlationHeader.toLowerCase();
-  const latencyChildren = new Map<string, { observe(v: number): void }>();
-  const requestChildren = new Map<string, { inc(): void }>();
+  const echo = deps.settings.correlationHeader;
+  const series = createRouteSeries(deps.metrics);
 
   return function handleRequest(req, res) {
     const started = performance.now();
     const given = req.headers[header];
     const requestId = typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
-    res.setHeader(deps.settings.correlationHeader, requestId);
     const method = req.method ?? 'GET';
 
     let match: RouteMatch<RouteDef> | undefined;
@@ -68,18 +67,9 @@ export function createApp(deps: ServeDeps): (req: IncomingMessage, res: ServerRe
     const finish = (status: number, error?: unknown): void => {
       const seconds = (performance.now() - started) / 1000;
       const labelMethod = method === 'GET' || method === 'POST' || method === 'HEAD' ? method : 'OTHER';
-      const key = `${labelMethod} ${template}`;
-      let latency = latencyChildren.get(key);
-      if (!latency) latencyChildren.set(key, (latency = deps.metrics.latency.labels(labelMethod, template)));
-      latency.observe(seconds);
-      const statusKey = `${key} ${status}`;
-      let counter = requestChildren.get(statusKey);
-      if (!counter)
-        requestChildren.set(
-          statusKey,
-          (counter = deps.metrics.requests.labels(labelMethod, template, String(status))),
-        );
-      counter.inc();
+      const route = series(labelMethod, template);
+      route.latency.observe(seconds);
+      route.count(status).inc();
       if (status >= 500) deps.metrics.errors.labels(labelMethod, template).inc();
       // Successful requests are logged only at debug: the prediction event already records each one.
       if (status < 400 && !deps.logger.isLevelEnabled('debug')) return;
@@ -102,7 +92,7 @@ export function createApp(deps: ServeDeps): (req: IncomingMessage, res: ServerRe
       template = match.template;
     } catch (err) {
       req.resume();
-      sendError(res, err, 'native', requestId, finish);
+      sendError(res, err, 'native', echo, requestId, finish);
       return;
     }
     const route = match.handler;
@@ -111,28 +101,45 @@ export function createApp(deps: ServeDeps): (req: IncomingMessage, res: ServerRe
     try {
       outcome = route.handler(ctx, deps);
     } catch (err) {
-      sendError(res, err, route.errorStyle ?? 'native', requestId, finish);
+      sendError(res, err, route.errorStyle ?? 'native', echo, requestId, finish);
       return;
     }
     if (outcome instanceof Promise) {
       outcome.then(
-        (reply) => send(res, reply, method, finish),
-        (err: unknown) => sendError(res, err, route.errorStyle ?? 'native', requestId, finish),
+        (reply) => send(res, reply, method, echo, requestId, finish),
+        (err: unknown) => sendError(res, err, route.errorStyle ?? 'native', echo, requestId, finish),
       );
     } else {
-      send(res, outcome, method, finish);
+      send(res, outcome, method, echo, requestId, finish);
     }
   };
 }
 
-function send(res: ServerResponse, reply: Reply, method: string, finish: (status: number) => void): void {
+/**
+ * Every header goes to one writeHead call as a flat list: node:http then formats them straight into the
+ * response head, without the per-header bookkeeping of setHeader.
+ */
+function send(
+  res: ServerResponse,
+  reply: Reply,
+  method: string,
+  echo: string,
+  requestId: string,
+  finish: (status: number) => void,
+): void {
   const status = reply.status ?? 200;
   const isText = typeof reply.body === 'string' && reply.contentType !== undefined;
   const payload = isText ? (reply.body as string) : JSON.stringify(reply.body);
-  res.statusCode = status;
-  res.setHeader('content-type', isText ? (reply.contentType as string) : 'application/json; charset=utf-8');
-  res.setHeader('content-length', Buffer.byteLength(payload));
-  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  const headers = [
+    'content-type',
+    isText ? (reply.contentType as string) : 'application/json; charset=utf-8',
+    'content-length',
+    String(Buffer.byteLength(payload)),
+    echo,
+    requestId,
+  ];
+  if (reply.headers) for (const name in reply.headers) headers.push(name, reply.headers[name] as string);
+  res.writeHead(status, headers);
   res.end(method === 'HEAD' ? undefined : payload);
   finish(status);
 }
@@ -141,6 +148,7 @@ function sendError(
   res: ServerResponse,
   err: unknown,
   style: ErrorStyle,
+  echo: string,
   requestId: string,
   finish: (status: number, error?: unknown) => void,
 ): void {
@@ -155,9 +163,47 @@ function sendError(
   if (res.headersSent) {
     res.destroy();
   } else {
-    send(res, { status, body, headers: known ? err.headers : {} }, 'GET', () => undefined);
+    send(res, { status, body, headers: known ? err.headers : undefined }, 'GET', echo, requestId, () => {});
   }
   finish(status, err);
+}
+
+interface RouteSeries {
+  latency: { observe(seconds: number): void };
+  count(status: number): { inc(): void };
+}
+
+/**
+ * The metric children of each method and route template, made once: label values are a closed set (route
+ * templates, four methods, the statuses the app sends).
+ */
+function createRouteSeries(metrics: ServeDeps['metrics']): (method: string, template: string) => RouteSeries {
+  const byTemplate = new Map<string, Map<string, RouteSeries>>();
+  const make = (method: string, template: string): RouteSeries => {
+    const counters = new Map<number, { inc(): void }>();
+    return {
+      latency: metrics.latency.labels(method, template),
+      count(status) {
+        const known = counters.get(status);
+        if (known) return known;
+        const counter = metrics.requestCounter(method, template, status);
+        counters.set(status, counter);
+        return counter;
+      },
+    };
+  };
+  return (method, template) => {
+    let byMethod = byTemplate.get(template);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      byTemplate.set(template, byMethod);
+    }
+    const known = byMethod.get(method);
+    if (known) return known;
+    const route = make(method, template);
+    byMethod.set(method, route);
+    return route;
+  };
 }
 
 function errorFields(error: unknown): Record<string, unknown> {

@@ -24,4 +24,17 @@ describe('FeedbackTracker', () => {
     expect(t.lookup('r199999')).toBeUndefined();
     expect(t.lookup('r200000')).toBeDefined();
   });
+
+  it('keeps batches and one-row requests apart, and the newest request of a repeated id', () => {
+    const t = new FeedbackTracker({ maxRequests: 3, window: 10 });
+    t.remember('a', '1', [0, 'x', 2]);
+    t.remember('b', '1', ['setosa']);
+    t.remember('a', '2', [1]);
+    expect([t.lookup('a'), t.lookup('b')]).toEqual([
+      { version: '2', predictions: ['1'] },
+      { version: '1', predictions: ['setosa'] },
+    ]);
+    t.remember('c', '2', [0]); // reuses the first slot, whose id has moved on
+    expect(t.lookup('a')).toEqual({ version: '2', predictions: ['1'] });
+  });
 });

@@ -36,14 +36,16 @@ export function scoreRows(
   const predictions: Array<string | number> = new Array(rows.length);
   const probabilities: number[][] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const p = Array.from(model.model.predictProba(rows[i] as number[]));
+    const proba = model.model.predictProba(rows[i] as number[]);
+    const p = new Array<number>(proba.length);
+    for (let k = 0; k < proba.length; k++) p[k] = proba[k] as number;
     probabilities[i] = p;
     predictions[i] = classes[argmax(p)] as string | number;
   }
   deps.metrics.countPredictions(model.version, predictions);
   deps.predictionLog.prediction({
     requestId: ctx.requestId,
-    model: { name: model.name, version: model.version, uri: model.uri },
+    model,
     featureNames: model.model.featureNames,
     features: rows,
     predictions,

@@ -1,43 +1,111 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import pino from 'pino';
 import { createPredictionLog } from './prediction-log';
 
-const model = { name: 'iris', version: '1', uri: 'models:/iris/1' };
-const lines = (file: string): Array<Record<string, unknown>> =>
-  (existsSync(file) ? readFileSync(file, 'utf8') : '')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+/** The pino logger the prediction log used to be: its lines are the format readers were built on. */
+function pinoLines(log: (logger: pino.Logger) => void): string[] {
+  const lines: string[] = [];
+  const logger = pino(
+    {
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    { write: (line: string) => lines.push(line) },
+  );
+  log(logger);
+  return lines;
+}
 
-describe('createPredictionLog', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'mlctl-prediction-log-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+async function ourLines(log: (l: ReturnType<typeof createPredictionLog>) => void): Promise<string[]> {
+  const stream = new PassThrough();
+  const chunks: string[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+  const l = createPredictionLog({ stdout: stream });
+  log(l);
+  l.flush();
+  await new Promise((resolve) => setImmediate(resolve));
+  return chunks
+    .join('')
+    .split(/(?<=\n)/)
+    .filter((line) => line !== '');
+}
 
-  it('writes a quiet server’s events to the file within the flush interval, not only at shutdown', async () => {
-    const file = join(dir, 'predictions.jsonl');
-    const log = createPredictionLog({ path: file, stdout: false, flushIntervalMs: 50 });
-    await new Promise((r) => setTimeout(r, 50)); // the file opens asynchronously
-    try {
-      log.prediction({
-        requestId: 'r1',
-        model,
-        featureNames: ['a', 'b'],
-        features: [[1, 2]],
-        predictions: [0],
-      });
-      log.feedback({ requestId: 'r1', model, labels: [0], correct: 1 });
-      const until = Date.now() + 2000;
-      while (Date.now() < until && lines(file).length < 2) await new Promise((r) => setTimeout(r, 20));
-      expect(lines(file).map((l) => [l.event, l.request_id])).toEqual([
-        ['prediction', 'r1'],
-        ['feedback', 'r1'],
-      ]);
-    } finally {
-      log.flush();
+const sameTime = (line: string) => line.replace(/"time":"[^"]+"/, '"time":"T"');
+
+describe('prediction log', () => {
+  const model = { name: 'iris', version: '3', uri: 'models:/iris@production', loadedAt: 'x' };
+  const names = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+  const events = [
+    {
+      requestId: '5b0c2a3e-8f1d-4c55-9a43-0d8f1c3a9b7e',
+      features: [
+        [5.1, 3.5, 1.4, 0.2],
+        [1e21, -0, 1.0000000000000002, 123456789.125],
+      ],
+      predictions: [0, 2],
+    },
+    { requestId: 'odd "id" \u00e9 \\ /', features: [[0.1, 2, 3, 4]], predictions: ['setosa'] },
+  ];
+
+  it('writes the same lines as pino did, byte for byte apart from the clock', async () => {
+    const expected = pinoLines((logger) => {
+      for (const e of events) {
+        logger.info(
+          {
+            event: 'prediction',
+            request_id: e.requestId,
+            model: { name: model.name, version: model.version, uri: model.uri },
+            feature_names: names,
+            features: e.features,
+            predictions: e.predictions,
+          },
+          'prediction',
+        );
+      }
+      const m = { name: model.name, version: model.version, uri: model.uri };
+      logger.info(
+        { event: 'feedback', request_id: 'r1', model: m, labels: [0, 'x'], correct: 1 },
+        'feedback',
+      );
+      logger.info(
+        { event: 'feedback', request_id: undefined, model: m, labels: [2], correct: 0 },
+        'feedback',
+      );
+    });
+    const actual = await ourLines((l) => {
+      for (const e of events) l.prediction({ ...e, model, featureNames: names });
+      l.feedback({ requestId: 'r1', model, labels: [0, 'x'], correct: 1 });
+      l.feedback({ model, labels: [2], correct: 0 });
+    });
+    expect(actual.map(sameTime)).toEqual(expected.map(sameTime));
+    for (const line of actual) {
+      expect(JSON.parse(line).time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     }
+  });
+
+  it('follows a model change (a hot swap) from the next line on', async () => {
+    const lines = await ourLines((l) => {
+      l.prediction({ ...events[0]!, model, featureNames: names });
+      l.prediction({ ...events[0]!, model: { ...model, version: '4' }, featureNames: ['a', 'b', 'c', 'd'] });
+    });
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(parsed.map((p) => [(p.model as { version: string }).version, p.feature_names])).toEqual([
+      ['3', names],
+      ['4', ['a', 'b', 'c', 'd']],
+    ]);
+  });
+
+  it('writes a line at the end of the event-loop turn, without waiting for more', async () => {
+    const stream = new PassThrough();
+    const chunks: string[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+    const l = createPredictionLog({ stdout: stream });
+    l.prediction({ ...events[0]!, model, featureNames: names });
+    l.prediction({ ...events[1]!, model, featureNames: names });
+    expect(chunks).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(chunks.join('').split('\n')).toHaveLength(3);
   });
 });

@@ -20,12 +20,19 @@ export async function listen(
   host: string,
   port: number,
 ): Promise<RunningServer> {
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000 }, handler);
   let inFlight = 0;
-  server.on('request', (_req, res: ServerResponse) => {
-    inFlight++;
-    res.once('close', () => inFlight--);
-  });
+  // One shared listener, not a closure and a `once` wrapper per request.
+  const ended = (): void => {
+    inFlight--;
+  };
+  const server = createServer(
+    { keepAliveTimeout: 65_000, requestTimeout: 60_000 },
+    function countInFlight(req, res) {
+      inFlight++;
+      res.on('close', ended);
+      handler(req, res);
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       const hint =

@@ -1,4 +1,6 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { FastHistogram, createDeferredCounts } from './fast-metrics';
+import type { DeferredCount } from './fast-metrics';
 
 /**
  * The serve metrics of DESIGN.md, on a registry of their own (no global state: every server and every
@@ -14,14 +16,15 @@ export function createServeMetrics(options: { defaultMetrics?: boolean } = {}) {
       help: 'HTTP requests by method, route template and status code.',
       labelNames: ['method', 'path', 'status'] as const,
       registers: [registry],
+      collect: (): void => requestCounts.settle(),
     }),
-    latency: new Histogram({
-      name: 'ml_request_latency_seconds',
-      help: 'HTTP request latency by method and route template.',
-      labelNames: ['method', 'path'] as const,
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: [registry],
-    }),
+    latency: new FastHistogram(
+      'ml_request_latency_seconds',
+      'HTTP request latency by method and route template.',
+      ['method', 'path'] as const,
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registry,
+    ),
     errors: new Counter({
       name: 'ml_request_errors_total',
       help: 'HTTP responses with a 5xx status, by method and route template.',
@@ -33,6 +36,7 @@ export function createServeMetrics(options: { defaultMetrics?: boolean } = {}) {
       help: 'Predicted rows by model version and predicted class.',
       labelNames: ['model_version', 'class'] as const,
       registers: [registry],
+      collect: (): void => predictionCounts.settle(),
     }),
     modelInfo: new Gauge({
       name: 'ml_model_info',
@@ -65,16 +69,23 @@ export function createServeMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
   };
   metrics.modelReady.set(0);
-  // Label lookups hash their values on every call; the hot path keeps the children it has made.
-  const predictionChildren = new Map<string, { inc(): void }>();
+  // Increments on the request path are counted in plain numbers and handed to prom-client at each scrape.
+  const requestCounts = createDeferredCounts(metrics.requests);
+  const predictionCounts = createDeferredCounts(metrics.predictions);
   return {
     ...metrics,
+    /** The ml_request_count_total child of a method, route template and status; keep it. */
+    requestCounter(method: string, path: string, status: number): DeferredCount {
+      const key = `${method} ${path} ${status}`;
+      return requestCounts.get(key) ?? requestCounts.make(key, { method, path, status: String(status) });
+    },
     /** Counts one prediction per label: ml_predictions_total{model_version, class}. */
     countPredictions(version: string, labels: ReadonlyArray<string | number>): void {
       for (const label of labels) {
         const key = `${version}\u0000${label}`;
-        let child = predictionChildren.get(key);
-        if (!child) predictionChildren.set(key, (child = metrics.predictions.labels(version, String(label))));
+        const child =
+          predictionCounts.get(key) ??
+          predictionCounts.make(key, { model_version: version, class: String(label) });
         child.inc();
       }
     },

@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnCli } from '../helpers/cli';
 import { tempDir } from '../helpers/data';
@@ -63,6 +63,11 @@ describe('mlctl serve (built CLI)', () => {
       predictions: [0],
       model_version: expect.stringMatching(/^local-[0-9a-f]{12}$/),
     });
+    // A quiet server's lines are not held back until a buffer fills: both logs have it while it runs.
+    await eventually(
+      async () => existsSync(log) && readFileSync(log, 'utf8').includes('"event":"prediction"'),
+    );
+    await eventually(async () => s.stdout().includes('"event":"prediction"'));
     expect(await s.stop('SIGTERM')).toBe(0);
     const line = JSON.parse(readFileSync(log, 'utf8').trim().split('\n')[0] as string);
     expect(line).toMatchObject({

@@ -4,6 +4,7 @@ import { parseRow, parseRows } from '../input';
 import { argmax } from '../model';
 import { requireModel, scoreRows } from '../predict-core';
 import type { RouteDef } from '../context';
+import type { LoadedModel } from '../model';
 
 function objectBody(body: unknown): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -14,22 +15,35 @@ function objectBody(body: unknown): Record<string, unknown> {
 
 /** POST /predict `{"features": [[…], …]}` (rows as arrays in feature order, or objects by name). */
 export const predictRoute: RouteDef = {
-  async handler(ctx, deps) {
-    const body = objectBody(await readJson(ctx.req, { maxBytes: deps.settings.maxBodyBytes }));
-    const model = requireModel(ctx);
-    const rows = parseRows(body.features, model.model.featureNames, { maxBatch: deps.settings.maxBatch });
-    const scored = scoreRows(ctx, deps, model, rows);
-    return {
-      body: {
-        predictions: scored.predictions,
-        probabilities: scored.probabilities,
-        classes: model.model.classes,
-        model_version: model.version,
-        request_id: ctx.requestId,
-      },
-    };
+  handler(ctx, deps) {
+    return readJson(ctx.req, { maxBytes: deps.settings.maxBodyBytes }).then((parsed) => {
+      const body = objectBody(parsed);
+      const model = requireModel(ctx);
+      const rows = parseRows(body.features, model.model.featureNames, { maxBatch: deps.settings.maxBatch });
+      const scored = scoreRows(ctx, deps, model, rows);
+      // The same JSON as JSON.stringify of {predictions, probabilities, classes, model_version,
+      // request_id}, with the model's part serialized once per model.
+      return {
+        body: `{"predictions":${JSON.stringify(scored.predictions)},"probabilities":${JSON.stringify(scored.probabilities)}${replyTail(model)}${JSON.stringify(ctx.requestId)}}`,
+        contentType: JSON_TYPE,
+      };
+    });
   },
 };
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+// A memo of immutable models (a hot swap brings a new one), not state: the same model, the same text.
+const replyTails = new WeakMap<LoadedModel, string>();
+
+/** `,"classes":[…],"model_version":"…","request_id":` of a model's /predict replies. */
+function replyTail(model: LoadedModel): string {
+  let tail = replyTails.get(model);
+  if (tail === undefined) {
+    tail = `,"classes":${JSON.stringify(model.model.classes)},"model_version":${JSON.stringify(model.version)},"request_id":`;
+    replyTails.set(model, tail);
+  }
+  return tail;
+}
 
 /**
  * POST /explain: one row → the predicted class and each feature's contribution to its probability
