@@ -321,22 +321,23 @@ async function main() {
       writeFileSync(join(work, 'rules.yml'), YAML.stringify(rules));
       const check = spawnSync('promtool', ['check', 'rules', join(work, 'rules.yml')], { encoding: 'utf8' });
       expect(check.status === 0, `promtool check rules: ${check.stdout}${check.stderr}`);
-      const target = (name, labels) => ({
-        job_name: name,
-        static_configs: [{ targets: [`127.0.0.1:${ports[name]}`], labels }],
-      });
-      writeFileSync(
-        join(work, 'prometheus.yml'),
-        YAML.stringify({
-          global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '1s' },
-          rule_files: [join(work, 'rules.yml')],
-          scrape_configs: [
-            target('stable', { track: 'stable' }),
-            target('canary', { track: 'canary' }),
-            target('drift', { component: 'drift-monitor' }),
-          ],
-        }),
-      );
+      // infra/prometheus/local.yml (the README walkthrough's config) with this run's ports and 1 s intervals.
+      const config = YAML.parse(readFileSync(join(ROOT, 'infra', 'prometheus', 'local.yml'), 'utf8'));
+      const portOf = {
+        'mlctl-stable': ports.stable,
+        'mlctl-canary': ports.canary,
+        'drift-monitor': ports.drift,
+      };
+      for (const job of config.scrape_configs) {
+        expect(
+          portOf[job.job_name] !== undefined,
+          `unexpected job ${job.job_name} in infra/prometheus/local.yml`,
+        );
+        job.static_configs[0].targets = [`127.0.0.1:${portOf[job.job_name]}`];
+      }
+      config.global = { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '1s' };
+      config.rule_files = [join(work, 'rules.yml')];
+      writeFileSync(join(work, 'prometheus.yml'), YAML.stringify(config));
       background(PROMETHEUS, PROMETHEUS, [
         `--config.file=${join(work, 'prometheus.yml')}`,
         `--storage.tsdb.path=${join(work, 'prometheus-data')}`,
