@@ -82,7 +82,10 @@ export function createApp(deps: ServeDeps): (req: IncomingMessage, res: ServerRe
         ms: Math.round(seconds * 1e4) / 10,
       };
       // A bug (not an HttpError) is logged with its stack; an expected rejection with its message only.
-      if (status >= 500) deps.logger.error({ ...entry, ...errorFields(error) }, 'request failed');
+      // A 5xx the route chose to answer (readiness probes while no model is loaded) is a state, not a
+      // failure: the reason is logged once by the model loader, not on every probe.
+      if (status >= 500 && error === undefined) deps.logger.debug(entry, 'request answered: not ready');
+      else if (status >= 500) deps.logger.error({ ...entry, ...errorFields(error) }, 'request failed');
       else if (status >= 400) deps.logger.info({ ...entry, ...errorFields(error) }, 'request rejected');
       else deps.logger.debug(entry, 'request');
     };

@@ -218,6 +218,9 @@ describe('mlctl serve app (real HTTP on port 0)', () => {
         const p = await postJson(`${empty.url}/predict`, { features: [SETOSA] });
         expect(p.status).toBe(503);
         expect(await (await fetch(`${empty.url}/metrics`)).text()).toContain('ml_model_ready 0');
+        // Probes answered 503 on purpose are not errors in the log; /predict failing for want of a model is.
+        const errors = empty.logs().filter((l) => l.level === 50);
+        expect(errors.map((l) => l.route)).toEqual(['/predict']);
       } finally {
         await empty.close();
       }
