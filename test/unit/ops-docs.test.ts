@@ -75,7 +75,6 @@ describe.each(DOCS)('%s', (doc) => {
     for (const [, title] of text.matchAll(/\*(mlctl \/ [^*]+)\*/g))
       expect([title, dashboards.has(title!)]).toEqual([title, true]);
     for (const [, path] of text.matchAll(/`((?:infra|scripts|docs|bin|data|templates)\/[\w./-]+)`/g)) {
-      if (path!.startsWith('infra/helm/')) continue; // the Helm chart is built in parallel (issue 8)
       expect([path, existsSync(join(REPO_ROOT, path!.replace(/\/\*.*$/, '')))]).toEqual([path, true]);
     }
   });
