@@ -1,16 +1,13 @@
 // Projects: `unit` needs nothing but Node (npm test); `integration` talks to real services and `infra`
 // checks the shipped infrastructure with real tools (helm, promtool, amtool, actionlint); .ci/run runs both.
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
-// 30 s per test: many tests spawn the built CLI several times, and on a busy 2-core machine (two jest
-// workers, other jobs) jest's default 5 s fails them for being slow, not wrong.
-const base = {
-  testEnvironment: 'node',
-  transform,
-  moduleFileExtensions: ['ts', 'js', 'json'],
-  testTimeout: 30_000,
-};
+const base = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
+  // 30 s per test (a global option: jest ignores it per project). Many tests spawn the built CLI several
+  // times, and on a busy 2-core machine (two jest workers, other jobs) the default 5 s fails them for
+  // being slow, not wrong.
+  testTimeout: 30_000,
   projects: [
     {
       ...base,
