@@ -110,3 +110,41 @@ ml_request_latency_seconds_bucket{path="/health",le="+Inf"} 500
     expect(p50.value).toBeCloseTo(0.1 + 0.4 * (50 / 90));
   });
 });
+
+describe('ScrapeSource over HTTP', () => {
+  test('follows redirects (the seed answered /metrics with a 307) and reads the page', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      if (req.url === '/metrics') {
+        res.writeHead(307, { location: '/metrics/' });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end(
+        'ml_model_accuracy{source="feedback"} 0.91\nml_model_info{name="iris",version="2",uri="u"} 1\n',
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    const { ScrapeSource } = await import('./scrape-source');
+    const { parsePolicy } = await import('./policy');
+    const metric = parsePolicy(
+      'metrics: [{name: acc, scrape: {gauge: \'ml_model_accuracy{source="feedback"}\'}, condition: {min: 0.7}}]',
+      'p',
+    ).metrics[0]!;
+    const source = new ScrapeSource({ url: `http://127.0.0.1:${port}/metrics`, timeoutMs: 2000, retries: 0 });
+    try {
+      await source.begin();
+      source.startRound();
+      expect((await source.measure(metric, { model_version: '2' })).value).toBe(0.91);
+      source.startRound();
+      const other = await source.measure(metric, { model_version: '3' });
+      expect(other.value).toBeUndefined();
+      expect(other.detail).toMatch(/the page is from version 2, not the candidate 3/);
+    } finally {
+      await source.close();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
