@@ -8,11 +8,12 @@ import { TransientSourceError } from './source';
 type Script = Record<string, Array<number | undefined | Error>>;
 
 /** A source that answers each metric from a script, one entry per call. */
-function scripted(script: Script): MetricsSource & { calls: string[] } {
+function scripted(script: Script, measuresOverInterval = false): MetricsSource & { calls: string[] } {
   const calls: string[] = [];
   return {
     kind: 'prometheus',
     location: 'fake',
+    measuresOverInterval,
     calls,
     begin: async () => {},
     startRound: () => {},
@@ -27,8 +28,8 @@ function scripted(script: Script): MetricsSource & { calls: string[] } {
   };
 }
 
-function run(policyYaml: string, script: Script) {
-  const source = scripted(script);
+function run(policyYaml: string, script: Script, overInterval = false) {
+  const source = scripted(script, overInterval);
   const sleeps: number[] = [];
   const result = runAnalysis(
     parsePolicy(policyYaml, 'p.yaml'),
@@ -65,6 +66,16 @@ describe('runAnalysis', () => {
       ['acc', 4],
       ['lat', 4],
     ]);
+  });
+
+  test('a source measuring over intervals gets a whole interval before its first round', async () => {
+    const noDelay = `interval: 1m\ncount: 2\nmetrics: [{name: acc, query: a, condition: {min: 0.7}}]`;
+    const scrape = run(noDelay, { acc: [0.9, 0.9] }, true);
+    await scrape.result;
+    expect(scrape.sleeps).toEqual([60_000, 60_000]);
+    const prometheus = run(noDelay, { acc: [0.9, 0.9] });
+    await prometheus.result;
+    expect(prometheus.sleeps).toEqual([60_000]);
   });
 
   test('failures up to the limit pass; one more fails the run and stops it early', async () => {

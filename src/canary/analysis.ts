@@ -75,9 +75,18 @@ export async function runAnalysis(
   const summaries = policy.metrics.map((m) => newSummary(m, policy));
   const measurements: Measurement[] = [];
   await source.begin();
-  if (policy.initialDelayMs > 0) {
-    deps.onWait?.(policy.initialDelayMs, 'initial delay');
-    await deps.sleep(policy.initialDelayMs);
+  // A source that measures counters over an interval needs one whole interval before its first round.
+  const firstWait = source.measuresOverInterval
+    ? Math.max(policy.initialDelayMs, policy.intervalMs)
+    : policy.initialDelayMs;
+  if (firstWait > 0) {
+    deps.onWait?.(
+      firstWait,
+      firstWait > policy.initialDelayMs
+        ? 'first interval (counters are measured over one interval)'
+        : 'initial delay',
+    );
+    await deps.sleep(firstWait);
   }
   let rounds = 0;
   let stoppedEarly = false;

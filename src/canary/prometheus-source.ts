@@ -29,6 +29,7 @@ interface ApiAnswer {
  */
 export class PrometheusSource implements MetricsSource {
   readonly kind = 'prometheus';
+  readonly measuresOverInterval = false;
   readonly location: string;
   private readonly base: string;
   private readonly headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };

@@ -25,6 +25,7 @@ export interface ScrapeOptions {
  */
 export class ScrapeSource implements MetricsSource {
   readonly kind = 'scrape';
+  readonly measuresOverInterval = true;
   readonly location: string;
   private readonly dispatcher: Dispatcher;
   private readonly headers: Record<string, string> = {

@@ -18,6 +18,11 @@ export interface MetricsSource {
   readonly kind: 'prometheus' | 'scrape';
   /** Where it reads, safe to print (no credentials). */
   readonly location: string;
+  /**
+   * True when counters are measured as the change since the previous round (the /metrics source): the
+   * first round then needs a whole interval after the baseline, whatever the initial delay.
+   */
+  readonly measuresOverInterval: boolean;
   /** Before the initial delay: a scrape source takes its baseline here. */
   begin(): Promise<void>;
   /** Before each round of measurements. */
