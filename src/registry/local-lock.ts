@@ -43,17 +43,21 @@ async function acquire(lockDir: string, timeoutMs: number, staleMs: number): Pro
   const deadline = Date.now() + timeoutMs;
   await mkdir(dirname(lockDir), { recursive: true });
   for (;;) {
+    let made = false;
     try {
       await mkdir(lockDir);
+      made = true;
       const owner: Owner = { pid: process.pid, host: hostname(), token, since: new Date().toISOString() };
       await writeFile(join(lockDir, OWNER_FILE), JSON.stringify(owner));
       return token;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      // ENOENT after our mkdir: another process broke the lock we had just made; start over.
+      if (code !== 'EEXIST' && !(made && code === 'ENOENT')) throw err;
     }
     const holder = await inspect(lockDir);
     if (holder && isStale(holder, staleMs)) {
-      await breakLock(lockDir, holder.owner?.token);
+      await breakLock(lockDir, holder.owner?.token, staleMs);
       continue;
     }
     if (Date.now() > deadline) {
@@ -98,7 +102,7 @@ function isAlive(pid: number): boolean {
 }
 
 /** Renames the lock away; if what was renamed is not the lock judged stale (a race), puts it back. */
-async function breakLock(lockDir: string, staleToken: string | undefined): Promise<void> {
+async function breakLock(lockDir: string, staleToken: string | undefined, staleMs: number): Promise<void> {
   const aside = `${lockDir}.stale-${randomBytes(6).toString('hex')}`;
   try {
     await rename(lockDir, aside);
@@ -106,7 +110,14 @@ async function breakLock(lockDir: string, staleToken: string | undefined): Promi
     return; // someone else broke or released it
   }
   const moved = await inspect(aside);
-  if (moved?.owner && moved.owner.token !== staleToken) {
+  // What was renamed may be a lock taken after we judged the old one stale: one with another owner, or a
+  // fresh one whose owner file is not written yet. Only the lock judged stale is removed.
+  const sameLock =
+    moved !== undefined &&
+    (staleToken !== undefined
+      ? moved.owner?.token === staleToken
+      : moved.owner === undefined && moved.ageMs >= staleMs);
+  if (moved !== undefined && !sameLock) {
     try {
       await rename(aside, lockDir);
       return;
