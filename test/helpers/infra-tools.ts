@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { REPO_ROOT } from './cli';
+import { describeIfAvailable } from './requirement';
 
 /**
  * The real tools the infra suite checks the deployment kit with, found through MLCTL_<TOOL> or PATH
@@ -38,24 +39,9 @@ export function describeWithTools(
   tools: Record<string, string | undefined>,
   body: () => void,
 ): void {
-  const missing = Object.entries(tools)
-    .filter(([, path]) => path === undefined)
-    .map(([name]) => name);
-  if (missing.length === 0) {
-    describe(title, body);
-    return;
-  }
-  const why = `${missing.join(', ')} not found — ${HOW}`;
-  describe(title, () => {
-    if (INFRA_TOOLS_REQUIRED) {
-      test(`needs ${missing.join(', ')}`, () => {
-        throw new Error(`MLCTL_REQUIRE_INFRA_TOOLS=1 but ${why}`);
-      });
-    } else {
-      console.warn(`${title}: skipped, ${why}`);
-      test.skip(`skipped: ${why}; MLCTL_REQUIRE_INFRA_TOOLS=1 makes this a failure`, () => {});
-    }
-  });
+  const missing = Object.keys(tools).filter((name) => tools[name] === undefined);
+  const why = missing.length ? `${missing.join(', ')} not found — ${HOW}` : undefined;
+  describeIfAvailable(title, why, 'MLCTL_REQUIRE_INFRA_TOOLS', body);
 }
 
 /** What a tool did: its exit status, stdout, stderr, and both together as `output`. */
@@ -93,12 +79,6 @@ export function toolOutput(
   });
 }
 
-/**
- * The real tools the `infra` project checks with (promtool, amtool, actionlint). A missing tool skips its
- * tests — unless MLCTL_REQUIRE_INFRA_TOOLS=1 (CI), where it fails them: a skip must not hide a missing tool.
- */
-export const INFRA_TOOLS_REQUIRED = process.env.MLCTL_REQUIRE_INFRA_TOOLS === '1';
-
 /** Where scripts/ci/infra-tools-ops.sh installs what Debian does not ship. */
 const EXTRA_DIRS = [join(CACHE, 'bin'), join(CACHE, 'venv', 'bin')];
 
@@ -117,20 +97,9 @@ export function findTool(name: string): string | undefined {
   return undefined;
 }
 
-/** `describe` when the tool is there, `describe.skip` when not — or a failing test when it is required. */
+/** `describe` with the tool's path when it is there; otherwise skipped, or failed when tools are required. */
 export function describeWithTool(name: string, title: string, body: (tool: string) => void): void {
   const tool = findTool(name);
-  if (tool) {
-    describe(title, () => body(tool));
-    return;
-  }
-  if (INFRA_TOOLS_REQUIRED) {
-    describe(title, () => {
-      it(`needs ${name} (MLCTL_REQUIRE_INFRA_TOOLS=1)`, () => {
-        throw new Error(`${name} is not installed; run bash scripts/ci/infra-tools-ops.sh`);
-      });
-    });
-    return;
-  }
-  describe.skip(`${title} (${name} not installed)`, () => body(name));
+  const missing = tool ? undefined : `${name} is not installed; run bash scripts/ci/infra-tools-ops.sh`;
+  describeIfAvailable(title, missing, 'MLCTL_REQUIRE_INFRA_TOOLS', () => body(tool ?? name));
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createRegistry } from '../../src/registry/create-registry';
 import type { RegistrySettings } from '../../src/registry/create-registry';
 import type { ModelRegistry } from '../../src/registry/types';
+import { describeIfAvailable } from './requirement';
 
 /**
  * The real MLflow servers of the integration suite, started by `scripts/ci/mlflow.sh start`. Without
@@ -16,31 +17,22 @@ export const TEST_PYTHON =
   process.env.MLCTL_TEST_PYTHON ||
   join(process.env.MLCTL_CACHE || join(homedir(), '.cache', 'mlctl'), 'venv', 'bin', 'python');
 
-const REQUIRED = process.env.MLCTL_REQUIRE_MLFLOW === '1';
 const HOW =
   'start one with `eval "$(scripts/ci/mlflow.sh start)"` (or run `bash scripts/ci/test-integration.sh`)';
 
-/** `describe` when `uri` is set; otherwise a skipped test that says why, or a failing one in CI. */
+/** `describe` when `uri` is set; otherwise skipped saying why, or failed under MLCTL_REQUIRE_MLFLOW=1. */
 export function describeWithMlflow(
   title: string,
   uri: string | undefined,
   variable: string,
   body: () => void,
 ): void {
-  if (uri !== undefined) {
-    describe(title, body);
-    return;
-  }
-  describe(title, () => {
-    if (REQUIRED) {
-      test(`needs ${variable}`, () => {
-        throw new Error(`MLCTL_REQUIRE_MLFLOW=1 but ${variable} is not set: ${HOW}`);
-      });
-    } else {
-      console.warn(`${title}: skipped, ${variable} is not set — ${HOW}`);
-      test.skip(`skipped: ${variable} is not set — ${HOW}; MLCTL_REQUIRE_MLFLOW=1 makes this a failure`, () => {});
-    }
-  });
+  describeIfAvailable(
+    title,
+    uri === undefined ? `${variable} is not set — ${HOW}` : undefined,
+    'MLCTL_REQUIRE_MLFLOW',
+    body,
+  );
 }
 
 export function mlflowSettings(uri: string, extra: Partial<RegistrySettings> = {}): RegistrySettings {

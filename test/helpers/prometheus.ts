@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { describeIfAvailable } from './requirement';
 
 /** The Prometheus binary (Debian's `prometheus` package), or MLCTL_PROMETHEUS_BIN. */
 export const PROMETHEUS_BIN = process.env.MLCTL_PROMETHEUS_BIN || 'prometheus';
@@ -12,24 +13,12 @@ export function prometheusAvailable(): boolean {
   return spawnSync(PROMETHEUS_BIN, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-/**
- * `describe` when Prometheus is installed; otherwise skipped, or failed when MLCTL_REQUIRE_PROMETHEUS=1
- * (as .ci/run sets), so CI never passes by skipping.
- */
+/** `describe` when Prometheus is installed; otherwise skipped, or failed under MLCTL_REQUIRE_PROMETHEUS=1. */
 export function describeWithPrometheus(name: string, body: () => void): void {
-  if (prometheusAvailable()) {
-    describe(name, body);
-  } else if (process.env.MLCTL_REQUIRE_PROMETHEUS === '1') {
-    describe(name, () => {
-      test('Prometheus is installed', () => {
-        throw new Error(
-          `MLCTL_REQUIRE_PROMETHEUS=1 but \`${PROMETHEUS_BIN} --version\` fails: apt-get install prometheus`,
-        );
-      });
-    });
-  } else {
-    describe.skip(`${name} (no Prometheus: apt-get install prometheus)`, body);
-  }
+  const missing = prometheusAvailable()
+    ? undefined
+    : `\`${PROMETHEUS_BIN} --version\` fails: apt-get install prometheus`;
+  describeIfAvailable(name, missing, 'MLCTL_REQUIRE_PROMETHEUS', body);
 }
 
 export async function freePort(): Promise<number> {
