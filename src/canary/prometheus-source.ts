@@ -1,8 +1,9 @@
 import { Agent, request } from 'undici';
 import { MlctlError } from '../errors';
+import { basicAuthFromUrl } from '../http-auth';
 import type { PolicyMetric } from './policy';
 import type { MetricsSource, Observation } from './source';
-import { TransientSourceError } from './source';
+import { TransientSourceError, orCannotEvaluate, withRetries } from './source';
 import { renderQuery } from './template';
 
 export interface PrometheusOptions {
@@ -48,10 +49,9 @@ export class PrometheusSource implements MetricsSource {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new MlctlError('CONFIG_INVALID', `PROMETHEUS_URL must be http(s)://, got ${url.protocol}`);
     }
-    if (url.username !== '') {
-      const user = decodeURIComponent(url.username);
-      const pass = decodeURIComponent(url.password);
-      this.headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    const basic = basicAuthFromUrl(url);
+    if (basic) {
+      this.headers.authorization = basic;
       url.username = '';
       url.password = '';
     } else if (options.bearerToken) {
@@ -69,16 +69,10 @@ export class PrometheusSource implements MetricsSource {
 
   /** Fails fast (before any delay) when Prometheus cannot be reached or refuses the credentials. */
   async begin(): Promise<void> {
-    try {
-      await this.query('1');
-    } catch (err) {
-      if (err instanceof TransientSourceError) {
-        throw new MlctlError('METRICS_QUERY_FAILED', `cannot evaluate the canary: ${err.message}`, {
-          hint: `Check PROMETHEUS_URL (${this.location}) and that Prometheus is up; nothing was promoted or rolled back.`,
-        });
-      }
-      throw err;
-    }
+    await orCannotEvaluate(
+      this.query('1'),
+      `Check PROMETHEUS_URL (${this.location}) and that Prometheus is up; nothing was promoted or rolled back.`,
+    );
   }
 
   startRound(): void {}
@@ -95,15 +89,8 @@ export class PrometheusSource implements MetricsSource {
   }
 
   /** One instant query, retried (1 s, 2 s, 4 s … at most 10 s apart) while the failure may pass. */
-  private async query(query: string): Promise<ApiAnswer> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.once(query);
-      } catch (err) {
-        if (!(err instanceof TransientSourceError) || attempt >= this.options.retries) throw err;
-        await this.sleep(Math.min(10_000, 1000 * 2 ** attempt));
-      }
-    }
+  private query(query: string): Promise<ApiAnswer> {
+    return withRetries(() => this.once(query), this.options.retries, this.sleep);
   }
 
   private async once(query: string): Promise<ApiAnswer> {

@@ -7,7 +7,7 @@ import type { PolicyMetric, ScrapeSpec } from './policy';
 import { matches, parseSelector } from './selector';
 import type { Selector } from './selector';
 import type { MetricsSource, Observation } from './source';
-import { TransientSourceError } from './source';
+import { TransientSourceError, orCannotEvaluate, withRetries } from './source';
 
 export interface ScrapeOptions {
   /** The canary's /metrics URL; redirects are followed. */
@@ -56,16 +56,10 @@ export class ScrapeSource implements MetricsSource {
 
   /** The baseline page; a canary that cannot be read at all fails here, before any delay. */
   async begin(): Promise<void> {
-    try {
-      this.previous = await this.fetchWithRetries();
-    } catch (err) {
-      if (err instanceof TransientSourceError) {
-        throw new MlctlError('METRICS_QUERY_FAILED', `cannot evaluate the canary: ${err.message}`, {
-          hint: 'Check --metrics-url and that the canary is up; nothing was promoted or rolled back.',
-        });
-      }
-      throw err;
-    }
+    this.previous = await orCannotEvaluate(
+      this.fetchWithRetries(),
+      'Check --metrics-url and that the canary is up; nothing was promoted or rolled back.',
+    );
   }
 
   startRound(): void {
@@ -96,15 +90,8 @@ export class ScrapeSource implements MetricsSource {
     await this.dispatcher.close();
   }
 
-  private async fetchWithRetries(): Promise<MetricsPage> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.fetchPage();
-      } catch (err) {
-        if (!(err instanceof TransientSourceError) || attempt >= this.options.retries) throw err;
-        await this.sleep(Math.min(10_000, 1000 * 2 ** attempt));
-      }
-    }
+  private fetchWithRetries(): Promise<MetricsPage> {
+    return withRetries(() => this.fetchPage(), this.options.retries, this.sleep);
   }
 
   private async fetchPage(): Promise<MetricsPage> {

@@ -1,3 +1,4 @@
+import { MlctlError } from '../errors';
 import type { PolicyMetric } from './policy';
 
 /** One reading of a metric: its number, or `undefined` when there was no data (empty result, NaN). */
@@ -35,4 +36,33 @@ export interface MetricsSource {
 
 export class TransientSourceError extends Error {
   override readonly name = 'TransientSourceError';
+}
+
+/** Runs `attempt`, retrying a TransientSourceError up to `retries` times, 1 s, 2 s, 4 s … (at most 10 s) apart. */
+export async function withRetries<T>(
+  attempt: () => Promise<T>,
+  retries: number,
+  sleep: (ms: number) => Promise<void>,
+): Promise<T> {
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof TransientSourceError) || n >= retries) throw err;
+      await sleep(Math.min(10_000, 1000 * 2 ** n));
+    }
+  }
+}
+
+/**
+ * For a source's first contact, before any delay: a failure that outlived its retries means the canary
+ * cannot be evaluated at all (exit 1), said at once rather than after the initial delay.
+ */
+export async function orCannotEvaluate<T>(first: Promise<T>, hint: string): Promise<T> {
+  try {
+    return await first;
+  } catch (err) {
+    if (!(err instanceof TransientSourceError)) throw err;
+    throw new MlctlError('METRICS_QUERY_FAILED', `cannot evaluate the canary: ${err.message}`, { hint });
+  }
 }

@@ -6,6 +6,7 @@ import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../telemetry/logger';
 import { MlctlError } from '../errors';
+import { basicAuth } from '../http-auth';
 import {
   isRetryableNetworkError,
   isRetryableStatus,
@@ -190,9 +191,7 @@ export class MlflowClient {
   private authHeader(): Record<string, string> {
     const auth = this.options.auth;
     if (auth.kind === 'basic') {
-      return {
-        authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
-      };
+      return { authorization: basicAuth(auth.username, auth.password) };
     }
     if (auth.kind === 'bearer') return { authorization: `Bearer ${auth.token}` };
     return {};

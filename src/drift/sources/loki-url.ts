@@ -1,4 +1,5 @@
 import { MlctlError } from '../../errors';
+import { basicAuthFromUrl } from '../../http-auth';
 
 /** Everything needed to read log lines from Loki's query_range API. */
 export interface LokiQuery {
@@ -49,11 +50,8 @@ export function resolveLokiQuery(spec: string | undefined, defaults: LokiDefault
     } catch {
       throw new MlctlError('USAGE', `not a valid Loki URL: ${redactLokiUrl(spec)}`, { hint: LOKI_HINT });
     }
-    if (url.username || url.password) {
-      const user = decodeURIComponent(url.username);
-      const password = decodeURIComponent(url.password);
-      headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-    }
+    const auth = basicAuthFromUrl(url);
+    if (auth) headers.authorization = auth;
     url.searchParams.forEach((value, key) => params.set(key, value));
     base = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
   }
