@@ -1,25 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
-import { REPO_ROOT, spawnCli } from '../helpers/cli';
+import { spawnCli } from '../helpers/cli';
 import { tempDir } from '../helpers/data';
 import { eventually, startServeProcess } from '../helpers/serve-process';
 import type { ServeProcess } from '../helpers/serve-process';
 import { sendTraffic } from '../helpers/traffic';
-
-const IRIS = join(REPO_ROOT, 'data', 'processed', 'iris.csv');
-
-/** The shipped policy with test timings: 3 measurements 1 s apart (long enough for traffic in each interval on a loaded 2-core machine). */
-function writeTestPolicy(dir: string, extra: Record<string, unknown> = {}): string {
-  const policy = parse(readFileSync(join(REPO_ROOT, 'infra', 'canary', 'policy.yaml'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  Object.assign(policy, { interval: '1s', count: 3, initialDelay: '0s' }, extra);
-  const file = join(dir, `policy-${Math.random().toString(36).slice(2, 8)}.yaml`);
-  writeFileSync(file, stringify(policy));
-  return file;
-}
+import { trainAndRegister, writeTestPolicy } from '../helpers/canary';
 
 describe('mlctl canary (built CLI, local registry, a real mlctl serve canary read through --metrics-url)', () => {
   let dir: string;
@@ -35,35 +21,8 @@ describe('mlctl canary (built CLI, local registry, a real mlctl serve canary rea
 
   beforeAll(async () => {
     dir = tempDir('mlctl-canary-');
-    for (const [alias, seed] of [
-      ['production', '1'],
-      ['candidate', '2'],
-    ]) {
-      const t = await cli([
-        'train',
-        '--data',
-        IRIS,
-        '--output',
-        join(dir, `m${seed}`),
-        '--n-estimators',
-        '5',
-        '--seed',
-        seed!,
-        '--threads',
-        '1',
-      ]);
-      expect(t.code).toBe(0);
-      const r = await cli([
-        'register',
-        '--model-dir',
-        join(dir, `m${seed}`),
-        '--name',
-        'iris',
-        '--alias',
-        alias!,
-      ]);
-      expect(r.code).toBe(0);
-    }
+    await trainAndRegister(cli, dir, '1', 'production');
+    await trainAndRegister(cli, dir, '2', 'candidate');
     canary = await startServeProcess(['--model', 'models:/iris@candidate'], {
       cwd: dir,
       env: { ...env(), MODEL_AUTO_REFRESH_SECONDS: '1', PREDICTION_LOG_STDOUT: 'false' },

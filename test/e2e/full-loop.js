@@ -239,6 +239,30 @@ function traffic(url, { scale = 1, feedback = true } = {}) {
 // ---------------------------------------------------------------------------------------------------------
 // The loop.
 
+/** Starts `mlctl serve` on a model URI (refresh every second) and waits until it serves `version`. */
+async function startServe(name, uri, port, version, env = {}) {
+  background(
+    name,
+    process.execPath,
+    [MLCTL, 'serve', '--model', uri, '--host', '127.0.0.1', '--port', String(port)],
+    {
+      ...baseEnv(),
+      LOG_LEVEL: 'info',
+      MODEL_AUTO_REFRESH_SECONDS: '1',
+      PREDICTION_LOG_STDOUT: 'false',
+      ...env,
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await until(
+    `${name} serves version ${version}`,
+    async () => (await servedVersion(url)) === version,
+    60_000,
+  ).catch((err) => {
+    throw new Error(`${err.message}\n${logTail(name)}`);
+  });
+}
+
 const services = {};
 
 async function main() {
@@ -375,33 +399,8 @@ async function main() {
         '--alias',
         'production',
       ]);
-      background(
-        'stable',
-        process.execPath,
-        [
-          MLCTL,
-          'serve',
-          '--model',
-          'models:/iris@production',
-          '--host',
-          '127.0.0.1',
-          '--port',
-          String(ports.stable),
-        ],
-        {
-          ...baseEnv(),
-          LOG_LEVEL: 'info',
-          MODEL_AUTO_REFRESH_SECONDS: '1',
-          PREDICTION_LOG_PATH: stableLog,
-          PREDICTION_LOG_STDOUT: 'false',
-        },
-      );
-      await until(
-        'stable serves version 1',
-        async () => (await servedVersion(url('stable'))) === '1',
-        60_000,
-      ).catch((err) => {
-        throw new Error(`${err.message}\n${logTail('stable')}`);
+      await startServe('stable', 'models:/iris@production', ports.stable, '1', {
+        PREDICTION_LOG_PATH: stableLog,
       });
       return 'models:/iris@production → version 1';
     },
@@ -427,33 +426,7 @@ async function main() {
         '--alias',
         'candidate',
       ]);
-      background(
-        'canary',
-        process.execPath,
-        [
-          MLCTL,
-          'serve',
-          '--model',
-          'models:/iris@candidate',
-          '--host',
-          '127.0.0.1',
-          '--port',
-          String(ports.canary),
-        ],
-        {
-          ...baseEnv(),
-          LOG_LEVEL: 'info',
-          MODEL_AUTO_REFRESH_SECONDS: '1',
-          PREDICTION_LOG_STDOUT: 'false',
-        },
-      );
-      await until(
-        'canary serves version 2',
-        async () => (await servedVersion(url('canary'))) === '2',
-        60_000,
-      ).catch((err) => {
-        throw new Error(`${err.message}\n${logTail('canary')}`);
-      });
+      await startServe('canary', 'models:/iris@candidate', ports.canary, '2');
       return 'models:/iris@candidate → version 2';
     },
   );

@@ -1,15 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
-import { REPO_ROOT, spawnCli } from '../helpers/cli';
+import { spawnCli } from '../helpers/cli';
+import { trainAndRegister, writeTestPolicy } from '../helpers/canary';
 import { tempDir } from '../helpers/data';
 import { describeWithPrometheus, startPrometheus } from '../helpers/prometheus';
 import type { PrometheusServer } from '../helpers/prometheus';
 import { eventually, startServeProcess } from '../helpers/serve-process';
 import type { ServeProcess } from '../helpers/serve-process';
 import { sendTraffic } from '../helpers/traffic';
-
-const IRIS = join(REPO_ROOT, 'data', 'processed', 'iris.csv');
 
 /**
  * The issue's scenario with real parts: Debian's Prometheus scrapes a stable and a canary `mlctl serve`
@@ -48,32 +45,8 @@ describeWithPrometheus('mlctl canary promote against a real Prometheus', () => {
 
   beforeAll(async () => {
     dir = tempDir('mlctl-canary-prom-');
-    for (const [seed, alias] of [
-      ['1', 'production'],
-      ['2', 'candidate'],
-    ]) {
-      expect(
-        (
-          await cli([
-            'train',
-            '--data',
-            IRIS,
-            '--output',
-            join(dir, `m${seed}`),
-            '--n-estimators',
-            '5',
-            '--seed',
-            seed!,
-            '--threads',
-            '1',
-          ])
-        ).code,
-      ).toBe(0);
-      expect(
-        (await cli(['register', '--model-dir', join(dir, `m${seed}`), '--name', 'iris', '--alias', alias!]))
-          .code,
-      ).toBe(0);
-    }
+    await trainAndRegister(cli, dir, '1', 'production');
+    await trainAndRegister(cli, dir, '2', 'candidate');
     const serveEnv = { ...env(), MODEL_AUTO_REFRESH_SECONDS: '1', PREDICTION_LOG_STDOUT: 'false' };
     stable = await startServeProcess(['--model', 'models:/iris@production'], { cwd: dir, env: serveEnv });
     canary = await startServeProcess(['--model', 'models:/iris@candidate'], { cwd: dir, env: serveEnv });
@@ -81,12 +54,7 @@ describeWithPrometheus('mlctl canary promote against a real Prometheus', () => {
       { url: stable.url, labels: { track: 'stable' } },
       { url: canary.url, labels: { track: 'canary' } },
     ]);
-    const p = parse(readFileSync(join(REPO_ROOT, 'infra', 'canary', 'policy.yaml'), 'utf8')) as Record<
-      string,
-      unknown
-    >;
-    policy = join(dir, 'policy.yaml');
-    writeFileSync(policy, stringify({ ...p, interval: '1s', count: 3, initialDelay: '0s' }));
+    policy = writeTestPolicy(dir);
     await prometheus.waitFor('up{track="canary"} == 1');
   }, 120_000);
 

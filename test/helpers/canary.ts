@@ -1,0 +1,44 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import type { CliResult } from './cli';
+import { REPO_ROOT } from './cli';
+
+const IRIS = join(REPO_ROOT, 'data', 'processed', 'iris.csv');
+
+/**
+ * The shipped policy (infra/canary/policy.yaml) with test timings: 3 measurements 1 s apart, long enough
+ * for traffic in each interval on a loaded 2-core machine. Returns the new file's path.
+ */
+export function writeTestPolicy(dir: string): string {
+  const policy = parse(readFileSync(join(REPO_ROOT, 'infra', 'canary', 'policy.yaml'), 'utf8')) as object;
+  const file = join(dir, `policy-${Math.random().toString(36).slice(2, 8)}.yaml`);
+  writeFileSync(file, stringify({ ...policy, interval: '1s', count: 3, initialDelay: '0s' }));
+  return file;
+}
+
+/** Trains a 5-tree iris model into `<dir>/m<seed>` and registers it as `iris` with `alias`. */
+export async function trainAndRegister(
+  cli: (args: string[]) => Promise<CliResult>,
+  dir: string,
+  seed: string,
+  alias: string,
+): Promise<void> {
+  const out = join(dir, `m${seed}`);
+  const train = await cli([
+    'train',
+    '--data',
+    IRIS,
+    '--output',
+    out,
+    '--n-estimators',
+    '5',
+    '--seed',
+    seed,
+    '--threads',
+    '1',
+  ]);
+  expect([train.code, train.stderr]).toEqual([0, expect.any(String)]);
+  const register = await cli(['register', '--model-dir', out, '--name', 'iris', '--alias', alias]);
+  expect([register.code, register.stderr]).toEqual([0, expect.any(String)]);
+}
