@@ -1,7 +1,9 @@
 'use strict';
 // `mlctl serve` under wrk (32 connections, POST /predict of one iris row, prediction log and metrics on)
 // against baselines measured in the same run: the seed's stack (FastAPI + uvicorn + scikit-learn,
-// bench/seed_stack.py) and bare node:http answering a constant body (bench/bare-http.js).
+// bench/seed_stack.py) and bare node:http answering a constant body (bench/bare-http.js). A minimal express
+// app with a constant body (bench/express-http.js) is measured alongside: DESIGN.md's framework, for the
+// record of why serve is not built on it.
 // Targets (issue "mlctl serve"): ≥ 5× the seed's req/s, ≥ 60% of bare node:http's, p99 ≤ 10 ms, RSS flat
 // (±10%) across 1,000,000 requests, zero failed requests while the served alias flips every second.
 // Throughput and p99 are measured after the warm-up and, in full mode, again after the million requests
@@ -236,6 +238,15 @@ async function seedStackAvailable() {
   return r.code === 0;
 }
 
+function expressAvailable() {
+  try {
+    require.resolve('express');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function checkWrk() {
   return run('wrk', ['-v'], { timeoutMs: 10_000 }).then(
     () => undefined,
@@ -253,10 +264,20 @@ function checkWrk() {
  */
 async function measureThroughputAndMemory(models, seed) {
   const serveEnv = { ...process.env, PREDICTION_LOG_STDOUT: 'true' };
-  const [bare, ours] = await Promise.all([
+  const [bare, express, ours] = await Promise.all([
     startServer('bare-http', process.execPath, (p) => [join(__dirname, 'bare-http.js'), String(p)], {
       path: '/predict',
     }),
+    expressAvailable()
+      ? startServer(
+          'express-http',
+          process.execPath,
+          (p) => [join(__dirname, 'express-http.js'), String(p)],
+          {
+            path: '/predict',
+          },
+        )
+      : (console.log('express not installed (a devDependency: run npm ci): not measured'), undefined),
     startServer(
       'mlctl-serve',
       process.execPath,
@@ -264,8 +285,13 @@ async function measureThroughputAndMemory(models, seed) {
       { env: serveEnv, path: '/predict' },
     ),
   ]);
-  const servers = { bare, mlctl: ours, seed };
-  const labels = { bare: 'bare node:http', mlctl: 'mlctl serve', seed: 'seed stack (FastAPI)' };
+  const servers = { bare, express, mlctl: ours, seed };
+  const labels = {
+    bare: 'bare node:http',
+    express: 'express, no model',
+    mlctl: 'mlctl serve',
+    seed: 'seed stack (FastAPI)',
+  };
   let warmUp = 0;
   for (const [name, server] of Object.entries(servers)) {
     if (!server) continue;
@@ -317,7 +343,7 @@ async function measureThroughputAndMemory(models, seed) {
     }
     rounds.push({ label, runs });
   };
-  await throughputRound(`after a ${WARMUP_S} s warm-up`, ['bare', 'mlctl', 'seed']);
+  await throughputRound(`after a ${WARMUP_S} s warm-up`, ['bare', 'express', 'mlctl', 'seed']);
 
   // Memory is measured from the steady state: the server keeps the last FEEDBACK_MEMORY request ids for
   // /feedback by design, so it is loaded until that bounded store is full, then for MEMORY_REQUESTS more.
@@ -361,7 +387,8 @@ async function measureThroughputAndMemory(models, seed) {
     served: served - startServed,
   };
   // A server in production has long filled its bounded caches: measure it again in that state.
-  if (!quick) await throughputRound(`after ${fmt(warmUp + served)} requests`, ['seed', 'mlctl', 'bare']);
+  if (!quick)
+    await throughputRound(`after ${fmt(warmUp + served)} requests`, ['seed', 'mlctl', 'express', 'bare']);
   await Promise.all(Object.values(servers).map((s) => s && stopServer(s)));
   return { rounds, memory };
 }
@@ -486,6 +513,15 @@ async function main() {
     '≥ 60%',
     (r) => r.mlctl.rps / r.bare.rps >= 0.6,
   );
+  if (t.rounds[0].runs.express) {
+    // Not a target: what the framework DESIGN.md names gets with no model, no log and no metrics.
+    rows.push([
+      '(express, no model, vs bare node:http)',
+      t.rounds.map((r) => `${((r.express.rps / r.bare.rps) * 100).toFixed(0)}%`).join(' / '),
+      '',
+      'info',
+    ]);
+  }
   // Not a target: CPU time is what the server spends per request, whatever else the machine runs.
   rows.push([
     '(bare CPU ÷ mlctl CPU per request)',

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { acceptJson, parseJson, readBody } from './http/body';
 import { HttpError } from './http/errors';
-import { Router } from './http/router';
-import type { RouteMatch } from './http/router';
+import { newRequestId } from './http/request-id';
+import { NO_PARAMS, Router } from './http/router';
 import { feedbackRoute, explainRoute, predictRoute } from './routes/predict';
 import { healthRoute, livezRoute, metricsRoute, readyzRoute, reloadRoute } from './routes/health';
 import { invocationsRoute, pingRoute } from './routes/mlflow';
@@ -15,7 +15,8 @@ import {
   oipServerMetadata,
 } from './routes/oip';
 import { openapiRoute } from './routes/openapi';
-import type { ErrorStyle, Reply, RequestContext, RouteDef, ServeDeps } from './context';
+import type { Reply, RequestContext, RouteDef, ServeDeps } from './context';
+import type { LoadedModel } from './model';
 
 /** Every endpoint. The templates are also the `path` label of the request metrics. */
 export function createRouter(): Router<RouteDef> {
@@ -45,130 +46,179 @@ export function createRouter(): Router<RouteDef> {
 // Unmatched requests share one label value, so scanners cannot grow the metrics without bound.
 const UNMATCHED = '(unmatched)';
 const CORRELATION_ID = /^[\w.:@/+=-]{1,128}$/;
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * The request handler of `mlctl serve`, on node:http directly (express capped throughput well below
  * the target; see docs/DECISIONS.md). Build the app, listen later: tests mount it on port 0.
  */
 export function createApp(deps: ServeDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const router = createRouter();
-  const header = deps.settings.correlationHeader.toLowerCase();
-  const echo = deps.settings.correlationHeader;
-  const series = createRouteSeries(deps.metrics);
+  const app = new ServeApp(deps);
+  return (req, res) => app.handle(req, res);
+}
 
-  return function handleRequest(req, res) {
-    const started = performance.now();
-    const given = req.headers[header];
-    const requestId = typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
-    const method = req.method ?? 'GET';
+/**
+ * One request from start to response: the context its route sees, and what the app needs to answer,
+ * time, count and log it. One object per request rather than a closure for each step.
+ */
+class Exchange implements RequestContext {
+  readonly started = performance.now();
+  params = NO_PARAMS;
+  body: unknown = undefined;
+  template = UNMATCHED;
+  route: RouteDef | undefined = undefined;
 
-    let match: RouteMatch<RouteDef> | undefined;
-    let template = UNMATCHED;
-    const finish = (status: number, error?: unknown): void => {
-      const seconds = (performance.now() - started) / 1000;
-      const labelMethod = method === 'GET' || method === 'POST' || method === 'HEAD' ? method : 'OTHER';
-      const route = series(labelMethod, template);
-      route.latency.observe(seconds);
-      route.count(status).inc();
-      if (status >= 500) deps.metrics.errors.labels(labelMethod, template).inc();
-      // Successful requests are logged only at debug: the prediction event already records each one.
-      if (status < 400 && !deps.logger.isLevelEnabled('debug')) return;
-      // An allow-list of fields: headers, bodies and query strings (which may carry tokens) never reach a log.
-      const entry = {
-        request_id: requestId,
-        method,
-        route: template,
-        status,
-        ms: Math.round(seconds * 1e4) / 10,
-      };
-      // A bug (not an HttpError) is logged with its stack; an expected rejection with its message only.
-      // A 5xx the route chose to answer (readiness probes while no model is loaded) is a state, not a
-      // failure: the reason is logged once by the model loader, not on every probe.
-      if (status >= 500 && error === undefined) deps.logger.debug(entry, 'request answered: not ready');
-      else if (status >= 500) deps.logger.error({ ...entry, ...errorFields(error) }, 'request failed');
-      else if (status >= 400) deps.logger.info({ ...entry, ...errorFields(error) }, 'request rejected');
-      else deps.logger.debug(entry, 'request');
-    };
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly requestId: string,
+    readonly method: string,
+    readonly model: LoadedModel | undefined,
+  ) {}
+}
 
+class ServeApp {
+  private readonly router = createRouter();
+  /** The correlation header as node:http keys it (lower case), and as echoed. */
+  private readonly header: string;
+  private readonly echo: string;
+  private readonly series: (method: string, template: string) => RouteSeries;
+
+  constructor(private readonly deps: ServeDeps) {
+    this.header = deps.settings.correlationHeader.toLowerCase();
+    this.echo = deps.settings.correlationHeader;
+    this.series = createRouteSeries(deps.metrics);
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const given = req.headers[this.header];
+    const requestId = typeof given === 'string' && CORRELATION_ID.test(given) ? given : newRequestId();
+    const ex = new Exchange(req, res, requestId, req.method ?? 'GET', this.deps.holder.get());
+    let route: RouteDef;
     try {
-      match = router.match(method, req.url ?? '/');
-      template = match.template;
+      const match = this.router.match(ex.method, req.url ?? '/');
+      ex.template = match.template;
+      ex.params = match.params;
+      ex.route = route = match.handler;
+      if (route.body !== undefined)
+        (route.accepts ?? (route.body === 'json' ? acceptJson : undefined))?.(req);
     } catch (err) {
       req.resume();
-      sendError(res, err, 'native', echo, requestId, finish);
+      this.fail(ex, err);
       return;
     }
-    const route = match.handler;
-    const ctx: RequestContext = { req, params: match.params, requestId, model: deps.holder.get() };
+    if (route.body === undefined) {
+      this.run(ex, route);
+      return;
+    }
+    readBody(req, this.deps.settings.maxBodyBytes, (error, bytes) => {
+      if (error) {
+        this.fail(ex, error);
+        return;
+      }
+      if (route.body === 'json') {
+        try {
+          ex.body = route.parseFast?.(bytes) ?? parseJson(bytes);
+        } catch (err) {
+          this.fail(ex, err);
+          return;
+        }
+      } else {
+        ex.body = bytes;
+      }
+      this.run(ex, route);
+    });
+  }
+
+  /** Runs the route's handler; a synchronous reply is sent at once, without a promise turn. */
+  private run(ex: Exchange, route: RouteDef): void {
     let outcome: Promise<Reply> | Reply;
     try {
-      outcome = route.handler(ctx, deps);
+      outcome = route.handler(ex, this.deps);
     } catch (err) {
-      sendError(res, err, route.errorStyle ?? 'native', echo, requestId, finish);
+      this.fail(ex, err);
       return;
     }
     if (outcome instanceof Promise) {
       outcome.then(
-        (reply) => send(res, reply, method, echo, requestId, finish),
-        (err: unknown) => sendError(res, err, route.errorStyle ?? 'native', echo, requestId, finish),
+        (reply) => this.send(ex, reply),
+        (err: unknown) => this.fail(ex, err),
       );
     } else {
-      send(res, outcome, method, echo, requestId, finish);
+      this.send(ex, outcome);
     }
-  };
-}
-
-/**
- * Every header goes to one writeHead call as a flat list: node:http then formats them straight into the
- * response head, without the per-header bookkeeping of setHeader.
- */
-function send(
-  res: ServerResponse,
-  reply: Reply,
-  method: string,
-  echo: string,
-  requestId: string,
-  finish: (status: number) => void,
-): void {
-  const status = reply.status ?? 200;
-  const isText = typeof reply.body === 'string' && reply.contentType !== undefined;
-  const payload = isText ? (reply.body as string) : JSON.stringify(reply.body);
-  const headers = [
-    'content-type',
-    isText ? (reply.contentType as string) : 'application/json; charset=utf-8',
-    'content-length',
-    String(Buffer.byteLength(payload)),
-    echo,
-    requestId,
-  ];
-  if (reply.headers) for (const name in reply.headers) headers.push(name, reply.headers[name] as string);
-  res.writeHead(status, headers);
-  res.end(method === 'HEAD' ? undefined : payload);
-  finish(status);
-}
-
-function sendError(
-  res: ServerResponse,
-  err: unknown,
-  style: ErrorStyle,
-  echo: string,
-  requestId: string,
-  finish: (status: number, error?: unknown) => void,
-): void {
-  const known = err instanceof HttpError;
-  const status = known ? err.status : 500;
-  // An unexpected error is a bug: the client gets a generic message, the log gets the detail.
-  const message = known ? err.message : 'internal error; the request id identifies it in the server log';
-  let body: unknown;
-  if (style === 'mlflow') body = { error_code: mlflowCode(status), message };
-  else if (style === 'oip') body = { error: message };
-  else body = { error: message, status, request_id: requestId, ...(known ? err.details : {}) };
-  if (res.headersSent) {
-    res.destroy();
-  } else {
-    send(res, { status, body, headers: known ? err.headers : undefined }, 'GET', echo, requestId, () => {});
   }
-  finish(status, err);
+
+  private send(ex: Exchange, reply: Reply): void {
+    const status = reply.status ?? 200;
+    this.write(ex, status, reply, ex.method === 'HEAD');
+    this.finish(ex, status, undefined);
+  }
+
+  private fail(ex: Exchange, err: unknown): void {
+    const known = err instanceof HttpError;
+    const status = known ? err.status : 500;
+    // An unexpected error is a bug: the client gets a generic message, the log gets the detail.
+    const message = known ? err.message : 'internal error; the request id identifies it in the server log';
+    const style = ex.route?.errorStyle ?? 'native';
+    let body: unknown;
+    if (style === 'mlflow') body = { error_code: mlflowCode(status), message };
+    else if (style === 'oip') body = { error: message };
+    else body = { error: message, status, request_id: ex.requestId, ...(known ? err.details : {}) };
+    if (ex.res.headersSent) ex.res.destroy();
+    else this.write(ex, status, { body, headers: known ? err.headers : undefined }, false);
+    this.finish(ex, status, err);
+  }
+
+  /**
+   * Every header goes to one writeHead call as a flat list: node:http then formats them straight into
+   * the response head, without the per-header bookkeeping of setHeader.
+   */
+  private write(ex: Exchange, status: number, reply: Reply, headOnly: boolean): void {
+    const isText = typeof reply.body === 'string' && reply.contentType !== undefined;
+    const payload = isText ? (reply.body as string) : JSON.stringify(reply.body);
+    const headers = [
+      'content-type',
+      isText ? (reply.contentType as string) : JSON_TYPE,
+      'content-length',
+      String(Buffer.byteLength(payload)),
+      this.echo,
+      ex.requestId,
+    ];
+    if (reply.headers) for (const name in reply.headers) headers.push(name, reply.headers[name] as string);
+    ex.res.writeHead(status, headers);
+    ex.res.end(headOnly ? undefined : payload);
+  }
+
+  /** Times, counts and (for failures, or at debug) logs a request once its response is written. */
+  private finish(ex: Exchange, status: number, error: unknown): void {
+    const seconds = (performance.now() - ex.started) / 1000;
+    const method = ex.method;
+    const template = ex.template;
+    const labelMethod = method === 'GET' || method === 'POST' || method === 'HEAD' ? method : 'OTHER';
+    const route = this.series(labelMethod, template);
+    route.latency.observe(seconds);
+    route.count(status).inc();
+    const { deps } = this;
+    if (status >= 500) deps.metrics.errors.labels(labelMethod, template).inc();
+    // Successful requests are logged only at debug: the prediction event already records each one.
+    if (status < 400 && !deps.logger.isLevelEnabled('debug')) return;
+    // An allow-list of fields: headers, bodies and query strings (which may carry tokens) never reach a log.
+    const entry = {
+      request_id: ex.requestId,
+      method,
+      route: template,
+      status,
+      ms: Math.round(seconds * 1e4) / 10,
+    };
+    // A bug (not an HttpError) is logged with its stack; an expected rejection with its message only.
+    // A 5xx the route chose to answer (readiness probes while no model is loaded) is a state, not a
+    // failure: the reason is logged once by the model loader, not on every probe.
+    if (status >= 500 && error === undefined) deps.logger.debug(entry, 'request answered: not ready');
+    else if (status >= 500) deps.logger.error({ ...entry, ...errorFields(error) }, 'request failed');
+    else if (status >= 400) deps.logger.info({ ...entry, ...errorFields(error) }, 'request rejected');
+    else deps.logger.debug(entry, 'request');
+  }
 }
 
 interface RouteSeries {

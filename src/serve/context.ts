@@ -31,10 +31,12 @@ export interface ServeDeps {
 
 /** One request as a route sees it. `model` is taken once at the start: a hot swap never changes it mid-request. */
 export interface RequestContext {
-  req: IncomingMessage;
-  params: Record<string, string>;
-  requestId: string;
-  model: LoadedModel | undefined;
+  readonly req: IncomingMessage;
+  readonly params: Readonly<Record<string, string>>;
+  readonly requestId: string;
+  readonly model: LoadedModel | undefined;
+  /** The body of a route that declares one (`RouteDef.body`): the parsed JSON, or the bytes. */
+  readonly body: unknown;
 }
 
 export interface Reply {
@@ -51,4 +53,19 @@ export type ErrorStyle = 'native' | 'mlflow' | 'oip';
 export interface RouteDef {
   handler: (ctx: RequestContext, deps: ServeDeps) => Promise<Reply> | Reply;
   errorStyle?: ErrorStyle;
+  /**
+   * The body the route takes, read by the app (at most MAX_BODY_BYTES, else 413) before the handler
+   * runs: `json` is parsed (400 when it is not JSON), `raw` is handed over as bytes.
+   */
+  body?: 'json' | 'raw';
+  /**
+   * Checks the request before its body is read, throwing HttpError (e.g. 415 for its content type).
+   * For a `json` body the default insists on application/json or a `+json` type.
+   */
+  accepts?: (req: IncomingMessage) => void;
+  /**
+   * A cheaper parse of a `json` body tried first: the value JSON.parse would give, or undefined to
+   * leave the body to JSON.parse (and its errors).
+   */
+  parseFast?: (bytes: Buffer) => unknown;
 }

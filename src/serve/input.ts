@@ -24,7 +24,9 @@ export function parseRows(
       hint: 'Split the request into smaller batches (MAX_BATCH_SIZE)',
     });
   }
-  return value.map((row, i) => parseRow(row, i, featureNames, field));
+  const rows = new Array<number[]>(value.length);
+  for (let i = 0; i < value.length; i++) rows[i] = parseRow(value[i], i, featureNames, field);
+  return rows;
 }
 
 export function parseRow(
@@ -46,9 +48,9 @@ export function parseRow(
         },
       );
     }
-    const out = new Array<number>(d);
-    for (let j = 0; j < d; j++) out[j] = toNumber(row[j], index, featureNames[j] as string, field, j);
-    return out;
+    // A row of finite numbers is used as it is (it came from the request body, which nothing else holds).
+    for (let j = 0; j < d; j++) toNumber(row[j], index, featureNames[j] as string, field, j);
+    return row as number[];
   }
   if (row !== null && typeof row === 'object') {
     const record = row as Record<string, unknown>;

@@ -2,8 +2,8 @@
 export interface ServableModel {
   readonly featureNames: readonly string[];
   readonly classes: readonly (string | number)[];
-  /** Class probabilities for one row of raw feature values, in `classes` order. */
-  predictProba(row: ArrayLike<number>): ArrayLike<number>;
+  /** Class probabilities for one row of raw feature values, in `classes` order (a new array). */
+  predictProba(row: ArrayLike<number>): number[];
   /**
    * Exact tree-path decomposition for one row: per class, the bias (the forest's mean prior) and one
    * contribution per feature; bias + Σ contributions = the predicted probability of that class.

@@ -36,9 +36,7 @@ export function scoreRows(
   const predictions: Array<string | number> = new Array(rows.length);
   const probabilities: number[][] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const proba = model.model.predictProba(rows[i] as number[]);
-    const p = new Array<number>(proba.length);
-    for (let k = 0; k < proba.length; k++) p[k] = proba[k] as number;
+    const p = model.model.predictProba(rows[i] as number[]);
     probabilities[i] = p;
     predictions[i] = classes[argmax(p)] as string | number;
   }

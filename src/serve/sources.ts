@@ -15,12 +15,15 @@ import type { ModelSource } from './refresher';
 export function toServable(artifact: LoadedArtifact): ServableModel {
   const { predictor } = artifact;
   const k = predictor.classes.length;
+  // The forest sums into one scratch array (scoring is synchronous); the caller gets a plain copy.
+  const scratch = new Float64Array(k);
   return {
     featureNames: predictor.features,
     classes: predictor.classes,
     predictProba(row) {
-      const out = new Float64Array(k);
-      predictor.predictProbaInto(row, out);
+      predictor.predictProbaInto(row, scratch);
+      const out = new Array<number>(k);
+      for (let c = 0; c < k; c++) out[c] = scratch[c] as number;
       return out;
     },
     explain(row) {

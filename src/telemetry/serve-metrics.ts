@@ -72,6 +72,7 @@ export function createServeMetrics(options: { defaultMetrics?: boolean } = {}) {
   // Increments on the request path are counted in plain numbers and handed to prom-client at each scrape.
   const requestCounts = createDeferredCounts(metrics.requests);
   const predictionCounts = createDeferredCounts(metrics.predictions);
+  const predictionsByVersion = new Map<string, Map<string | number, DeferredCount>>();
   return {
     ...metrics,
     /** The ml_request_count_total child of a method, route template and status; keep it. */
@@ -81,11 +82,21 @@ export function createServeMetrics(options: { defaultMetrics?: boolean } = {}) {
     },
     /** Counts one prediction per label: ml_predictions_total{model_version, class}. */
     countPredictions(version: string, labels: ReadonlyArray<string | number>): void {
+      // By version, then by label as given: no key string is built per prediction.
+      let byLabel = predictionsByVersion.get(version);
+      if (byLabel === undefined) {
+        byLabel = new Map();
+        predictionsByVersion.set(version, byLabel);
+      }
       for (const label of labels) {
-        const key = `${version}\u0000${label}`;
-        const child =
-          predictionCounts.get(key) ??
-          predictionCounts.make(key, { model_version: version, class: String(label) });
+        let child = byLabel.get(label);
+        if (child === undefined) {
+          const key = `${version}\u0000${label}`;
+          child =
+            predictionCounts.get(key) ??
+            predictionCounts.make(key, { model_version: version, class: String(label) });
+          byLabel.set(label, child);
+        }
         child.inc();
       }
     },

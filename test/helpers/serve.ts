@@ -103,7 +103,11 @@ export async function startTestServer(
     url: `http://127.0.0.1:${port}`,
     deps,
     server,
-    events: () => parse(eventChunks),
+    events: () => {
+      // The log writes in batches (or after 100 ms): what was logged so far is what a test asks about.
+      deps.predictionLog.flush();
+      return parse(eventChunks);
+    },
     logs: () => parse(logChunks),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -6,7 +6,7 @@ export interface RouteMatch<H> {
   handler: H;
   /** The route template, e.g. `/v2/models/:name/infer`: the only path label metrics ever see. */
   template: string;
-  params: Record<string, string>;
+  params: Readonly<Record<string, string>>;
 }
 
 interface Route<H> {
@@ -14,7 +14,12 @@ interface Route<H> {
   template: string;
   segments: string[];
   handler: H;
+  /** The match of a route without parameters, made once (it never changes). */
+  match: RouteMatch<H>;
 }
+
+/** The params of every route without any. */
+export const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * A small exact-segment router. Every path also answers with a trailing slash, with no redirect (the
@@ -26,7 +31,8 @@ export class Router<H> {
   private readonly patterns: Route<H>[] = [];
 
   add(method: Method, template: string, handler: H): this {
-    const route: Route<H> = { method, template, segments: template.split('/').slice(1), handler };
+    const match = { handler, template, params: NO_PARAMS };
+    const route: Route<H> = { method, template, segments: template.split('/').slice(1), handler, match };
     if (template.includes(':')) {
       this.patterns.push(route);
     } else {
@@ -47,7 +53,7 @@ export class Router<H> {
     const byMethod = this.exact.get(path);
     if (byMethod) {
       const route = byMethod.get(lookup);
-      if (route) return { handler: route.handler, template: route.template, params: {} };
+      if (route) return route.match;
       throw methodNotAllowed([...byMethod.keys()]);
     }
     const segments = path.split('/').slice(1);

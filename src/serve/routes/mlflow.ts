@@ -1,5 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { parseJson, readBody } from '../http/body';
+import { parseJson } from '../http/body';
 import { HttpError, badRequest } from '../http/errors';
 import { parseRows } from '../input';
 import { requireModel, scoreRows } from '../predict-core';
@@ -24,23 +25,24 @@ export const pingRoute: RouteDef = {
  */
 export const invocationsRoute: RouteDef = {
   errorStyle: 'mlflow',
-  async handler(ctx, deps) {
-    const header = ctx.req.headers['content-type'] ?? '';
-    const [type = '', ...params] = header.split(';').map((s) => s.trim().toLowerCase());
+  body: 'raw',
+  accepts(req) {
+    const [type = '', ...params] = contentType(req);
     for (const p of params) {
       if (p.startsWith('charset=') && p !== 'charset=utf-8') {
-        ctx.req.resume();
         throw new HttpError(415, 'The scoring server only supports UTF-8');
       }
     }
     if (type !== 'application/json' && type !== 'text/csv') {
-      ctx.req.resume();
       throw new HttpError(
         415,
         "This predictor only supports the following content types: ['text/csv', 'application/json']",
       );
     }
-    const body = await readBody(ctx.req, { maxBytes: deps.settings.maxBodyBytes });
+  },
+  handler(ctx, deps) {
+    const [type] = contentType(ctx.req);
+    const body = ctx.body as Buffer;
     const model = requireModel(ctx);
     const names = model.model.featureNames;
     const limits = { maxBatch: deps.settings.maxBatch };
@@ -51,6 +53,11 @@ export const invocationsRoute: RouteDef = {
     return { body: { predictions: scoreRows(ctx, deps, model, rows).predictions } };
   },
 };
+
+/** The media type and its parameters, lower-cased. */
+function contentType(req: IncomingMessage): string[] {
+  return (req.headers['content-type'] ?? '').split(';').map((s) => s.trim().toLowerCase());
+}
 
 function jsonRows(doc: unknown, names: readonly string[]): unknown[] {
   const present =

@@ -1,4 +1,3 @@
-import { readJson } from '../http/body';
 import { HttpError, badRequest } from '../http/errors';
 import { parseRows } from '../input';
 import { scoreRows } from '../predict-core';
@@ -87,8 +86,9 @@ const NUMERIC = new Set<string>(OIP_NUMERIC_TYPES);
 
 export const oipInfer: RouteDef = {
   errorStyle: 'oip',
-  async handler(ctx, deps) {
-    const doc = await readJson(ctx.req, { maxBytes: deps.settings.maxBodyBytes });
+  body: 'json',
+  handler(ctx, deps) {
+    const doc = ctx.body;
     const model = namedModel(ctx);
     const request = doc as { id?: unknown; inputs?: unknown; outputs?: unknown } | null;
     if (

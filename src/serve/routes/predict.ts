@@ -1,5 +1,5 @@
-import { readJson } from '../http/body';
 import { HttpError, badRequest } from '../http/errors';
+import { parseNumberRows } from '../http/number-rows';
 import { parseRow, parseRows } from '../input';
 import { argmax } from '../model';
 import { requireModel, scoreRows } from '../predict-core';
@@ -15,19 +15,22 @@ function objectBody(body: unknown): Record<string, unknown> {
 
 /** POST /predict `{"features": [[…], …]}` (rows as arrays in feature order, or objects by name). */
 export const predictRoute: RouteDef = {
+  body: 'json',
+  parseFast(bytes) {
+    const features = parseNumberRows(bytes, 'features');
+    return features && { features };
+  },
   handler(ctx, deps) {
-    return readJson(ctx.req, { maxBytes: deps.settings.maxBodyBytes }).then((parsed) => {
-      const body = objectBody(parsed);
-      const model = requireModel(ctx);
-      const rows = parseRows(body.features, model.model.featureNames, { maxBatch: deps.settings.maxBatch });
-      const scored = scoreRows(ctx, deps, model, rows);
-      // The same JSON as JSON.stringify of {predictions, probabilities, classes, model_version,
-      // request_id}, with the model's part serialized once per model.
-      return {
-        body: `{"predictions":${JSON.stringify(scored.predictions)},"probabilities":${JSON.stringify(scored.probabilities)}${replyTail(model)}${JSON.stringify(ctx.requestId)}}`,
-        contentType: JSON_TYPE,
-      };
-    });
+    const body = objectBody(ctx.body);
+    const model = requireModel(ctx);
+    const rows = parseRows(body.features, model.model.featureNames, { maxBatch: deps.settings.maxBatch });
+    const scored = scoreRows(ctx, deps, model, rows);
+    // The same JSON as JSON.stringify of {predictions, probabilities, classes, model_version,
+    // request_id}, with the model's part serialized once per model.
+    return {
+      body: `{"predictions":${JSON.stringify(scored.predictions)},"probabilities":${JSON.stringify(scored.probabilities)}${replyTail(model)}${JSON.stringify(ctx.requestId)}}`,
+      contentType: JSON_TYPE,
+    };
   },
 };
 
@@ -50,8 +53,9 @@ function replyTail(model: LoadedModel): string {
  * (exact tree-path decomposition: bias + Σ contributions = probability).
  */
 export const explainRoute: RouteDef = {
-  async handler(ctx, deps) {
-    const body = objectBody(await readJson(ctx.req, { maxBytes: deps.settings.maxBodyBytes }));
+  body: 'json',
+  handler(ctx, deps) {
+    const body = objectBody(ctx.body);
     const model = requireModel(ctx);
     let raw = body.features;
     if (Array.isArray(raw) && raw.length === 1 && (Array.isArray(raw[0]) || typeof raw[0] === 'object'))
@@ -88,8 +92,9 @@ export const explainRoute: RouteDef = {
  * again (`{"features", "labels"}`). Updates the live accuracy.
  */
 export const feedbackRoute: RouteDef = {
-  async handler(ctx, deps) {
-    const body = objectBody(await readJson(ctx.req, { maxBytes: deps.settings.maxBodyBytes }));
+  body: 'json',
+  handler(ctx, deps) {
+    const body = objectBody(ctx.body);
     const model = requireModel(ctx);
     const labels = body.labels;
     if (!Array.isArray(labels) || labels.length === 0) {
