@@ -110,7 +110,7 @@ export class Predictor {
   /** Writes the class probabilities of one row into `out` (length = classes). */
   predictProbaInto(row: ArrayLike<number>, out: Float64Array): void {
     const { K, dist, roots } = this;
-    out.fill(0);
+    for (let c = 0; c < K; c++) out[c] = 0;
     for (let t = 0; t < roots.length; t++) {
       const at = this.leaf(row, roots[t] as number) * K;
       for (let c = 0; c < K; c++) out[c] = (out[c] as number) + (dist[at + c] as number);

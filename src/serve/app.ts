@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { acceptJson, parseJson, readBody } from './http/body';
 import { HttpError } from './http/errors';
-import { newRequestId } from './http/request-id';
+import { requestIdFrom } from './http/request-id';
 import { NO_PARAMS, Router } from './http/router';
 import { feedbackRoute, explainRoute, predictRoute } from './routes/predict';
 import { healthRoute, livezRoute, metricsRoute, readyzRoute, reloadRoute } from './routes/health';
@@ -45,7 +45,6 @@ export function createRouter(): Router<RouteDef> {
 
 // Unmatched requests share one label value, so scanners cannot grow the metrics without bound.
 const UNMATCHED = '(unmatched)';
-const CORRELATION_ID = /^[\w.:@/+=-]{1,128}$/;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
@@ -91,8 +90,7 @@ class ServeApp {
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    const given = req.headers[this.header];
-    const requestId = typeof given === 'string' && CORRELATION_ID.test(given) ? given : newRequestId();
+    const requestId = requestIdFrom(req.headers[this.header]);
     const ex = new Exchange(req, res, requestId, req.method ?? 'GET', this.deps.holder.get());
     let route: RouteDef;
     try {

@@ -1,4 +1,6 @@
 import pino from 'pino';
+import { jsonId } from './http/request-id';
+import { predictionsJson } from './labels-json';
 
 /** The model fields of an event; a LoadedModel is passed as is. */
 export interface EventModel {
@@ -88,13 +90,13 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     out.add('{"level":"info","time":"');
     out.add(isoTime(time));
     out.add('","event":"prediction","request_id":');
-    out.add(JSON.stringify(e.requestId));
+    out.add(jsonId(e.requestId));
     out.add(model);
     out.add(namesJson);
     out.add(',"features":');
     out.add(JSON.stringify(e.features));
     out.add(',"predictions":');
-    out.add(JSON.stringify(e.predictions));
+    out.add(predictionsJson(e.model, e.predictions));
     out.add(',"msg":"prediction"}\n');
   };
   const feedbackLine = (time: number, e: FeedbackEvent): void => {

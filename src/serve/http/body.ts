@@ -11,6 +11,8 @@ export function mediaType(req: IncomingMessage): string {
 
 /** Refuses (415) a request whose content type is not application/json or a `+json` type. */
 export function acceptJson(req: IncomingMessage): void {
+  const header = req.headers['content-type'];
+  if (header === 'application/json' || header === 'application/json; charset=utf-8') return;
   const type = mediaType(req);
   if (type !== 'application/json' && !type.endsWith('+json')) {
     throw new HttpError(

@@ -1,5 +1,7 @@
 import { HttpError, badRequest } from '../http/errors';
 import { parseNumberRows } from '../http/number-rows';
+import { jsonId } from '../http/request-id';
+import { predictionsJson } from '../labels-json';
 import { parseRow, parseRows } from '../input';
 import { argmax } from '../model';
 import { requireModel, scoreRows } from '../predict-core';
@@ -28,7 +30,7 @@ export const predictRoute: RouteDef = {
     // The same JSON as JSON.stringify of {predictions, probabilities, classes, model_version,
     // request_id}, with the model's part serialized once per model.
     return {
-      body: `{"predictions":${JSON.stringify(scored.predictions)},"probabilities":${JSON.stringify(scored.probabilities)}${replyTail(model)}${JSON.stringify(ctx.requestId)}}`,
+      body: `{"predictions":${predictionsJson(model, scored.predictions)},"probabilities":${JSON.stringify(scored.probabilities)}${replyTail(model)}${jsonId(ctx.requestId)}}`,
       contentType: JSON_TYPE,
     };
   },
