@@ -51,10 +51,15 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * The request handler of `mlctl serve`, on node:http directly (express capped throughput well below
  * the target; see docs/DECISIONS.md). Build the app, listen later: tests mount it on port 0.
  */
-export function createApp(deps: ServeDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export function createApp(deps: ServeDeps): AppHandler {
   const app = new ServeApp(deps);
-  return (req, res) => app.handle(req, res);
+  return Object.assign((req: IncomingMessage, res: ServerResponse) => app.handle(req, res), {
+    inFlight: () => app.inFlight,
+  });
 }
+
+/** The request handler, and how many requests it has started and not yet answered (for the drain). */
+export type AppHandler = ((req: IncomingMessage, res: ServerResponse) => void) & { inFlight(): number };
 
 /**
  * One request from start to response: the context its route sees, and what the app needs to answer,
@@ -77,6 +82,8 @@ class Exchange implements RequestContext {
 }
 
 class ServeApp {
+  /** Requests started and not yet finished (answered, or failed). */
+  inFlight = 0;
   private readonly router = createRouter();
   /** The correlation header as node:http keys it (lower case), and as echoed. */
   private readonly header: string;
@@ -90,6 +97,7 @@ class ServeApp {
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
+    this.inFlight++;
     const requestId = requestIdFrom(req.headers[this.header]);
     const ex = new Exchange(req, res, requestId, req.method ?? 'GET', this.deps.holder.get());
     let route: RouteDef;
@@ -149,7 +157,13 @@ class ServeApp {
 
   private send(ex: Exchange, reply: Reply): void {
     const status = reply.status ?? 200;
-    this.write(ex, status, reply, ex.method === 'HEAD');
+    try {
+      this.write(ex, status, reply, ex.method === 'HEAD');
+    } catch (err) {
+      // A reply that cannot be written (a body JSON cannot represent, a bad header) is a bug: a 500.
+      this.fail(ex, err);
+      return;
+    }
     this.finish(ex, status, undefined);
   }
 
@@ -190,6 +204,7 @@ class ServeApp {
 
   /** Times, counts and (for failures, or at debug) logs a request once its response is written. */
   private finish(ex: Exchange, status: number, error: unknown): void {
+    this.inFlight--;
     const seconds = (performance.now() - ex.started) / 1000;
     const method = ex.method;
     const template = ex.template;

@@ -16,23 +16,11 @@ export interface RunningServer {
 
 /** Listens on host:port; fails with a clear error when the port is taken or the address is wrong. */
 export async function listen(
-  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  handler: ((req: IncomingMessage, res: ServerResponse) => void) & { inFlight(): number },
   host: string,
   port: number,
 ): Promise<RunningServer> {
-  let inFlight = 0;
-  // One shared listener, not a closure and a `once` wrapper per request.
-  const ended = (): void => {
-    inFlight--;
-  };
-  const server = createServer(
-    { keepAliveTimeout: 65_000, requestTimeout: 60_000 },
-    function countInFlight(req, res) {
-      inFlight++;
-      res.on('close', ended);
-      handler(req, res);
-    },
-  );
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000 }, handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       const hint =
@@ -66,7 +54,7 @@ export async function listen(
         server.close(finish);
         server.closeIdleConnections();
         const timer = setTimeout(() => {
-          cutOff = inFlight;
+          cutOff = handler.inFlight();
           server.closeAllConnections();
           finish();
         }, drainMs);
