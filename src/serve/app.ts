@@ -106,8 +106,8 @@ class ServeApp {
       ex.template = match.template;
       ex.params = match.params;
       ex.route = route = match.handler;
-      if (route.body !== undefined)
-        (route.accepts ?? (route.body === 'json' ? acceptJson : undefined))?.(req);
+      const accepts = route.accepts ?? (route.body === 'json' ? acceptJson : undefined);
+      accepts?.(req);
     } catch (err) {
       req.resume();
       this.fail(ex, err);
