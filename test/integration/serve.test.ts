@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { spawnCli } from '../helpers/cli';
 import { MLFLOW_URI, TEST_PYTHON, describeWithMlflow } from '../helpers/mlflow-env';
 import { uniqueName } from '../helpers/registry-contract';
+import { itIfAvailable } from '../helpers/requirement';
 import { eventually, startServeProcess } from '../helpers/serve-process';
 
 jest.setTimeout(240_000);
@@ -78,45 +79,44 @@ describeWithMlflow('mlctl serve against a real MLflow server', MLFLOW_URI, 'MLCT
     }
   });
 
-  it('drives the OpenAPI document with schemathesis: no 5xx, no schema mismatch', async () => {
-    const schemathesis = join(dirname(TEST_PYTHON), 'st');
-    if (!existsSync(schemathesis)) {
-      if (process.env.MLCTL_REQUIRE_SCHEMATHESIS === '1')
-        throw new Error(`schemathesis is not installed at ${schemathesis}`);
-      console.warn(
-        `schemathesis not installed at ${schemathesis}: fuzz test skipped (pip install schemathesis)`,
-      );
-      return;
-    }
-    const s = await startServeProcess(['--model', `models:/${name}@production`], {
-      env: { ...env(), PREDICTION_LOG_STDOUT: 'false', ADMIN_API_TOKEN: 'fuzz-token', LOG_LEVEL: 'warn' },
-    });
-    try {
-      await eventually(async () => (await fetch(`${s.url}/readyz`)).status === 200, 60_000);
-      // positive_data_acceptance is left out: JSON Schema cannot say that labels and rows must be as many.
-      const { stdout } = await run(
-        schemathesis,
-        [
-          'run',
-          `${s.url}/openapi.json`,
-          '--checks',
-          'all',
-          '--exclude-checks',
-          'positive_data_acceptance',
-          '--max-examples',
-          '40',
-          '--seed',
-          '1',
-          '-H',
-          'X-Admin-Token: fuzz-token',
-        ],
-        { timeout: 200_000, maxBuffer: 20 * 1024 * 1024 },
-      ).catch((err: { stdout?: string; stderr?: string }) => {
-        throw new Error(`schemathesis found problems:\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
+  const schemathesis = join(dirname(TEST_PYTHON), 'st');
+  itIfAvailable(
+    'drives the OpenAPI document with schemathesis: no 5xx, no schema mismatch',
+    existsSync(schemathesis)
+      ? undefined
+      : `schemathesis is not installed at ${schemathesis} (pip install schemathesis)`,
+    'MLCTL_REQUIRE_SCHEMATHESIS',
+    async () => {
+      const s = await startServeProcess(['--model', `models:/${name}@production`], {
+        env: { ...env(), PREDICTION_LOG_STDOUT: 'false', ADMIN_API_TOKEN: 'fuzz-token', LOG_LEVEL: 'warn' },
       });
-      expect(stdout).toMatch(/\d+ generated, \d+ passed/);
-    } finally {
-      await s.stop();
-    }
-  });
+      try {
+        await eventually(async () => (await fetch(`${s.url}/readyz`)).status === 200, 60_000);
+        // positive_data_acceptance is left out: JSON Schema cannot say that labels and rows must be as many.
+        const { stdout } = await run(
+          schemathesis,
+          [
+            'run',
+            `${s.url}/openapi.json`,
+            '--checks',
+            'all',
+            '--exclude-checks',
+            'positive_data_acceptance',
+            '--max-examples',
+            '40',
+            '--seed',
+            '1',
+            '-H',
+            'X-Admin-Token: fuzz-token',
+          ],
+          { timeout: 200_000, maxBuffer: 20 * 1024 * 1024 },
+        ).catch((err: { stdout?: string; stderr?: string }) => {
+          throw new Error(`schemathesis found problems:\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
+        });
+        expect(stdout).toMatch(/\d+ generated, \d+ passed/);
+      } finally {
+        await s.stop();
+      }
+    },
+  );
 });

@@ -6,6 +6,7 @@ import { jensenShannonDistance } from '../../../src/drift/stats/jensenshannon';
 import { ks2Samp } from '../../../src/drift/stats/ks';
 import { chi2Sf, normalSf } from '../../../src/drift/stats/special';
 import { wassersteinDistance } from '../../../src/drift/stats/wasserstein';
+import { describeIfAvailable } from '../../helpers/requirement';
 import { useTmpDir } from '../../helpers/tmp';
 import { expectClose } from './fixtures';
 
@@ -14,11 +15,8 @@ import { expectClose } from './fixtures';
 // unless MLCTL_REQUIRE_SCIPY=1, where a missing scipy fails it.
 const python = process.env.MLCTL_TEST_PYTHON || 'python3';
 const probe = spawnSync(python, ['-c', 'import scipy, numpy'], { encoding: 'utf8' });
-const available = probe.status === 0;
-const required = process.env.MLCTL_REQUIRE_SCIPY === '1';
-if (!available && !required) {
-  console.warn(`scipy live cross-check skipped: ${python} cannot import scipy (set MLCTL_TEST_PYTHON)`);
-}
+const missing =
+  probe.status === 0 ? undefined : `${python} cannot import scipy and numpy (set MLCTL_TEST_PYTHON)`;
 const tmp = useTmpDir('mlctl-scipy-');
 
 const SCRIPT = `
@@ -55,14 +53,7 @@ function rng(seed: number): () => number {
 
 const gauss = (r: () => number): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
-describe('live cross-check against scipy', () => {
-  if (!available) {
-    (required ? it : it.skip)(`needs scipy in ${python} (MLCTL_REQUIRE_SCIPY=1)`, () => {
-      expect(probe.stderr).toBe('');
-    });
-    return;
-  }
-
+describeIfAvailable('live cross-check against scipy', missing, 'MLCTL_REQUIRE_SCIPY', () => {
   it('agrees to 1e-6 on random samples of every size regime', () => {
     const r = rng(Number(process.env.MLCTL_TEST_SEED ?? Date.now() % 1e9));
     const cases: Array<Record<string, unknown>> = [];
