@@ -15,12 +15,8 @@ cd "$(dirname "$0")/../.."
 HELM_VERSION=v3.22.0
 TOFU_VERSION=v1.10.10
 KUBERNETES_VALIDATE_VERSION=1.35.0
-CACHE="${MLCTL_CACHE:-$HOME/.cache/mlctl}"
-BIN="$CACHE/bin"
-VENV="$CACHE/venv"
-
-log() { echo "infra-tools-k8s.sh: $*" >&2; }
-die() { log "error: $*"; exit 1; }
+# shellcheck source=lib.sh
+source scripts/ci/lib.sh
 
 export PATH="$PATH:/usr/local/go/bin"
 command -v go >/dev/null || die "Go is needed to build helm and tofu (apt-get install golang-go, or /usr/local/go)"

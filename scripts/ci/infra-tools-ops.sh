@@ -10,20 +10,8 @@
 set -euo pipefail
 
 ACTIONLINT_VERSION=1.7.12
-CACHE="${MLCTL_CACHE:-$HOME/.cache/mlctl}"
-VENV="$CACHE/venv"
-BIN="$CACHE/bin"
-
-log() { echo "infra-tools-ops.sh: $*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-apt_install() {
-  local pkg="$1"
-  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then set -- sudo; else set --; fi
-  "$@" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null ||
-    { "$@" apt-get update -qq && "$@" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null; } ||
-    die "could not apt-get install $pkg"
-}
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
 command -v promtool >/dev/null || { log "installing promtool (Debian prometheus)"; apt_install prometheus; }
 command -v amtool >/dev/null || { log "installing amtool (Debian prometheus-alertmanager)"; apt_install prometheus-alertmanager; }

@@ -18,14 +18,12 @@
 set -euo pipefail
 
 MLFLOW_VERSION=3.17.2
-CACHE="${MLCTL_CACHE:-$HOME/.cache/mlctl}"
-VENV="$CACHE/venv"
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 PY="$VENV/bin/python"
 DEFAULT_STATE="${MLCTL_MLFLOW_STATE:-${TMPDIR:-/tmp}/mlctl-mlflow}"
 TIMEOUT="${MLCTL_MLFLOW_TIMEOUT:-180}"
 
-log() { echo "mlflow.sh: $*" >&2; }
-die() { log "error: $*"; exit 1; }
 
 install() {
   if [ -x "$PY" ] && "$PY" - "$MLFLOW_VERSION" <<'EOF' >/dev/null 2>&1; then

@@ -90,8 +90,9 @@ describeWithTools('terraform module (OpenTofu)', { tofu: TOFU, helm: HELM }, () 
     return { yaml: output('yaml'), fullname: output('fullname') };
   }
 
-  function render(release: string, valuesFile: string): any[] {
-    const out = toolOutput(HELM as string, [
+  /** `helm template` of the chart with a values file: the manifests as text. */
+  function renderText(release: string, valuesFile: string): string {
+    return toolOutput(HELM as string, [
       'template',
       release,
       CHART,
@@ -102,9 +103,16 @@ describeWithTools('terraform module (OpenTofu)', { tofu: TOFU, helm: HELM }, () 
       '-f',
       valuesFile,
     ]);
-    return parseAllDocuments(out)
+  }
+
+  function manifestsOf(text: string): any[] {
+    return parseAllDocuments(text)
       .map((d) => d.toJS())
       .filter((m) => m !== null);
+  }
+
+  function render(release: string, valuesFile: string): any[] {
+    return manifestsOf(renderText(release, valuesFile));
   }
 
   test('the values it writes render the chart: names, images, models and the Secret as the variables say', () => {
@@ -183,20 +191,8 @@ describeWithTools('terraform module (OpenTofu)', { tofu: TOFU, helm: HELM }, () 
           ].join('\n'),
         );
         const valuesFile = tmp.write('monitoring.values.yaml', yaml);
-        const rendered = toolOutput(HELM as string, [
-          'template',
-          'mlctl',
-          CHART,
-          '-n',
-          'ml',
-          '--kube-version',
-          KUBE_VERSION,
-          '-f',
-          valuesFile,
-        ]);
-        const manifests = parseAllDocuments(rendered)
-          .map((d) => d.toJS())
-          .filter((m) => m !== null);
+        const rendered = renderText('mlctl', valuesFile);
+        const manifests = manifestsOf(rendered);
         const rule = manifests.find((m) => m.kind === 'PrometheusRule');
         expect(rule.spec.groups.map((g: any) => g.name)).toContain('test');
         expect(rule.spec.groups.length).toBe(
