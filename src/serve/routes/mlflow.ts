@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { parseJson } from '../http/body';
+import { mediaType, parseJson } from '../http/body';
 import { HttpError, badRequest } from '../http/errors';
 import { parseRows } from '../input';
 import { requireModel, scoreRows } from '../predict-core';
@@ -41,7 +41,7 @@ export const invocationsRoute: RouteDef = {
     }
   },
   handler(ctx, deps) {
-    const [type] = contentType(ctx.req);
+    const type = mediaType(ctx.req);
     const body = ctx.body as Buffer;
     const model = requireModel(ctx);
     const names = model.model.featureNames;
