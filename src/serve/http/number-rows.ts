@@ -36,6 +36,8 @@ function readRows(r: Reader, key: string): number {
 }
 
 const EMPTY = new Uint8Array(0);
+/** What `byte` reads past the end: no byte value. */
+const END = -1;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
@@ -59,36 +61,47 @@ const POWERS_OF_TEN = [
 class Reader {
   private at = 0;
   private bytes: Uint8Array = EMPTY;
+  private length = 0;
   /** The values of the row being read; the row itself is an exact-size copy. */
   private readonly values: number[] = [];
 
   reset(bytes: Uint8Array): this {
     this.bytes = bytes;
+    this.length = bytes.length;
     this.at = 0;
     return this;
+  }
+
+  /**
+   * The byte at `i`, or END past the last one. Never reading beyond the end keeps every comparison
+   * between numbers: one `undefined` from an out-of-range read made V8 compare through its generic
+   * (slow) equality everywhere, an eighth of the parse's time.
+   */
+  private byte(i: number): number {
+    return i < this.length ? (this.bytes[i] as number) : END;
   }
 
   /** Skips JSON whitespace, then takes `byte` if it is next. */
   take(byte: number): boolean {
     this.skipSpace();
-    if (this.bytes[this.at] !== byte) return false;
+    if (this.byte(this.at) !== byte) return false;
     this.at++;
     return true;
   }
 
   atEnd(): boolean {
     this.skipSpace();
-    return this.at === this.bytes.length;
+    return this.at === this.length;
   }
 
   /** `"key"` spelled exactly (an escaped spelling is left to the generic parse). */
   takeKey(key: string): boolean {
     if (!this.take(QUOTE)) return false;
     for (let i = 0; i < key.length; i++) {
-      if (this.bytes[this.at + i] !== key.charCodeAt(i)) return false;
+      if (this.byte(this.at + i) !== key.charCodeAt(i)) return false;
     }
     this.at += key.length;
-    return this.bytes[this.at++] === QUOTE;
+    return this.byte(this.at++) === QUOTE;
   }
 
   /** `[number, …]` (at least one number), or undefined. */
@@ -116,29 +129,28 @@ class Reader {
    * Number() from its text, which is what JSON.parse does.
    */
   private number(): number | undefined {
-    const { bytes } = this;
     const start = this.at;
     let i = start;
-    const negative = bytes[i] === MINUS;
+    const negative = this.byte(i) === MINUS;
     if (negative) i++;
     let mantissa = 0;
     let digits = 0;
     let scale = 0;
-    let c = bytes[i] as number;
+    let c = this.byte(i);
     if (c === ZERO) {
       i++;
     } else if (c > ZERO && c <= NINE) {
-      for (; (c = bytes[i] as number) >= ZERO && c <= NINE; i++) {
+      for (; (c = this.byte(i)) >= ZERO && c <= NINE; i++) {
         mantissa = mantissa * 10 + (c - ZERO);
         digits++;
       }
     } else {
       return undefined;
     }
-    if (bytes[i] === DOT) {
+    if (this.byte(i) === DOT) {
       i++;
       const first = i;
-      for (; (c = bytes[i] as number) >= ZERO && c <= NINE; i++) {
+      for (; (c = this.byte(i)) >= ZERO && c <= NINE; i++) {
         if (mantissa !== 0 || c !== ZERO) {
           mantissa = mantissa * 10 + (c - ZERO);
           digits++;
@@ -147,14 +159,18 @@ class Reader {
       }
       if (i === first) return undefined;
     }
-    c = bytes[i] as number;
+    c = this.byte(i);
     if (c === 0x65 || c === 0x45) {
       i++;
       let expNegative = false;
-      if (bytes[i] === MINUS || bytes[i] === PLUS) expNegative = bytes[i++] === MINUS;
+      const sign = this.byte(i);
+      if (sign === MINUS || sign === PLUS) {
+        expNegative = sign === MINUS;
+        i++;
+      }
       const first = i;
       let exponent = 0;
-      for (; (c = bytes[i] as number) >= ZERO && c <= NINE; i++) {
+      for (; (c = this.byte(i)) >= ZERO && c <= NINE; i++) {
         if (exponent < 10_000) exponent = exponent * 10 + (c - ZERO);
       }
       if (i === first) return undefined;
@@ -168,15 +184,14 @@ class Reader {
           : mantissa * (POWERS_OF_TEN[scale] as number);
       return negative ? -value : value;
     }
-    const value = Number(String.fromCharCode(...bytes.subarray(start, i)));
+    const value = Number(String.fromCharCode(...this.bytes.subarray(start, i)));
     // An overflow (1e999 is Infinity) is for the generic path to report, as for any other non-finite value.
     return Number.isFinite(value) ? value : undefined;
   }
 
   private skipSpace(): void {
-    const { bytes } = this;
-    let c = bytes[this.at];
-    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++this.at];
+    let c = this.byte(this.at);
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = this.byte(++this.at);
   }
 }
 
