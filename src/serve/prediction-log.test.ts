@@ -46,8 +46,7 @@ describe('prediction log', () => {
       predictions: [0, 2],
     },
     { requestId: 'odd "id" \u00e9 \\ /', features: [[0.1, 2, 3, 4]], predictions: ['setosa'] },
-    // Text that is not ASCII (a surrogate pair too) inside short pieces, and a piece longer than the
-    // short ones that are copied character by character.
+    // Text that is not ASCII (a surrogate pair too) in the id and the labels, and a long line (40 rows).
     {
       requestId: 'r-\u{1F338}',
       features: Array.from({ length: 40 }, (_, i) => [i / 7, -i, i * 1e-7, 2 ** i]),

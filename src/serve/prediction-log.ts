@@ -75,7 +75,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     }
     return modelJson;
   };
-  // Lines are written piece by piece into one buffer: no string is made of a line or of a batch.
+  // Each line is encoded into one reusable buffer as it is made: no string is made of a batch.
   const out = new ByteBuilder();
   const predictionLine = (time: number, e: PredictionEvent): void => {
     const model = modelFields(e.model);
@@ -159,8 +159,8 @@ function fileDestination(where: { fd: number } | { dest: string; append: true; m
 
 /**
  * Appends UTF-8 text to one reusable buffer, grown when needed; `take` copies out what was written.
- * A line built as a string was a dozen short-lived strings, then flattened into the batch: ~1 KB of
- * garbage per prediction, a tenth of what a request allocates (docs/BENCHMARKS.md).
+ * A batch joined into one string copied every line once more and kept the lines alive until the batch
+ * was written; encoded as it is made, a line's string is garbage at once.
  */
 class ByteBuilder {
   private bytes = Buffer.allocUnsafe(64 * 1024);
