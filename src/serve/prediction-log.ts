@@ -90,7 +90,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     );
   };
   const feedbackLine = (time: number, e: FeedbackEvent): void => {
-    const id = e.requestId === undefined ? '' : `,"request_id":${JSON.stringify(e.requestId)}`;
+    const id = e.requestId === undefined ? '' : `,"request_id":${jsonId(e.requestId)}`;
     out.add(
       `{"level":"info","time":"${isoTime(time)}","event":"feedback"${id}${modelFields(e.model)},"labels":${JSON.stringify(e.labels)},"correct":${e.correct},"msg":"feedback"}\n`,
     );

@@ -1,12 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './errors';
 
+/** The media type of a request and its parameters, lower-cased (`['application/json', 'charset=utf-8']`). */
+export function contentTypeParts(req: IncomingMessage): string[] {
+  return (req.headers['content-type'] ?? '').split(';').map((s) => s.trim().toLowerCase());
+}
+
 /** The media type of a request without parameters, lower-cased (`application/json`). */
 export function mediaType(req: IncomingMessage): string {
-  const header = req.headers['content-type'];
-  if (!header) return '';
-  const semi = header.indexOf(';');
-  return (semi === -1 ? header : header.slice(0, semi)).trim().toLowerCase();
+  return contentTypeParts(req)[0] ?? '';
 }
 
 /** Refuses (415) a request whose content type is not application/json or a `+json` type. */

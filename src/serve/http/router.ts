@@ -11,10 +11,8 @@ export interface RouteMatch<H> {
 
 interface Route<H> {
   method: Method;
-  template: string;
   segments: string[];
-  handler: H;
-  /** The match of a route without parameters, made once (it never changes). */
+  /** Its handler and template; for a route without parameters, the whole match, made once. */
   match: RouteMatch<H>;
 }
 
@@ -32,7 +30,7 @@ export class Router<H> {
 
   add(method: Method, template: string, handler: H): this {
     const match = { handler, template, params: NO_PARAMS };
-    const route: Route<H> = { method, template, segments: template.split('/').slice(1), handler, match };
+    const route: Route<H> = { method, segments: template.split('/').slice(1), match };
     if (template.includes(':')) {
       this.patterns.push(route);
     } else {
@@ -61,7 +59,7 @@ export class Router<H> {
     for (const route of this.patterns) {
       const params = matchSegments(route.segments, segments);
       if (!params) continue;
-      if (route.method === lookup) return { handler: route.handler, template: route.template, params };
+      if (route.method === lookup) return { ...route.match, params };
       allowed.push(route.method);
     }
     if (allowed.length) throw methodNotAllowed(allowed);

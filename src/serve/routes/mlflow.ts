@@ -1,6 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { mediaType, parseJson } from '../http/body';
+import { contentTypeParts, mediaType, parseJson } from '../http/body';
 import { HttpError, badRequest } from '../http/errors';
 import { parseRows } from '../input';
 import { requireModel, scoreRows } from '../predict-core';
@@ -27,7 +26,7 @@ export const invocationsRoute: RouteDef = {
   errorStyle: 'mlflow',
   body: 'raw',
   accepts(req) {
-    const [type = '', ...params] = contentType(req);
+    const [type = '', ...params] = contentTypeParts(req);
     for (const p of params) {
       if (p.startsWith('charset=') && p !== 'charset=utf-8') {
         throw new HttpError(415, 'The scoring server only supports UTF-8');
@@ -53,11 +52,6 @@ export const invocationsRoute: RouteDef = {
     return { body: { predictions: scoreRows(ctx, deps, model, rows).predictions } };
   },
 };
-
-/** The media type and its parameters, lower-cased. */
-function contentType(req: IncomingMessage): string[] {
-  return (req.headers['content-type'] ?? '').split(';').map((s) => s.trim().toLowerCase());
-}
 
 function jsonRows(doc: unknown, names: readonly string[]): unknown[] {
   const present =
