@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MlctlError } from '../errors';
@@ -32,6 +32,20 @@ describe('withDirLock', () => {
     );
     expect(await readFile(counter, 'utf8')).toBe('25');
     expect(await readdir(dir)).toEqual(['counter']);
+  });
+
+  it('releases its lock even when another process holds it aside for a moment at that time', async () => {
+    // What a process breaking a stale lock does when the lock turns out to be a newer one: it renames it
+    // away, sees another owner, and renames it back.
+    const lock = join(dir, '.lock');
+    const aside = join(dir, '.lock.stale-test');
+    let movedBack: Promise<void> | undefined;
+    await withDirLock(lock, async () => {
+      await rename(lock, aside);
+      movedBack = new Promise((r) => setTimeout(r, 50)).then(() => rename(aside, lock));
+    });
+    await movedBack;
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('breaks a lock left by a process that died', async () => {

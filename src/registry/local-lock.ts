@@ -128,17 +128,38 @@ async function breakLock(lockDir: string, staleToken: string | undefined, staleM
   await rm(aside, { recursive: true, force: true });
 }
 
+/**
+ * Removes the lock if it is still ours. A process breaking a lock it judged stale can hold ours aside for
+ * a moment (it read the owner of the lock before ours, then moves back what turns out not to be that
+ * lock), so a lock found missing is looked for again, briefly, rather than left behind or failed on.
+ */
 async function release(lockDir: string, token: string): Promise<void> {
-  try {
-    const owner = JSON.parse(await readFile(join(lockDir, OWNER_FILE), 'utf8')) as Owner;
-    if (owner.token !== token) return; // broken as stale and re-taken: not ours any more
-  } catch {
-    return;
+  const deadline = Date.now() + RELEASE_WAIT_MS;
+  for (;;) {
+    let owner: Owner | undefined;
+    try {
+      owner = JSON.parse(await readFile(join(lockDir, OWNER_FILE), 'utf8')) as Owner;
+    } catch {
+      // Gone: broken as stale and removed, or held aside for a moment.
+    }
+    if (owner !== undefined) {
+      if (owner.token !== token) return; // broken as stale and re-taken: not ours any more
+      const aside = `${lockDir}.released-${token}`;
+      try {
+        await rename(lockDir, aside);
+        await rm(aside, { recursive: true, force: true });
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+    if (Date.now() > deadline) return;
+    await sleep(5);
   }
-  const aside = `${lockDir}.released-${token}`;
-  await rename(lockDir, aside);
-  await rm(aside, { recursive: true, force: true });
 }
+
+/** How long a release looks for a lock that went missing (one held aside returns within milliseconds). */
+const RELEASE_WAIT_MS = 1000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
