@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import pino from 'pino';
-import { createPredictionLog } from './prediction-log';
+import { createIsoClock, createPredictionLog } from './prediction-log';
 
 /** The pino logger the prediction log used to be: its lines are the format readers were built on. */
 function pinoLines(log: (logger: pino.Logger) => void): string[] {
@@ -32,6 +32,32 @@ async function ourLines(log: (l: ReturnType<typeof createPredictionLog>) => void
 }
 
 const sameTime = (line: string) => line.replace(/"time":"[^"]+"/, '"time":"T"');
+
+describe('the ISO clock of the log lines', () => {
+  it('gives what Date#toISOString gives, second boundaries, odd years and all', () => {
+    const clock = createIsoClock();
+    const samples = [
+      0,
+      999,
+      1000,
+      1001,
+      -1,
+      -999,
+      -1000,
+      -1001,
+      Date.parse('2026-11-27T23:59:59.999Z'),
+      Date.parse('2026-11-28T00:00:00.000Z'),
+      Date.parse('2024-02-29T12:00:00.500Z'),
+      Date.parse('+010000-01-01T00:00:00.007Z'),
+      Date.parse('-000001-12-31T23:59:59.123Z'),
+      8.64e15,
+      -8.64e15,
+    ];
+    let ms = Date.parse('2026-11-27T10:00:00.000Z');
+    for (let i = 0; i < 5000; i++) samples.push((ms += 1 + ((i * 7919) % 1500)));
+    for (const t of samples) expect([t, clock(t)]).toEqual([t, new Date(t).toISOString()]);
+  });
+});
 
 describe('prediction log', () => {
   const model = { name: 'iris', version: '3', uri: 'models:/iris@production', loadedAt: 'x' };
@@ -138,5 +164,52 @@ describe('prediction log', () => {
       .map((line) => JSON.parse(line) as Record<string, string>);
     expect(lines.map((line) => line.request_id)).toEqual(Array.from({ length: 200 }, (_, i) => `r${i}`));
     expect(lines.every((line) => line.time! >= before && line.time! <= new Date().toISOString())).toBe(true);
+  });
+
+  it('keeps the order of predictions and feedback, each line with the time of its own event', async () => {
+    // Predictions wait for their batch; a feedback event must still come after the predictions before it.
+    let clock = Date.parse('2026-11-27T10:00:00.000Z');
+    const now = jest.spyOn(Date, 'now').mockImplementation(() => (clock += 1500));
+    try {
+      const lines = await ourLines((l) => {
+        l.prediction({ ...events[0]!, requestId: 'p1', model, featureNames: names });
+        l.prediction({ ...events[0]!, requestId: 'p2', model, featureNames: names });
+        l.feedback({ requestId: 'p1', model, labels: [0, 2], correct: 2 });
+        l.prediction({ ...events[0]!, requestId: 'p3', model, featureNames: names });
+        l.feedback({ model, labels: ['setosa'], correct: 0 });
+      });
+      expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toMatchObject([
+        { event: 'prediction', request_id: 'p1', time: '2026-11-27T10:00:01.500Z' },
+        { event: 'prediction', request_id: 'p2', time: '2026-11-27T10:00:03.000Z' },
+        { event: 'feedback', request_id: 'p1', time: '2026-11-27T10:00:04.500Z', correct: 2 },
+        { event: 'prediction', request_id: 'p3', time: '2026-11-27T10:00:06.000Z' },
+        { event: 'feedback', labels: ['setosa'], time: '2026-11-27T10:00:07.500Z', correct: 0 },
+      ]);
+    } finally {
+      now.mockRestore();
+    }
+  });
+
+  it('writes nothing of an event twice, and nothing after flush until new events come', () => {
+    const stream = new PassThrough();
+    const writes: string[] = [];
+    const original = stream.write.bind(stream);
+    stream.write = ((chunk: Buffer) => {
+      writes.push(chunk.toString('utf8'));
+      return original(chunk);
+    }) as typeof stream.write;
+    const l = createPredictionLog({ stdout: stream });
+    for (let i = 0; i < 63; i++)
+      l.prediction({ ...events[0]!, requestId: `a${i}`, model, featureNames: names });
+    l.feedback({ requestId: 'a0', model, labels: [0, 2], correct: 1 });
+    // 63 predictions and a feedback line make a full batch of 64.
+    expect(writes.map((w) => w.split('\n').length - 1)).toEqual([64]);
+    l.flush();
+    l.flush();
+    expect(writes).toHaveLength(1);
+    l.prediction({ ...events[0]!, requestId: 'b0', model, featureNames: names });
+    l.flush();
+    expect(writes.map((w) => w.split('\n').length - 1)).toEqual([64, 1]);
+    expect(writes.join('').match(/"request_id":"a0"/g)).toHaveLength(2);
   });
 });
