@@ -33,13 +33,21 @@ export class RequestIdIndex {
    */
   set(slot: number, id: string): boolean {
     this.clear(slot);
-    const hash = storableHash(id);
-    if (hash === undefined) return false;
+    const length = id.length;
+    if (length === 0 || length > MAX_ID_LENGTH) return false;
+    // One pass copies the id into its (now empty) slot and hashes it, as storableHash does.
+    const at = slot * MAX_ID_LENGTH;
+    const { bytes } = this;
+    let hash = FNV_OFFSET;
+    for (let i = 0; i < length; i++) {
+      const c = id.charCodeAt(i);
+      if (c > 127) return false;
+      bytes[at + i] = c;
+      hash = Math.imul(hash ^ c, FNV_PRIME);
+    }
     const previous = this.find(id, hash);
     if (previous !== -1) this.clear(previous);
-    const at = slot * MAX_ID_LENGTH;
-    for (let i = 0; i < id.length; i++) this.bytes[at + i] = id.charCodeAt(i);
-    this.lengths[slot] = id.length;
+    this.lengths[slot] = length;
     this.hashes[slot] = hash;
     let i = hash & this.mask;
     while (this.table[i] !== 0) i = (i + 1) & this.mask;
@@ -98,11 +106,14 @@ export class RequestIdIndex {
 /** FNV-1a over the characters, or undefined for an id that is empty, too long or not ASCII. */
 function storableHash(id: string): number | undefined {
   if (id.length === 0 || id.length > MAX_ID_LENGTH) return undefined;
-  let hash = 0x811c9dc5;
+  let hash = FNV_OFFSET;
   for (let i = 0; i < id.length; i++) {
     const c = id.charCodeAt(i);
     if (c > 127) return undefined;
-    hash = Math.imul(hash ^ c, 16777619);
+    hash = Math.imul(hash ^ c, FNV_PRIME);
   }
   return hash;
 }
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 16777619;

@@ -50,6 +50,19 @@ describe('mlctl serve app (real HTTP on port 0)', () => {
     });
 
     it.each([
+      ['every character a correlation id may have', 'Ab_9.:@/+=-', 'Ab_9.:@/+=-'],
+      ['a quote, which is not adopted', 'a"b', undefined],
+      ['a backslash, which is not adopted', 'a\\b', undefined],
+    ])('answers valid JSON for a correlation id with %s', async (_what, given, echoed) => {
+      const r = await postJson(`${s.url}/predict`, { features: [VERSICOLOR] }, { 'X-Correlation-ID': given });
+      expect(r.status).toBe(200);
+      const id = r.headers.get('x-correlation-id');
+      if (echoed !== undefined) expect(id).toBe(echoed);
+      else expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(r.json.request_id).toBe(id);
+    });
+
+    it.each([
       ['invalid JSON', '{"features": [[1,2', 400, /invalid JSON/],
       ['an empty body', '', 400, /empty request body/],
       ['a body that is not an object', '[1,2]', 400, /must be a JSON object/],

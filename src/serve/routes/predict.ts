@@ -1,6 +1,5 @@
 import { HttpError, badRequest } from '../http/errors';
 import { parseNumberRows } from '../http/number-rows';
-import { jsonId } from '../http/request-id';
 import { predictionsJson } from '../labels-json';
 import { parseRow, parseRows } from '../input';
 import { argmax } from '../model';
@@ -28,9 +27,10 @@ export const predictRoute: RouteDef = {
     const rows = parseRows(body.features, model.model.featureNames, { maxBatch: deps.settings.maxBatch });
     const scored = scoreRows(ctx, deps, model, rows);
     // The same JSON as JSON.stringify of {predictions, probabilities, classes, model_version,
-    // request_id}, with the model's part serialized once per model.
+    // request_id}, with the model's part serialized once per model. A request id needs no escaping
+    // (requestIdFrom adopts only ids of JSON-safe characters, or makes a UUID).
     return {
-      body: `{"predictions":${predictionsJson(model, scored.predictions)},"probabilities":${JSON.stringify(scored.probabilities)}${replyTail(model)}${jsonId(ctx.requestId)}}`,
+      body: `{"predictions":${predictionsJson(model, scored.predictions)},"probabilities":${JSON.stringify(scored.probabilities)}${replyTail(model)}"${ctx.requestId}"}`,
       contentType: JSON_TYPE,
     };
   },
