@@ -7,6 +7,8 @@
 // test. Not a target: a tool for working on the request path.
 //   node bench/serve-cache-cost.js            mlctl serve
 //   node bench/serve-cache-cost.js --refs     also bench/http-floor.js and bench/bare-http.js
+//   node bench/serve-cache-cost.js --quick    500 and 1,500 requests: checks that the tool works (CI);
+//                                             the numbers still hold warm-up
 // Each server runs twice under valgrind (4,000 and 12,000 requests over 32 keep-alive connections, V8
 // on one thread); the difference of the two runs leaves out start-up and warm-up. A few minutes per
 // server. Run `npm run build` first: it starts bin/mlctl.
@@ -19,8 +21,9 @@ const { join } = require('node:path');
 const root = join(__dirname, '..');
 const BODY = '{"features": [[5.1, 3.5, 1.4, 0.2]]}';
 const CONNECTIONS = 32;
-const SMALL = 4000;
-const LARGE = 12_000;
+const quick = process.argv.includes('--quick');
+const SMALL = quick ? 500 : 4000;
+const LARGE = quick ? 1500 : 12_000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -204,7 +207,7 @@ async function main() {
         servers.push({ name, args: (port) => [join(__dirname, file), String(port)], env: {} });
     }
     console.log(
-      `per POST /predict (1 row, 10 trees), valgrind cachegrind, difference of ${LARGE.toLocaleString('en')} and ${SMALL.toLocaleString('en')} requests:`,
+      `per POST /predict (1 row, 10 trees), valgrind cachegrind, difference of ${LARGE.toLocaleString('en')} and ${SMALL.toLocaleString('en')} requests${quick ? ' (quick: still warming up, not for comparing)' : ''}:`,
     );
     for (const server of servers) {
       const small = await measure(server, SMALL);
