@@ -40,7 +40,8 @@ function freePort() {
 
 /**
  * Sends `n` requests over CONNECTIONS keep-alive connections, one in flight on each; resolves with the
- * number of answers that were not 200. Raw HTTP/1.1, so that the client costs nothing in the server.
+ * number of answers that were not 200; rejects if a connection fails or closes first. A raw HTTP/1.1
+ * client on plain sockets.
  */
 function load(port, n) {
   const request =
@@ -51,7 +52,10 @@ function load(port, n) {
     let answered = 0;
     let failed = 0;
     const sockets = [];
+    let settled = false;
     const done = (err) => {
+      if (settled) return;
+      settled = true;
       for (const s of sockets) s.destroy();
       if (err) reject(err);
       else resolve(failed);
@@ -68,6 +72,9 @@ function load(port, n) {
       };
       socket.on('connect', next);
       socket.on('error', done);
+      socket.on('close', () =>
+        done(new Error(`the server closed a connection after ${answered} of ${n} answers`)),
+      );
       socket.on('data', (chunk) => {
         pending += chunk.toString('latin1');
         for (;;) {
