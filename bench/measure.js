@@ -1,5 +1,6 @@
 'use strict';
 const { spawnSync } = require('node:child_process');
+const { createServer } = require('node:net');
 const { join } = require('node:path');
 
 /** Runs `task` exported by `module` in a fresh node process; returns {seconds, maxRssMB, result}. */
@@ -18,4 +19,37 @@ function measure(module, task, args = {}) {
 
 const quick = process.env.MLCTL_BENCH_QUICK === '1';
 
-module.exports = { measure, quick };
+/** Trains the serve benchmarks' model (10 trees on data/processed/iris.csv) into `output`. */
+function trainIrisModel(output) {
+  const root = join(__dirname, '..');
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(root, 'bin', 'mlctl'),
+      'train',
+      '--data',
+      join(root, 'data', 'processed', 'iris.csv'),
+      '--n-estimators',
+      '10',
+      '--output',
+      output,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`mlctl train failed (${r.status}): ${r.stderr}`);
+  return output;
+}
+
+/** A TCP port free on 127.0.0.1 at the moment of asking. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+module.exports = { freePort, measure, quick, trainIrisModel };

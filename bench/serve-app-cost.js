@@ -12,6 +12,7 @@ const { spawnSync } = require('node:child_process');
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
+const { trainIrisModel } = require('./measure');
 
 const root = join(__dirname, '..');
 const dist = join(root, 'dist');
@@ -83,27 +84,6 @@ async function createLoad(modelDir) {
   return { serve, flush: () => predictionLog.flush() };
 }
 
-function trainModel() {
-  const dir = mkdtempSync(join(tmpdir(), 'mlctl-app-cost-'));
-  const model = join(dir, 'model');
-  const r = spawnSync(
-    process.execPath,
-    [
-      join(root, 'bin', 'mlctl'),
-      'train',
-      '--data',
-      join(root, 'data', 'processed', 'iris.csv'),
-      '--n-estimators',
-      '10',
-      '--output',
-      model,
-    ],
-    { encoding: 'utf8' },
-  );
-  if (r.status !== 0) throw new Error(`mlctl train failed (${r.status}): ${r.stderr}`);
-  return { dir, model };
-}
-
 /** Child mode: serve exactly n requests and exit (what valgrind counts). */
 async function child(modelDir, n) {
   const load = await createLoad(modelDir);
@@ -167,8 +147,9 @@ async function main() {
     await child(args[1], Number(args[2]));
     return;
   }
-  const { dir, model } = trainModel();
+  const dir = mkdtempSync(join(tmpdir(), 'mlctl-app-cost-'));
   try {
+    const model = trainIrisModel(join(dir, 'model'));
     if (args.includes('--instructions')) instructions(model);
     else await timed(model);
   } finally {

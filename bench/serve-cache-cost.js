@@ -12,11 +12,12 @@
 // Each server runs twice under valgrind (4,000 and 12,000 requests over 32 keep-alive connections, V8
 // on one thread); the difference of the two runs leaves out start-up and warm-up. A few minutes per
 // server. Run `npm run build` first: it starts bin/mlctl.
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { mkdtempSync, rmSync } = require('node:fs');
 const net = require('node:net');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
+const { freePort, trainIrisModel } = require('./measure');
 
 const root = join(__dirname, '..');
 const BODY = '{"features": [[5.1, 3.5, 1.4, 0.2]]}';
@@ -26,17 +27,6 @@ const SMALL = quick ? 500 : 4000;
 const LARGE = quick ? 1500 : 12_000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Sends `n` requests over CONNECTIONS keep-alive connections, one in flight on each; resolves with the
@@ -163,30 +153,10 @@ async function measure(server, n) {
   };
 }
 
-function trainModel(dir) {
-  const model = join(dir, 'model');
-  const r = spawnSync(
-    process.execPath,
-    [
-      join(root, 'bin', 'mlctl'),
-      'train',
-      '--data',
-      join(root, 'data', 'processed', 'iris.csv'),
-      '--n-estimators',
-      '10',
-      '--output',
-      model,
-    ],
-    { encoding: 'utf8' },
-  );
-  if (r.status !== 0) throw new Error(`mlctl train failed (${r.status}): ${r.stderr}`);
-  return model;
-}
-
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'mlctl-cache-cost-'));
   try {
-    const model = trainModel(dir);
+    const model = trainIrisModel(join(dir, 'model'));
     const servers = [
       {
         name: 'mlctl serve',
