@@ -23,10 +23,9 @@ const {
   rmSync,
   writeFileSync,
 } = require('node:fs');
-const { createServer } = require('node:net');
 const { devNull, loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { quick } = require('./measure');
+const { freePort, quick } = require('./measure');
 
 const root = join(__dirname, '..');
 const cli = join(root, 'bin', 'mlctl');
@@ -90,17 +89,6 @@ async function mlctl(args, env) {
   const r = await run(process.execPath, [cli, ...args], { env });
   if (r.code !== 0) throw new Error(`mlctl ${args.join(' ')} failed (${r.code}): ${r.stderr.slice(-2000)}`);
   return r.stdout;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const tail = (file) => (existsSync(file) ? readFileSync(file, 'utf8').slice(-2000) : '');
@@ -171,13 +159,13 @@ function parseWrk(out) {
   const requests = num(/(\d+) requests in /);
   const rps = num(/Requests\/sec:\s+([\d.]+)/);
   const p99 = /^\s*99%\s+([\d.]+)(us|ms|s)\s*$/m.exec(out);
-  if (requests === undefined || rps === undefined || !p99)
-    throw new Error(`cannot read wrk's output:\n${out}`);
-  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const quantiles = [...out.matchAll(/^quantile ([\d.]+) (\d+)$/gm)].map((m) => [
     Number(m[1]),
     Number(m[2]) / 1000,
   ]);
+  if (requests === undefined || rps === undefined || !p99 || quantiles.length !== GRID.length)
+    throw new Error(`cannot read wrk's output:\n${out}`);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   return {
     requests,
     quantiles,
@@ -203,11 +191,9 @@ function mergedPercentile(runs, p) {
     }
     return 1;
   };
-  const usable = runs.filter((r) => r.quantiles.length > 0);
-  const total = usable.reduce((sum, r) => sum + r.requests, 0);
-  if (usable.length === 0 || total === 0) return Math.max(...runs.map((r) => r.p99ms));
-  const share = (x) => usable.reduce((sum, r) => sum + r.requests * cdf(r.quantiles, x), 0) / total;
-  const xs = [...new Set(usable.flatMap((r) => r.quantiles.map(([, x]) => x)))].sort((a, b) => a - b);
+  const total = runs.reduce((sum, r) => sum + r.requests, 0);
+  const share = (x) => runs.reduce((sum, r) => sum + r.requests * cdf(r.quantiles, x), 0) / total;
+  const xs = [...new Set(runs.flatMap((r) => r.quantiles.map(([, x]) => x)))].sort((a, b) => a - b);
   let lo = 0;
   let hi = xs[xs.length - 1];
   for (const x of xs) {
