@@ -31,6 +31,18 @@ async function ourLines(log: (l: ReturnType<typeof createPredictionLog>) => void
     .filter((line) => line !== '');
 }
 
+/** A log on a stream that records each write it is given, as a string. */
+function logWithWrites() {
+  const stream = new PassThrough();
+  const writes: string[] = [];
+  const original = stream.write.bind(stream);
+  stream.write = ((chunk: Buffer) => {
+    writes.push(chunk.toString('utf8'));
+    return original(chunk);
+  }) as typeof stream.write;
+  return { l: createPredictionLog({ stdout: stream }), writes };
+}
+
 const sameTime = (line: string) => line.replace(/"time":"[^"]+"/, '"time":"T"');
 
 describe('the ISO clock of the log lines', () => {
@@ -143,14 +155,7 @@ describe('prediction log', () => {
   });
 
   it('writes the events of a busy server in batches of 64 lines, in order, with their own times', () => {
-    const stream = new PassThrough();
-    const writes: string[] = [];
-    const original = stream.write.bind(stream);
-    stream.write = ((chunk: Buffer) => {
-      writes.push(chunk.toString('utf8'));
-      return original(chunk);
-    }) as typeof stream.write;
-    const l = createPredictionLog({ stdout: stream });
+    const { l, writes } = logWithWrites();
     const before = new Date().toISOString();
     for (let i = 0; i < 200; i++)
       l.prediction({ ...events[0]!, requestId: `r${i}`, model, featureNames: names });
@@ -191,14 +196,7 @@ describe('prediction log', () => {
   });
 
   it('writes nothing of an event twice, and nothing after flush until new events come', () => {
-    const stream = new PassThrough();
-    const writes: string[] = [];
-    const original = stream.write.bind(stream);
-    stream.write = ((chunk: Buffer) => {
-      writes.push(chunk.toString('utf8'));
-      return original(chunk);
-    }) as typeof stream.write;
-    const l = createPredictionLog({ stdout: stream });
+    const { l, writes } = logWithWrites();
     for (let i = 0; i < 63; i++)
       l.prediction({ ...events[0]!, requestId: `a${i}`, model, featureNames: names });
     l.feedback({ requestId: 'a0', model, labels: [0, 2], correct: 1 });
