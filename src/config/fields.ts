@@ -117,6 +117,18 @@ export function text(options: { nonEmpty?: boolean } = { nonEmpty: true }): Fiel
   });
 }
 
+/** An HTTP header name: an RFC 9110 token, e.g. `X-Correlation-ID` (node:http refuses any other). */
+export function headerName(): Field<string> {
+  return field('header name', (raw) => {
+    if (typeof raw === 'string' && HEADER_TOKEN.test(raw)) return ok(raw);
+    return fail(
+      `expected an HTTP header name (letters, digits and !#$%&'*+-.^_\`|~, no spaces or colons, e.g. X-Request-ID), got ${show(raw)}`,
+    );
+  });
+}
+
+const HEADER_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
 /** A list given as repeated flags, a comma-separated string, or a YAML sequence. */
 export function list(): Field<string[]> {
   return field(

@@ -167,9 +167,18 @@ describe('mlctl serve (built CLI)', () => {
 
   it('lists every configuration problem at once: exit 2', async () => {
     const r = await spawnCli(['serve', '--port', 'eighty'], {
-      env: { MAX_BATCH_SIZE: '0', MODEL_SOURCE: 'cloud', MLFLOW_MODEL_VERSION: '3', MLFLOW_MODEL_ALIAS: 'x' },
+      env: {
+        MAX_BATCH_SIZE: '0',
+        MODEL_SOURCE: 'cloud',
+        MLFLOW_MODEL_VERSION: '3',
+        MLFLOW_MODEL_ALIAS: 'x',
+        // node:http would refuse to send it, and answering with it would fail on every request.
+        CORRELATION_ID_HEADER: 'Request ID',
+      },
     });
     expect(r.code).toBe(2);
+    expect(r.stderr).toContain('CORRELATION_ID_HEADER: expected an HTTP header name');
+    expect(r.stderr).toContain('got "Request ID"');
     expect(r.stderr).toContain('--port: expected an integer, got "eighty"');
     expect(r.stderr).toContain('MAX_BATCH_SIZE: expected an integer ≥ 1');
     expect(r.stderr).toContain('MODEL_SOURCE: expected one of local, mlflow, got "cloud"');

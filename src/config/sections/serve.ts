@@ -1,4 +1,4 @@
-import { boolean, integer, oneOf, text } from '../fields';
+import { boolean, headerName, integer, oneOf, text } from '../fields';
 import { defineSettings } from '../settings';
 
 /**
@@ -88,13 +88,13 @@ export const serveSettings = defineSettings(
       describe: 'Token for /admin endpoints; when unset they are disabled (403), never open.',
     },
     adminTokenHeader: {
-      field: text(),
+      field: headerName(),
       env: 'ADMIN_TOKEN_HEADER',
       default: 'X-Admin-Token',
       describe: 'Request header that carries the admin token.',
     },
     correlationIdHeader: {
-      field: text(),
+      field: headerName(),
       env: 'CORRELATION_ID_HEADER',
       default: 'X-Correlation-ID',
       describe: 'Request/response header with the request id (generated when absent).',
