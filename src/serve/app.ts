@@ -1,6 +1,8 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { acceptJson, parseJson, readBody } from './http/body';
 import { HttpError } from './http/errors';
+import { ReplyQueue } from './http/reply-queue';
 import { requestIdFrom } from './http/request-id';
 import { NO_PARAMS, Router } from './http/router';
 import { feedbackRoute, explainRoute, predictRoute } from './routes/predict';
@@ -46,16 +48,26 @@ export function createRouter(): Router<RouteDef> {
 // Unmatched requests share one label value, so scanners cannot grow the metrics without bound.
 const UNMATCHED = '(unmatched)';
 const JSON_TYPE = 'application/json; charset=utf-8';
+const NO_HEADERS: string[] = [];
+/** A reply waits at most this long for the replies made after it (src/serve/http/reply-queue.ts)… */
+const MAX_REPLY_WAIT_MS = 1;
+/** …and the replies waiting are written before a request with a body this large (a big batch) runs. */
+const FLUSH_BEFORE_BODY_BYTES = 16 * 1024;
 
 /**
  * The request handler of `mlctl serve`, on node:http directly (express capped throughput well below
  * the target; see docs/DECISIONS.md). Build the app, listen later: tests mount it on port 0.
  */
-export function createApp(deps: ServeDeps): AppHandler {
-  const app = new ServeApp(deps);
+export function createApp(deps: ServeDeps, options: AppOptions = {}): AppHandler {
+  const app = new ServeApp(deps, options.maxReplyWaitMs ?? MAX_REPLY_WAIT_MS);
   return Object.assign((req: IncomingMessage, res: ServerResponse) => app.handle(req, res), {
     inFlight: () => app.inFlight,
   });
+}
+
+export interface AppOptions {
+  /** How long a reply may wait for the others of its round of I/O (tests lengthen it). */
+  maxReplyWaitMs?: number;
 }
 
 /** The request handler, and how many requests it has started and not yet answered (for the drain). */
@@ -71,6 +83,12 @@ class Exchange implements RequestContext {
   body: unknown = undefined;
   template = UNMATCHED;
   route: RouteDef | undefined = undefined;
+  /** The reply, ready to be written: status, the header list, the body (none for HEAD). */
+  status = 200;
+  headers: string[] = NO_HEADERS;
+  payload: string | undefined = undefined;
+  /** Why the request failed, for the log; undefined when it did not. */
+  error: unknown = undefined;
 
   constructor(
     readonly req: IncomingMessage,
@@ -89,8 +107,14 @@ class ServeApp {
   private readonly header: string;
   private readonly echo: string;
   private readonly series: (method: string, template: string) => RouteSeries;
+  /** Replies ready to be written, written together at the end of each round of I/O. */
+  private readonly replies: ReplyQueue<Exchange>;
 
-  constructor(private readonly deps: ServeDeps) {
+  constructor(
+    private readonly deps: ServeDeps,
+    maxReplyWaitMs: number,
+  ) {
+    this.replies = new ReplyQueue((ex) => this.transmit(ex), maxReplyWaitMs);
     this.header = deps.settings.correlationHeader.toLowerCase();
     this.echo = deps.settings.correlationHeader;
     this.series = createRouteSeries(deps.metrics);
@@ -122,6 +146,8 @@ class ServeApp {
         this.fail(ex, error);
         return;
       }
+      // Replies waiting for this round to end would also wait for a big batch to be scored.
+      if (bytes.length >= FLUSH_BEFORE_BODY_BYTES) this.replies.flush();
       if (route.body === 'json') {
         try {
           ex.body = route.parseFast?.(bytes) ?? parseJson(bytes);
@@ -156,15 +182,14 @@ class ServeApp {
   }
 
   private send(ex: Exchange, reply: Reply): void {
-    const status = reply.status ?? 200;
     try {
-      this.write(ex, status, reply, ex.method === 'HEAD');
+      this.prepare(ex, reply.status ?? 200, reply, undefined);
     } catch (err) {
       // A reply that cannot be written (a body JSON cannot represent, a bad header) is a bug: a 500.
       this.fail(ex, err);
       return;
     }
-    this.finish(ex, status, undefined);
+    this.replies.add(ex);
   }
 
   private fail(ex: Exchange, err: unknown): void {
@@ -177,16 +202,16 @@ class ServeApp {
     if (style === 'mlflow') body = { error_code: mlflowCode(status), message };
     else if (style === 'oip') body = { error: message };
     else body = { error: message, status, request_id: ex.requestId, ...(known ? err.details : {}) };
-    if (ex.res.headersSent) ex.res.destroy();
-    else this.write(ex, status, { body, headers: known ? err.headers : undefined }, false);
-    this.finish(ex, status, err);
+    this.prepare(ex, status, { body, headers: known ? err.headers : undefined }, err);
+    this.replies.add(ex);
   }
 
   /**
-   * Every header goes to one writeHead call as a flat list: node:http then formats them straight into
-   * the response head, without the per-header bookkeeping of setHeader.
+   * Makes the reply's text and its headers, as one flat list for writeHead (node:http then formats them
+   * straight into the response head, without the per-header bookkeeping of setHeader). Throws for a
+   * body JSON cannot represent or a header node:http would refuse, before anything is written.
    */
-  private write(ex: Exchange, status: number, reply: Reply, headOnly: boolean): void {
+  private prepare(ex: Exchange, status: number, reply: Reply, error: unknown): void {
     const isText = typeof reply.body === 'string' && reply.contentType !== undefined;
     const payload = isText ? (reply.body as string) : JSON.stringify(reply.body);
     const headers = [
@@ -197,14 +222,38 @@ class ServeApp {
       this.echo,
       ex.requestId,
     ];
-    if (reply.headers) for (const name in reply.headers) headers.push(name, reply.headers[name] as string);
-    ex.res.writeHead(status, headers);
-    ex.res.end(headOnly ? undefined : payload);
+    if (reply.headers) {
+      for (const name in reply.headers) {
+        const value = reply.headers[name] as string;
+        validateHeaderName(name);
+        validateHeaderValue(name, value);
+        headers.push(name, value);
+      }
+    }
+    ex.status = status;
+    ex.headers = headers;
+    ex.payload = ex.method === 'HEAD' ? undefined : payload;
+    ex.error = error;
+  }
+
+  /** Writes a prepared reply (from the queue, so it must not throw), then times, counts and logs it. */
+  private transmit(ex: Exchange): void {
+    try {
+      ex.res.writeHead(ex.status, ex.headers);
+      ex.res.end(ex.payload);
+    } catch (err) {
+      // prepare() checked what node:http checks; this is a bug. The client sees the connection close.
+      ex.status = 500;
+      ex.error = err;
+      ex.res.destroy();
+    }
+    this.finish(ex);
   }
 
   /** Times, counts and (for failures, or at debug) logs a request once its response is written. */
-  private finish(ex: Exchange, status: number, error: unknown): void {
+  private finish(ex: Exchange): void {
     this.inFlight--;
+    const { status, error } = ex;
     const seconds = (performance.now() - ex.started) / 1000;
     const method = ex.method;
     const template = ex.template;

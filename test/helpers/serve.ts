@@ -57,14 +57,16 @@ export interface TestServer {
   server: Server;
 }
 
-/** A real HTTP server on 127.0.0.1, port 0, with its own metrics, logs and model holder. */
-export async function startTestServer(
-  options: {
-    model?: LoadedModel | null;
-    settings?: Partial<ServeSettings>;
-    reload?: ServeDeps['reload'];
-  } = {},
-): Promise<TestServer> {
+export interface TestServerOptions {
+  model?: LoadedModel | null;
+  settings?: Partial<ServeSettings>;
+  reload?: ServeDeps['reload'];
+}
+
+/** What the app needs, with its own metrics, logs and model holder; the logs are kept for the test. */
+export function createTestDeps(
+  options: TestServerOptions = {},
+): Pick<TestServer, 'deps' | 'events' | 'logs'> {
   const metrics = createServeMetrics({ defaultMetrics: false });
   const holder = new ModelHolder(metrics);
   if (options.model !== null) holder.set(options.model ?? loaded('1'));
@@ -90,9 +92,6 @@ export async function startTestServer(
     reload: options.reload,
     version: '0.0.0-test',
   };
-  const server = createServer(createApp(deps));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   const parse = (chunks: string[]) =>
     chunks
       .join('')
@@ -100,15 +99,28 @@ export async function startTestServer(
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   return {
-    url: `http://127.0.0.1:${port}`,
     deps,
-    server,
     events: () => {
       // The log writes in batches (or after 100 ms): what was logged so far is what a test asks about.
       deps.predictionLog.flush();
       return parse(eventChunks);
     },
     logs: () => parse(logChunks),
+  };
+}
+
+/** A real HTTP server on 127.0.0.1, port 0, with its own metrics, logs and model holder. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const { deps, events, logs } = createTestDeps(options);
+  const server = createServer(createApp(deps));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    deps,
+    server,
+    events,
+    logs,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
