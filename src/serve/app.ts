@@ -66,7 +66,10 @@ export function createApp(deps: ServeDeps, options: AppOptions = {}): AppHandler
 }
 
 export interface AppOptions {
-  /** How long a reply may wait for the others of its round of I/O (tests lengthen it). */
+  /**
+   * How long a reply may wait for the others of its round of I/O (default 1 ms); 0 writes each reply as
+   * soon as it is made (bench/serve-app-cost.js drives the app without I/O), tests lengthen it.
+   */
   maxReplyWaitMs?: number;
 }
 

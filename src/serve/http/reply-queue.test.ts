@@ -50,6 +50,20 @@ describe('ReplyQueue', () => {
     expect(written).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
+  it('writes each reply at once when maxWaitMs is 0', () => {
+    const written: string[] = [];
+    const queue = new ReplyQueue<string>(
+      (r) => written.push(r),
+      0,
+      () => 5,
+    );
+    queue.add('a');
+    expect(written).toEqual(['a']);
+    queue.add('b');
+    expect(written).toEqual(['a', 'b']);
+    expect(queue.size).toBe(0);
+  });
+
   it('flush() writes what waits now, and the end of the round then has nothing left to write', async () => {
     const written: string[] = [];
     const queue = new ReplyQueue<string>(
