@@ -65,6 +65,31 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(', ');
 
+/**
+ * The machine's CPU time so far, and the part of it the hypervisor gave to other guests ("steal", from
+ * /proc/stat; undefined elsewhere than Linux). On a shared VM every server slows when it rises, so
+ * absolute rates are not comparable between runs that differ in it; ratios within a round still are.
+ */
+function cpuTicks() {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number);
+    return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The share of CPU time stolen between two cpuTicks() readings, as text ('n/a' when unknown). */
+function stolen(from, to) {
+  if (!from || !to || to.total === from.total) return 'n/a';
+  return `${(((to.steal - from.steal) / (to.total - from.total)) * 100).toFixed(0)}%`;
+}
+
 /** Runs a command to completion (killed after timeoutMs); resolves with its exit code and output. */
 function run(command, args, { env = process.env, timeoutMs = 120_000 } = {}) {
   return new Promise((resolve, reject) => {
@@ -350,6 +375,7 @@ async function measureThroughputAndMemory(models, seed) {
   const throughputRound = async (label, order) => {
     const slice = RUN_S / SLICES;
     console.log(`throughput ${label}: ${SLICES} × ${slice} s per server, in turn`);
+    const ticks0 = cpuTicks();
     const runs = {};
     for (let k = 0; k < SLICES; k++) {
       for (const name of order) {
@@ -388,7 +414,9 @@ async function measureThroughputAndMemory(models, seed) {
         `  ${labels[name].padEnd(32)} ${fmt(r.rps).padStart(7)} req/s, p99 ${r.p99ms.toFixed(2)} ms (worst slice ${r.worstSliceP99ms.toFixed(2)}), server CPU ${r.cpuUs.toFixed(0)} µs per request${failures(r)}`,
       );
     }
-    rounds.push({ label, runs });
+    const steal = stolen(ticks0, cpuTicks());
+    console.log(`  CPU time taken by the hypervisor for other guests during the round: ${steal}`);
+    rounds.push({ label, runs, steal });
   };
   await throughputRound(`after a ${WARMUP_S} s warm-up`, ['bare', 'floor', 'express', 'mlctl', 'seed']);
 
@@ -500,6 +528,7 @@ async function measureHotSwap(models) {
 
 async function main() {
   const started = performance.now();
+  const ticksAtStart = cpuTicks();
   await checkWrk();
   writeFileSync(
     luaScript,
@@ -625,7 +654,7 @@ async function main() {
 
   const when = t.rounds.map((r) => r.label).join(' / ');
   console.log(
-    `\n${t.rounds.length > 1 ? `throughput and p99: ${when}` : `throughput and p99 ${when}`}; load average ${load()}`,
+    `\n${t.rounds.length > 1 ? `throughput and p99: ${when}` : `throughput and p99 ${when}`}; load average ${load()}; CPU stolen by the hypervisor: ${t.rounds.map((r) => r.steal).join(' / ')} in the rounds, ${stolen(ticksAtStart, cpuTicks())} over the run`,
   );
   const table = [['measurement', 'value', 'target', 'result'], ...rows];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...table.map((r) => r[i].length)));
