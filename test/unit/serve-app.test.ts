@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { loaded, postJson, startTestServer } from '../helpers/serve';
 import type { TestServer } from '../helpers/serve';
 
@@ -441,6 +442,36 @@ describe('mlctl serve app (real HTTP on port 0)', () => {
       );
       expect(JSON.stringify(doc.components.schemas.Row)).toContain('petal_width');
     });
+  });
+
+  it('answers requests pipelined on one connection in order, each with its own id', async () => {
+    const { port } = new URL(s.url);
+    const body = JSON.stringify({ features: [SETOSA] });
+    const requests = ['pipe-1', 'pipe-2', 'pipe-3']
+      .map(
+        (id) =>
+          `POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Correlation-ID: ${id}\r\n` +
+          `Content-Length: ${body.length}\r\n\r\n${body}`,
+      )
+      .join('');
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.end(`${requests}GET /livez HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      });
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw.match(/HTTP\/1\.1 \d+|"request_id":"[^"]+"/g)).toEqual([
+      'HTTP/1.1 200',
+      '"request_id":"pipe-1"',
+      'HTTP/1.1 200',
+      '"request_id":"pipe-2"',
+      'HTTP/1.1 200',
+      '"request_id":"pipe-3"',
+      'HTTP/1.1 200',
+    ]);
   });
 
   it('keeps serving after a model swap; a request in flight finishes on the model it started with', async () => {
