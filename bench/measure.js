@@ -1,6 +1,5 @@
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { createServer } = require('node:net');
 const { join } = require('node:path');
 
 /** Runs `task` exported by `module` in a fresh node process; returns {seconds, maxRssMB, result}. */
@@ -40,16 +39,4 @@ function trainIrisModel(output) {
   return output;
 }
 
-/** A TCP port free on 127.0.0.1 at the moment of asking. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-module.exports = { freePort, measure, quick, trainIrisModel };
+module.exports = { measure, quick, trainIrisModel };

@@ -17,7 +17,8 @@ const { mkdtempSync, rmSync } = require('node:fs');
 const net = require('node:net');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { freePort, trainIrisModel } = require('./measure');
+const { freePort } = require('../scripts/lib/free-port');
+const { trainIrisModel } = require('./measure');
 
 const root = join(__dirname, '..');
 const BODY = '{"features": [[5.1, 3.5, 1.4, 0.2]]}';

@@ -25,7 +25,8 @@ const {
 } = require('node:fs');
 const { devNull, loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { freePort, quick } = require('./measure');
+const { freePort } = require('../scripts/lib/free-port');
+const { quick } = require('./measure');
 
 const root = join(__dirname, '..');
 const cli = join(root, 'bin', 'mlctl');

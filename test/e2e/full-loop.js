@@ -12,10 +12,10 @@
  */
 const { spawn, spawnSync } = require('node:child_process');
 const { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync, mkdirSync } = require('node:fs');
-const { createServer } = require('node:net');
 const { tmpdir, homedir } = require('node:os');
 const { join } = require('node:path');
 const YAML = require('yaml');
+const { freePort } = require('../../scripts/lib/free-port');
 
 const ROOT = join(__dirname, '..', '..');
 const MLCTL = join(ROOT, 'bin', 'mlctl');
@@ -56,17 +56,6 @@ async function step(title, fn) {
 
 function expect(condition, message) {
   if (!condition) throw new Error(message);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts a long-running process in its own process group; its output goes to <work>/<name>.log. */
