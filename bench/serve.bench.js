@@ -387,7 +387,6 @@ async function measureThroughputAndMemory(models, seed) {
         const acc = (runs[name] ??= {
           requests: 0,
           seconds: 0,
-          p99ms: 0,
           worstSliceP99ms: 0,
           slices: [],
           cpu: 0,

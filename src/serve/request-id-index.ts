@@ -33,21 +33,12 @@ export class RequestIdIndex {
    */
   set(slot: number, id: string): boolean {
     this.clear(slot);
-    const length = id.length;
-    if (length === 0 || length > MAX_ID_LENGTH) return false;
-    // One pass copies the id into its (now empty) slot and hashes it, as storableHash does.
-    const at = slot * MAX_ID_LENGTH;
-    const { bytes } = this;
-    let hash = FNV_OFFSET;
-    for (let i = 0; i < length; i++) {
-      const c = id.charCodeAt(i);
-      if (c > 127) return false;
-      bytes[at + i] = c;
-      hash = Math.imul(hash ^ c, FNV_PRIME);
-    }
+    // One pass hashes the id and copies it into its (now empty) slot.
+    const hash = storableHash(id, this.bytes, slot * MAX_ID_LENGTH);
+    if (hash === undefined) return false;
     const previous = this.find(id, hash);
     if (previous !== -1) this.clear(previous);
-    this.lengths[slot] = length;
+    this.lengths[slot] = id.length;
     this.hashes[slot] = hash;
     let i = hash & this.mask;
     while (this.table[i] !== 0) i = (i + 1) & this.mask;
@@ -103,13 +94,17 @@ export class RequestIdIndex {
   }
 }
 
-/** FNV-1a over the characters, or undefined for an id that is empty, too long or not ASCII. */
-function storableHash(id: string): number | undefined {
+/**
+ * FNV-1a over the characters, or undefined for an id that is empty, too long or not ASCII. With `copyTo`,
+ * the characters are also written there from `at` (a partial copy is left when the id is refused).
+ */
+function storableHash(id: string, copyTo?: Uint8Array, at = 0): number | undefined {
   if (id.length === 0 || id.length > MAX_ID_LENGTH) return undefined;
   let hash = FNV_OFFSET;
   for (let i = 0; i < id.length; i++) {
     const c = id.charCodeAt(i);
     if (c > 127) return undefined;
+    if (copyTo !== undefined) copyTo[at + i] = c;
     hash = Math.imul(hash ^ c, FNV_PRIME);
   }
   return hash;
