@@ -11,9 +11,9 @@ async function readSet(file) {
 
 /** Trains on `train`, scores `test`; fitSeconds covers binning, trees and out-of-bag scoring. */
 async function trainAndScore({ train, test, seed = 0, threads }) {
-  const { trainForest } = dist('model/forest.js');
-  const { Predictor } = dist('model/predictor.js');
-  const { resolveMaxFeatures } = dist('train/resolve-params.js');
+  const { trainForest } = dist('forest/forest.js');
+  const { Predictor } = dist('forest/predictor.js');
+  const { resolveMaxFeatures } = dist('commands/train/resolve-params.js');
   const readStarted = performance.now();
   const tr = await readSet(train);
   const te = await readSet(test);

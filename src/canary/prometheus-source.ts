@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
 import { MlctlError } from '../errors';
-import { basicAuthFromUrl } from '../http-auth';
+import { basicAuthFromUrl } from '../io/http-auth';
 import type { PolicyMetric } from './policy';
 import type { MetricsSource, Observation } from './source';
 import { TransientSourceError, orCannotEvaluate, withRetries } from './source';

@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { escapeAnnotationData, escapeAnnotationProperty, toWorkspacePath } from '../github-format';
+import { escapeAnnotationData, escapeAnnotationProperty, toWorkspacePath } from '../format/github-format';
 
 /** GitHub Actions integration: active only when GITHUB_ACTIONS=true. */
 export interface GithubActions {

@@ -1,4 +1,4 @@
-import type { TrainProgress } from '../train/run-train';
+import type { TrainProgress } from '../commands/train/run-train';
 
 const WIDTH = 24;
 const EVERY_MS = 100;

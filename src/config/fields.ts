@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isFiniteNumberText } from '../numeric-text';
+import { isFiniteNumberText } from '../data/numeric-text';
 
 /**
  * Typed setting values. Flags and environment variables arrive as strings, mlctl.yaml as YAML scalars;

@@ -1,8 +1,8 @@
 import { readCsv } from './csv';
-import { plural } from '../plural';
+import { plural } from '../format/plural';
 import type { CsvDefect } from './csv';
 import type { ColumnSpec, DatasetSchema } from './schema';
-import { isFiniteNumberText } from '../numeric-text';
+import { isFiniteNumberText } from './numeric-text';
 
 /** A text column with at most this many distinct values becomes a category with an enumerated domain (as TFDV). */
 export const MAX_CATEGORY_VALUES = 100;

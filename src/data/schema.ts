@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { MlctlError, fromFsError } from '../errors';
-import { writeFileAtomic } from '../fs-atomic';
+import { writeFileAtomic } from '../io/fs-atomic';
 
 /**
  * The dataset schema file (DESIGN.md "Dataset"): written by `mlctl validate --infer`, read by validate,

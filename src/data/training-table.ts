@@ -1,7 +1,7 @@
 import { MlctlError } from '../errors';
-import type { ClassLabel } from '../model/predictor';
+import type { ClassLabel } from '../forest/predictor';
 import { readCsvRecords } from './csv';
-import { isFiniteNumberText } from '../numeric-text';
+import { isFiniteNumberText } from './numeric-text';
 
 /** A labelled dataset in memory, column by column, as the learner takes it. */
 export interface TrainingTable {

@@ -1,7 +1,7 @@
 import { readCsv } from './csv';
-import { plural } from '../plural';
+import { plural } from '../format/plural';
 import type { CsvDefect } from './csv';
-import { isFiniteNumberText, normaliseValue } from '../numeric-text';
+import { isFiniteNumberText, normaliseValue } from './numeric-text';
 import type { ColumnSpec, DatasetSchema } from './schema';
 
 /**

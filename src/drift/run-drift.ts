@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { MlctlError } from '../errors';
-import { writeFileAtomic } from '../fs-atomic';
+import { writeFileAtomic } from '../io/fs-atomic';
 import { analyseDrift } from './dataset-drift';
 import type { DriftAnalysis } from './dataset-drift';
 import { formatDrift } from './reports';

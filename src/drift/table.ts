@@ -1,4 +1,4 @@
-import { isFiniteNumberText } from '../numeric-text';
+import { isFiniteNumberText } from '../data/numeric-text';
 import type { CategoricalSample, NumericalSample, Sample } from './sample';
 
 /** What a column holds: numbers (tests on values) or categories (tests on counts). */

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Logger } from '../telemetry/logger';
 import { MlctlError, isMlctlError } from '../errors';
-import { verifyChecksums } from '../model/checksums';
+import { verifyChecksums } from '../artifact/checksums';
 import { encodeName } from './names';
 import { parseModelUri, resolveModelUri } from './uri';
 import type { ModelRegistry, ModelVersion } from './types';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { cp, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlctlError } from '../errors';
-import { listFiles } from '../model/checksums';
+import { listFiles } from '../artifact/checksums';
 import { withDirLock } from './local-lock';
 import { readRecord, writeRecord } from './local-store';
 import type { ExperimentRecord, Layout, RunRecord } from './local-store';

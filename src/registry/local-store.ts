@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlctlError } from '../errors';
-import { writeFileAtomic } from '../fs-atomic';
+import { writeFileAtomic } from '../io/fs-atomic';
 import { encodeName } from './names';
 import type { Run, Stage } from './types';
 

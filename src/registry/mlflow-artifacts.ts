@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlctlError } from '../errors';
-import { listFiles } from '../model/checksums';
+import { listFiles } from '../artifact/checksums';
 import type { MlflowClient } from './mlflow-client';
 
 /**

@@ -6,7 +6,7 @@ import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../telemetry/logger';
 import { MlctlError } from '../errors';
-import { basicAuth } from '../http-auth';
+import { basicAuth } from '../io/http-auth';
 import {
   isRetryableNetworkError,
   isRetryableStatus,

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { XMLValidator } from 'fast-xml-parser';
-import { writeChecksums } from '../../src/model/checksums';
+import { writeChecksums } from '../../src/artifact/checksums';
 import { MLCTL_BIN, runCli, spawnCli } from '../helpers/cli';
 import { startFakeLoki } from '../helpers/fake-loki';
 import { useTmpDir } from '../helpers/tmp';

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { registerModel } from '../../src/register/run-register';
+import { registerModel } from '../../src/commands/register/run-register';
 import { LocalRegistry } from '../../src/registry/local-registry';
 import { createSilentLogger } from '../../src/telemetry/logger';
 import { runCli, spawnCli } from '../helpers/cli';

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeChecksums } from '../../src/model/checksums';
+import { writeChecksums } from '../../src/artifact/checksums';
 
 export interface FixtureOptions {
   accuracy?: number;

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { registerModel } from '../../src/register/run-register';
+import { registerModel } from '../../src/commands/register/run-register';
 import { createSilentLogger } from '../../src/telemetry/logger';
 import { spawnCli } from '../helpers/cli';
 import { createModelFixture } from '../helpers/model-fixture';

@@ -2,9 +2,9 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { createSilentLogger } from '../../src/telemetry/logger';
-import { loadModel } from '../../src/model/load';
-import { runTrain } from '../../src/train/run-train';
-import type { TrainOptions } from '../../src/train/run-train';
+import { loadModel } from '../../src/artifact/load';
+import { runTrain } from '../../src/commands/train/run-train';
+import type { TrainOptions } from '../../src/commands/train/run-train';
 import { featureNames, syntheticRows, tempDir, writeCsv } from '../helpers/data';
 
 const IRIS = join(__dirname, '..', '..', 'data', 'processed', 'iris.csv');

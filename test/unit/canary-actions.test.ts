@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TAG, parseTarget, promote, reject, rollback } from '../../src/canary/actions';
 import { MlctlError } from '../../src/errors';
-import { registerModel } from '../../src/register/run-register';
+import { registerModel } from '../../src/commands/register/run-register';
 import { LocalRegistry } from '../../src/registry/local-registry';
 import { createSilentLogger } from '../../src/telemetry/logger';
 import { createModelFixture } from '../helpers/model-fixture';

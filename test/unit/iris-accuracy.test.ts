@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { readTrainingTable } from '../../src/data/training-table';
-import { trainForest } from '../../src/model/forest';
-import { classificationMetrics } from '../../src/model/metrics';
-import { Predictor } from '../../src/model/predictor';
-import { stratifiedSplit } from '../../src/model/split';
+import { trainForest } from '../../src/forest/forest';
+import { classificationMetrics } from '../../src/forest/metrics';
+import { Predictor } from '../../src/forest/predictor';
+import { stratifiedSplit } from '../../src/forest/split';
 
 const IRIS = join(__dirname, '..', '..', 'data', 'processed', 'iris.csv');
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseChecksums } from '../../src/model/checksums';
+import { parseChecksums } from '../../src/artifact/checksums';
 import { REPO_ROOT, runCli } from '../helpers/cli';
 import { useTmpDir } from '../helpers/tmp';
 

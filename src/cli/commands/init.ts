@@ -28,7 +28,7 @@ Exit codes: 0 written · 2 files exist (without --force), bad names or a path th
   addSettingOptions(command, initSettings);
   command.action(async (dir: string | undefined, flags: Record<string, unknown>) => {
     const settings = ctx.settings(initSettings, { ...flags, dir });
-    const { runInit } = await import('../../init/run-init');
+    const { runInit } = await import('../../commands/init/run-init');
     const result = await runInit(
       {
         dir: settings.dir,

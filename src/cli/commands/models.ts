@@ -42,8 +42,8 @@ Exit codes: 0 ok · 1 registry or I/O failure · 2 unknown model, version or ali
   sub('list', 'List registered models, or the versions of one model.')
     .argument('[name]', 'a registered model name')
     .action(async (name: string | undefined, flags: Record<string, unknown>) => {
-      const { listModels } = await import('../../models/run-models');
-      const { formatListing } = await import('../../models/format');
+      const { listModels } = await import('../../commands/models/run-models');
+      const { formatListing } = await import('../../commands/models/format');
       await openRegistry(ctx, flags, async (registry) => {
         const listing = await listModels(registry, name);
         if (flags.json) ctx.printJson(listing);
@@ -54,8 +54,8 @@ Exit codes: 0 ok · 1 registry or I/O failure · 2 unknown model, version or ali
   sub('show', 'Show the version a model URI resolves to, with its run (metrics, params, tags).')
     .argument('<uri>', `a model URI: ${URI_FORMS}`)
     .action(async (uri: string, flags: Record<string, unknown>) => {
-      const { showModel } = await import('../../models/run-models');
-      const { formatDetails } = await import('../../models/format');
+      const { showModel } = await import('../../commands/models/run-models');
+      const { formatDetails } = await import('../../commands/models/format');
       await openRegistry(ctx, flags, async (registry) => {
         const details = await showModel(registry, uri, ctx.logger());
         if (flags.json) ctx.printJson(details);
@@ -80,8 +80,8 @@ Exit codes: 0 ok · 1 registry or I/O failure · 2 unknown model, version or ali
             },
           );
         }
-        const { setModelAlias, deleteModelAlias } = await import('../../models/run-models');
-        const { formatAlias } = await import('../../models/format');
+        const { setModelAlias, deleteModelAlias } = await import('../../commands/models/run-models');
+        const { formatAlias } = await import('../../commands/models/format');
         await openRegistry(ctx, flags, async (registry) => {
           const change = flags.delete
             ? await deleteModelAlias(registry, name, alias)
@@ -98,8 +98,8 @@ Exit codes: 0 ok · 1 registry or I/O failure · 2 unknown model, version or ali
     .argument('<stage>', 'None | Staging | Production | Archived')
     .option('--archive-existing', 'move the versions already in Staging/Production to Archived')
     .action(async (name: string, version: string, stage: string, flags: Record<string, unknown>) => {
-      const { setModelStage } = await import('../../models/run-models');
-      const { formatStage } = await import('../../models/format');
+      const { setModelStage } = await import('../../commands/models/run-models');
+      const { formatStage } = await import('../../commands/models/format');
       await openRegistry(ctx, flags, async (registry) => {
         const change = await setModelStage(registry, name, version, stage, flags.archiveExisting === true);
         if (flags.json) ctx.printJson(change);
@@ -114,8 +114,8 @@ Exit codes: 0 ok · 1 registry or I/O failure · 2 unknown model, version or ali
     .argument('<uri>', `a model URI: ${URI_FORMS}`)
     .argument('<dir>', 'destination directory (created; must be empty if it exists)')
     .action(async (uri: string, dir: string, flags: Record<string, unknown>) => {
-      const { downloadModelVersion } = await import('../../models/run-models');
-      const { formatDownload } = await import('../../models/format');
+      const { downloadModelVersion } = await import('../../commands/models/run-models');
+      const { formatDownload } = await import('../../commands/models/format');
       const { resolve } = await import('node:path');
       await openRegistry(ctx, flags, async (registry) => {
         const downloaded = await downloadModelVersion(registry, uri, resolve(ctx.cwd, dir));

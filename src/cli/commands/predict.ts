@@ -22,7 +22,7 @@ Exit codes: 0 scored · 1 I/O failure or a corrupt model · 2 bad usage, an unus
   addSettingOptions(command, predictSettings);
   command.action(async (flags: Record<string, unknown>) => {
     const settings = ctx.settings(predictSettings, flags);
-    const { runPredict } = await import('../../predict/run-predict');
+    const { runPredict } = await import('../../commands/predict/run-predict');
     const result = await runPredict(
       {
         model: settings.model as string,

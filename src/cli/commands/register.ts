@@ -5,7 +5,7 @@ import { registrySettings } from '../../config/sections/registry';
 import { addSettingOptions } from '../options';
 import type { CliContext } from '../context';
 import { openRegistry } from './registry-access';
-import type { RegisterResult } from '../../register/run-register';
+import type { RegisterResult } from '../../commands/register/run-register';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version: mlctlVersion } = require('../../../package.json') as { version: string };
@@ -35,7 +35,7 @@ Exit codes: 0 registered · 1 registry or I/O failure (artifact corrupt, server 
   addSettingOptions(command, registrySettings);
   command.action(async (flags: Record<string, unknown>) => {
     const result = await registerFromFlags(ctx, flags);
-    const { formatRegistered } = await import('../../models/format');
+    const { formatRegistered } = await import('../../commands/models/format');
     if (flags.json) ctx.printJson(result);
     else ctx.print(formatRegistered(result));
   });
@@ -50,8 +50,8 @@ export async function registerFromFlags(
   flags: Record<string, unknown>,
 ): Promise<RegisterResult> {
   const settings = ctx.settings(registerSettings, flags);
-  const { registerModel } = await import('../../register/run-register');
-  const { readGitCommit } = await import('../../register/git');
+  const { registerModel } = await import('../../commands/register/run-register');
+  const { readGitCommit } = await import('../../commands/register/git');
   return openRegistry(ctx, flags, async (registry) => {
     const result = await registerModel(
       registry,

@@ -38,8 +38,8 @@ schema, or the model missed --min-accuracy (the model is still written).`,
   addSettingOptions(command, trainSettings);
   command.action(async (flags: Record<string, unknown>) => {
     const settings = ctx.settings(trainSettings, flags);
-    const { runTrain } = await import('../../train/run-train');
-    const { formatTrainText, trainJson, trainSummaryMarkdown } = await import('../../train/format');
+    const { runTrain } = await import('../../commands/train/run-train');
+    const { formatTrainText, trainJson, trainSummaryMarkdown } = await import('../../commands/train/format');
     const progress = createProgressBar(ctx.stderr);
     let result;
     try {
@@ -66,7 +66,7 @@ schema, or the model missed --min-accuracy (the model is still written).`,
     else {
       ctx.print(formatTrainText(result));
       if (registration) {
-        const { formatRegistered } = await import('../../models/format');
+        const { formatRegistered } = await import('../../commands/models/format');
         ctx.print(formatRegistered(registration));
       } else if (flags.register !== undefined) {
         ctx.print(`Not registered: the model missed its quality gate.`);

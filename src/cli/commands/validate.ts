@@ -26,9 +26,9 @@ Exit codes: 0 valid · 2 usage error (missing file, bad schema) · 3 problems fo
   command.action(async (files: string[], flags: Record<string, unknown>) => {
     const settings = ctx.settings(validateSettings, { ...flags, files: files.length ? files : undefined });
     const format: ValidationFormat = flags.json ? 'json' : settings.format;
-    const { runValidate } = await import('../../validate/run-validate');
+    const { runValidate } = await import('../../commands/validate/run-validate');
     const { formatValidation, validationAnnotations, validationSummaryMarkdown } =
-      await import('../../validate/format');
+      await import('../../commands/validate/format');
 
     const result = await runValidate(
       {

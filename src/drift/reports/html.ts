@@ -1,4 +1,4 @@
-import { escapeXml } from '../../xml';
+import { escapeXml } from '../../format/xml';
 import type { ColumnDrift, PredictionDrift } from '../dataset-drift';
 import type { DriftResult } from '../run-drift';
 import { HTML_STYLE } from './html-style';

@@ -1,4 +1,4 @@
-import { escapeXml } from '../../xml';
+import { escapeXml } from '../../format/xml';
 import type { ColumnDrift } from '../dataset-drift';
 import type { DriftResult } from '../run-drift';
 import { formatScore } from './format-number';

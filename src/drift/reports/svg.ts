@@ -1,4 +1,4 @@
-import { escapeXml } from '../../xml';
+import { escapeXml } from '../../format/xml';
 import type { Histogram } from '../histogram';
 import { formatScore } from './format-number';
 

@@ -1,4 +1,4 @@
-import { plural } from '../../plural';
+import { plural } from '../../format/plural';
 import type { ColumnDrift } from '../dataset-drift';
 import type { DriftResult } from '../run-drift';
 import { formatPercent, formatScore, thousands } from './format-number';

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { parse as parseSync } from 'csv-parse/sync';
 import { readCsv } from '../../data/csv';
-import { isFiniteNumberText } from '../../numeric-text';
+import { isFiniteNumberText } from '../../data/numeric-text';
 import type { CsvDefect } from '../../data/csv';
 import { MlctlError, fromFsError } from '../../errors';
 import { ColumnBuilder, buildTable, isMissingText } from '../table';

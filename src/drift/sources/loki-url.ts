@@ -1,5 +1,5 @@
 import { MlctlError } from '../../errors';
-import { basicAuthFromUrl } from '../../http-auth';
+import { basicAuthFromUrl } from '../../io/http-auth';
 
 /** Everything needed to read log lines from Loki's query_range API. */
 export interface LokiQuery {

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MlctlError, fromFsError } from '../../errors';
-import { verifyChecksums } from '../../model/checksums';
+import { verifyChecksums } from '../../artifact/checksums';
 
 /** Turns a `models:/name/…` URI into the local directory of that model version's artifact. */
 export type ModelUriResolver = (uri: string) => Promise<string>;

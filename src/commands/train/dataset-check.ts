@@ -1,9 +1,9 @@
 import { access } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { MlctlError } from '../errors';
-import { readDatasetSchema } from '../data/schema';
-import type { DatasetSchema } from '../data/schema';
-import { PROBLEM_KINDS, validateCsvFile } from '../data/validate';
+import { MlctlError } from '../../errors';
+import { readDatasetSchema } from '../../data/schema';
+import type { DatasetSchema } from '../../data/schema';
+import { PROBLEM_KINDS, validateCsvFile } from '../../data/validate';
 
 /** `data/iris.csv` → `data/iris.schema.json`: where `mlctl validate --infer` users keep the schema. */
 export function schemaBeside(dataPath: string): string {

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { MlctlError } from '../errors';
-import { writeFileAtomic } from '../fs-atomic';
+import { writeFileAtomic } from '../io/fs-atomic';
 
 /**
  * Every model artifact carries SHA256SUMS: one `<hex>  <path>` line per other file, in the format of

@@ -1,7 +1,7 @@
-import { MlctlError } from '../errors';
-import type { MaxFeatures } from '../config/sections/train';
-import { MAX_BINS } from '../model/binning';
-import type { ModelParams } from '../model/model-file';
+import { MlctlError } from '../../errors';
+import type { MaxFeatures } from '../../config/sections/train';
+import { MAX_BINS } from '../../forest/binning';
+import type { ModelParams } from '../../artifact/model-file';
 
 /** The hyper-parameters a training run was asked for. */
 export interface HyperParameters {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, runCli } from '../../test/helpers/cli';
-import { useTmpDir } from '../../test/helpers/tmp';
+import { REPO_ROOT, runCli } from '../../../test/helpers/cli';
+import { useTmpDir } from '../../../test/helpers/tmp';
 import { planInit } from './run-init';
 
 const tmp = useTmpDir('mlctl-init-');

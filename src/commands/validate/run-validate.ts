@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { MlctlError, assertDataFile } from '../errors';
-import { writeFileAtomic } from '../fs-atomic';
-import { inferDatasetSchema } from '../data/infer';
-import { readDatasetSchema, writeDatasetSchema } from '../data/schema';
-import type { DatasetSchema } from '../data/schema';
-import { validateCsvFile } from '../data/validate';
-import type { FileReport } from '../data/validate';
+import { MlctlError, assertDataFile } from '../../errors';
+import { writeFileAtomic } from '../../io/fs-atomic';
+import { inferDatasetSchema } from '../../data/infer';
+import { readDatasetSchema, writeDatasetSchema } from '../../data/schema';
+import type { DatasetSchema } from '../../data/schema';
+import { validateCsvFile } from '../../data/validate';
+import type { FileReport } from '../../data/validate';
 import { formatValidation } from './format';
-import type { ValidationFormat } from '../config/sections/validate';
+import type { ValidationFormat } from '../../config/sections/validate';
 
 export interface ValidateOptions {
   files: string[];

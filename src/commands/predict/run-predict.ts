@@ -1,14 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { MlctlError, assertDataFile, fromFsError } from '../errors';
-import type { PredictionFormat } from '../config/sections/predict';
-import { readCsvRecords } from '../data/csv';
-import { isFiniteNumberText } from '../numeric-text';
-import { csvField } from '../model/artifact';
-import { loadModel } from '../model/load';
-import type { LoadedModel } from '../model/load';
-import { argmax } from '../model/predictor';
+import { MlctlError, assertDataFile, fromFsError } from '../../errors';
+import type { PredictionFormat } from '../../config/sections/predict';
+import { readCsvRecords } from '../../data/csv';
+import { isFiniteNumberText } from '../../data/numeric-text';
+import { csvField } from '../../artifact/write';
+import { loadModel } from '../../artifact/load';
+import type { LoadedModel } from '../../artifact/load';
+import { argmax } from '../../forest/predictor';
 import { createFileSink, createStreamSink } from './sink';
 import type { TextSink } from './sink';
 

@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlctlError, fromFsError } from '../errors';
-import { METRICS_FILE } from './artifact';
-import type { ModelMetrics } from './artifact';
+import { METRICS_FILE } from './write';
+import type { ModelMetrics } from './write';
 import { verifyChecksums } from './checksums';
 import { importMlRandomForest } from './mljs';
 import {
@@ -15,8 +15,8 @@ import {
   treesFromJson,
 } from './model-file';
 import type { ModelDocument, ModelParams } from './model-file';
-import { Predictor } from './predictor';
-import type { ClassLabel } from './predictor';
+import { Predictor } from '../forest/predictor';
+import type { ClassLabel } from '../forest/predictor';
 
 /** A model ready to predict, and what is known about it. */
 export interface LoadedModel {

@@ -1,5 +1,5 @@
 import { checkTrees, decodeTrees, encodeTrees, treesBinChunks } from './model-file';
-import type { TreeArrays } from './tree';
+import type { TreeArrays } from '../forest/tree';
 
 const tree = (shift: number): TreeArrays => ({
   feature: Int32Array.from([1, -1, 0, -1, -1]),

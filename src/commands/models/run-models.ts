@@ -1,10 +1,10 @@
-import type { Logger } from '../telemetry/logger';
-import { isMlctlError } from '../errors';
-import { downloadModel } from '../registry/download';
-import type { DownloadedModel } from '../registry/download';
-import { assertArchiveExisting, assertModelName, canonicalStage } from '../registry/names';
-import { formatModelUri, parseModelUri, resolveModelUri } from '../registry/uri';
-import type { ModelRegistry, ModelVersion, RegisteredModel, RegistryInfo, Run } from '../registry/types';
+import type { Logger } from '../../telemetry/logger';
+import { isMlctlError } from '../../errors';
+import { downloadModel } from '../../registry/download';
+import type { DownloadedModel } from '../../registry/download';
+import { assertArchiveExisting, assertModelName, canonicalStage } from '../../registry/names';
+import { formatModelUri, parseModelUri, resolveModelUri } from '../../registry/uri';
+import type { ModelRegistry, ModelVersion, RegisteredModel, RegistryInfo, Run } from '../../registry/types';
 
 /** `mlctl models …`: each subcommand is a function that returns data; src/cli prints it. */
 

@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { MlctlError, fromFsError } from '../errors';
-import { verifyChecksums } from '../model/checksums';
+import { MlctlError, fromFsError } from '../../errors';
+import { verifyChecksums } from '../../artifact/checksums';
 
 /** What a registry records about a model artifact (docs/ARTIFACT.md): run params, metrics and tags. */
 export interface ArtifactSummary {

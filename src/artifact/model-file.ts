@@ -1,8 +1,8 @@
 import { MlctlError } from '../errors';
-import type { Forest } from './forest';
-import type { ClassLabel } from './predictor';
+import type { Forest } from '../forest/forest';
+import type { ClassLabel } from '../forest/predictor';
 import { formatJson } from './json-text';
-import type { TreeArrays } from './tree';
+import type { TreeArrays } from '../forest/tree';
 
 export const MODEL_FORMAT = 'mlctl-random-forest';
 export const MODEL_FORMAT_VERSION = 1;

@@ -1,12 +1,12 @@
 import { access, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MlctlError } from '../errors';
-import { writeChecksums } from '../model/checksums';
-import { LocalRegistry } from '../registry/local-registry';
-import type { ModelRegistry } from '../registry/types';
-import { createSilentLogger } from '../telemetry/logger';
-import { createModelFixture } from '../../test/helpers/model-fixture';
+import { MlctlError } from '../../errors';
+import { writeChecksums } from '../../artifact/checksums';
+import { LocalRegistry } from '../../registry/local-registry';
+import type { ModelRegistry } from '../../registry/types';
+import { createSilentLogger } from '../../telemetry/logger';
+import { createModelFixture } from '../../../test/helpers/model-fixture';
 import { readArtifactSummary } from './read-artifact';
 import { registerModel } from './run-register';
 

@@ -1,8 +1,8 @@
 import { RandomForestClassifier } from 'ml-random-forest';
 import { MlctlError } from '../errors';
-import type { Forest } from './forest';
-import type { ForestDefinition } from './predictor';
-import type { TreeArrays } from './tree';
+import type { Forest } from '../forest/forest';
+import type { ForestDefinition } from '../forest/predictor';
+import type { TreeArrays } from '../forest/tree';
 
 /** An ml-cart tree node as ml-random-forest loads it. */
 interface CartNode {

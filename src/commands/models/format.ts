@@ -1,4 +1,4 @@
-import type { DownloadedModel } from '../registry/download';
+import type { DownloadedModel } from '../../registry/download';
 import type { RegisterResult } from '../register/run-register';
 import type {
   AliasChange,

@@ -1,12 +1,12 @@
-import { PROBLEM_KINDS } from '../data/validate';
-import { plural } from '../plural';
-import type { CheckResult, ProblemSample } from '../data/validate';
-import { escapeAnnotationData, escapeAnnotationProperty, toWorkspacePath } from '../github-format';
-import { escapeXml } from '../xml';
-import type { ValidationFormat } from '../config/sections/validate';
+import { PROBLEM_KINDS } from '../../data/validate';
+import { plural } from '../../format/plural';
+import type { CheckResult, ProblemSample } from '../../data/validate';
+import { escapeAnnotationData, escapeAnnotationProperty, toWorkspacePath } from '../../format/github-format';
+import { escapeXml } from '../../format/xml';
+import type { ValidationFormat } from '../../config/sections/validate';
 import type { InferenceRun, ValidateResult } from './run-validate';
 
-export { VALIDATION_FORMATS } from '../config/sections/validate';
+export { VALIDATION_FORMATS } from '../../config/sections/validate';
 
 /** The report in one of the output formats; each is one complete document. */
 export function formatValidation(

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { MlctlError, fromFsError } from '../errors';
-import { writeFileAtomic } from '../fs-atomic';
+import { MlctlError, fromFsError } from '../../errors';
+import { writeFileAtomic } from '../../io/fs-atomic';
 
 /**
  * `mlctl init`: scaffolds a service repository from the files shipped with mlctl — templates/service/,

@@ -3,14 +3,14 @@ import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promi
 import { basename, dirname, join } from 'node:path';
 import { MlctlError } from '../errors';
 import { CHECKSUMS_FILE, writeChecksums } from './checksums';
-import type { Forest } from './forest';
-import type { ClassificationMetrics } from './metrics';
+import type { Forest } from '../forest/forest';
+import type { ClassificationMetrics } from '../forest/metrics';
 import { formatJson } from './json-text';
 import { MLMODEL_FILE, formatMlmodel } from './mlmodel';
 import type { MlmodelInfo } from './mlmodel';
 import { MODEL_FILE, TREES_FILE, encodeModel, treesBinChunks } from './model-file';
 import type { ModelDocument } from './model-file';
-import type { ClassLabel } from './predictor';
+import type { ClassLabel } from '../forest/predictor';
 
 export const METRICS_FILE = 'metrics.json';
 export const REFERENCE_FILE = 'reference.csv';

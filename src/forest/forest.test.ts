@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trainForest } from './forest';
 import type { ForestParams } from './forest';
-import { encodeTrees } from './model-file';
+import { encodeTrees } from '../artifact/model-file';
 import { runTreeWorkers } from './worker-pool';
 import { binFeatures } from './binning';
 import { Predictor } from './predictor';
 
-const COMPILED_WORKER = join(__dirname, '..', '..', 'dist', 'model', 'train-worker.js');
+const COMPILED_WORKER = join(__dirname, '..', '..', 'dist', 'forest', 'train-worker.js');
 
 function dataset(n: number, seed: number): { columns: Float64Array[]; y: Uint16Array } {
   const columns = [0, 1, 2, 3, 4].map((f) =>

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import type { Logger } from '../telemetry/logger';
-import { MlctlError, isMlctlError } from '../errors';
-import { assertAlias, assertArchiveExisting, assertModelName, canonicalStage } from '../registry/names';
-import type { ModelRegistry, RegistryInfo, Stage } from '../registry/types';
+import type { Logger } from '../../telemetry/logger';
+import { MlctlError, isMlctlError } from '../../errors';
+import { assertAlias, assertArchiveExisting, assertModelName, canonicalStage } from '../../registry/names';
+import type { ModelRegistry, RegistryInfo, Stage } from '../../registry/types';
 import { readArtifactSummary } from './read-artifact';
 
 export interface RegisterOptions {
