@@ -1,8 +1,10 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MlctlError } from '../errors';
+import { assertVersionSource, copyFilesOut } from './local-files';
 import { withDirLock } from './local-lock';
 import type { LockOptions } from './local-lock';
+import { LocalLoggedModels } from './local-logged-models';
 import { LocalRuns } from './local-runs';
 import { LAYOUT_FORMAT, layout, readRecord, writeRecord } from './local-store';
 import type { Layout, ModelRecord, RootRecord, VersionRecord } from './local-store';
@@ -18,9 +20,13 @@ import {
   versionNotFound,
 } from './names';
 import type {
+  CreateLoggedModelInput,
   CreateRunInput,
   CreateVersionInput,
+  DatasetInput,
   Experiment,
+  LinkedMetric,
+  LoggedModel,
   ModelRegistry,
   ModelVersion,
   RegisteredModel,
@@ -48,12 +54,19 @@ export class LocalRegistry implements ModelRegistry {
   private readonly paths: Layout;
   private readonly now: () => number;
   private readonly runs: LocalRuns;
+  private readonly loggedModels: LocalLoggedModels;
 
   constructor(private readonly options: LocalRegistryOptions) {
     this.paths = layout(resolve(options.root));
     this.now = options.now ?? Date.now;
     this.info = { kind: 'local', location: this.paths.root };
     this.runs = new LocalRuns(this.paths, this.now, () => this.ensureRoot());
+    this.loggedModels = new LocalLoggedModels(
+      this.paths,
+      this.now,
+      (runId) => this.runs.readRun(runId),
+      (record) => this.runs.writeRun(record),
+    );
   }
 
   async serverVersion(): Promise<string> {
@@ -79,8 +92,32 @@ export class LocalRegistry implements ModelRegistry {
   logArtifacts(runId: string, localDir: string, artifactPath: string): Promise<string> {
     return this.runs.logArtifacts(runId, localDir, artifactPath);
   }
-  downloadVersion(version: ModelVersion, destDir: string): Promise<void> {
-    return this.runs.downloadArtifacts(version.source, destDir);
+  logInputs(runId: string, datasets: DatasetInput[]): Promise<boolean> {
+    return this.runs.logInputs(runId, datasets);
+  }
+  async createLoggedModel(input: CreateLoggedModelInput): Promise<LoggedModel> {
+    await this.upgradeRoot();
+    return this.loggedModels.create(input);
+  }
+  logModelMetrics(runId: string, modelId: string, metrics: LinkedMetric[]): Promise<void> {
+    return this.loggedModels.logMetrics(runId, modelId, metrics);
+  }
+  logModelArtifacts(modelId: string, localDir: string): Promise<string> {
+    return this.loggedModels.logArtifacts(modelId, localDir);
+  }
+  finalizeLoggedModel(modelId: string, status: 'READY' | 'FAILED'): Promise<LoggedModel> {
+    return this.loggedModels.finalize(modelId, status);
+  }
+  getLoggedModel(modelId: string): Promise<LoggedModel> {
+    return this.loggedModels.get(modelId);
+  }
+
+  async downloadVersion(version: ModelVersion, destDir: string): Promise<void> {
+    const logged = /^models:\/(m-[0-9a-f]{32})$/.exec(version.source);
+    const from = logged
+      ? await this.loggedModels.artifactsOf(logged[1] as string)
+      : this.runs.artifactsOf(version.source);
+    await copyFilesOut(from, destDir, version.source);
   }
 
   async ensureRegisteredModel(name: string): Promise<RegisteredModel> {
@@ -137,8 +174,9 @@ export class LocalRegistry implements ModelRegistry {
 
   async createModelVersion(input: CreateVersionInput): Promise<ModelVersion> {
     assertModelName(input.name);
+    assertVersionSource(input.source, input.runId, input.modelId);
     const model = await this.model(input.name);
-    assertSourceInRun(input.source, input.runId);
+    if (input.modelId !== undefined) await this.loggedModels.get(input.modelId);
     await mkdir(this.paths.versions(input.name), { recursive: true });
     const taken = await this.versionNumbers(input.name);
     let n = taken.reduce((max, v) => Math.max(max, v), 0) + 1;
@@ -159,12 +197,15 @@ export class LocalRegistry implements ModelRegistry {
       stage: 'None',
       source: input.source,
       runId: input.runId,
+      ...(input.modelId === undefined ? {} : { model_id: input.modelId }),
       tags: input.tags ?? {},
       description: input.description ?? '',
       creationTimestamp: t,
       lastUpdatedTimestamp: t,
     };
     await writeRecord(this.paths.versionRecord(input.name, record.version), record);
+    if (input.modelId !== undefined)
+      await this.loggedModels.addModelVersion(input.modelId, input.name, record.version);
     return toVersion(record, model);
   }
 
@@ -261,6 +302,15 @@ export class LocalRegistry implements ModelRegistry {
     await writeRecord(this.paths.rootRecord, record);
   }
 
+  /** A registry of layout 1 holds no logged models: it says layout 2 before it gets one, so an older mlctl stops there. */
+  private async upgradeRoot(): Promise<void> {
+    await this.ensureRoot();
+    const root = await readRecord<RootRecord>(this.paths.rootRecord);
+    if (root && root.format < LAYOUT_FORMAT) {
+      await writeRecord(this.paths.rootRecord, { ...root, format: LAYOUT_FORMAT });
+    }
+  }
+
   private async checkFormat(): Promise<boolean> {
     const root = await readRecord<RootRecord>(this.paths.rootRecord);
     if (root && root.format > LAYOUT_FORMAT) {
@@ -314,17 +364,6 @@ export class LocalRegistry implements ModelRegistry {
     const record = await readRecord<VersionRecord>(this.paths.versionRecord(name, String(Number(version))));
     if (!record) throw versionNotFound(name, version);
     return record;
-  }
-}
-
-/** As MLflow's server: a version's files must lie inside the artifacts of the run it names. */
-function assertSourceInRun(source: string, runId: string | undefined): void {
-  const m = /^runs:\/([0-9a-f]{32})\/(.+)$/.exec(source);
-  if (!m || m[1] !== runId || m[2]?.split('/').includes('..')) {
-    throw new MlctlError(
-      'REGISTRY_REJECTED',
-      `Invalid model version source: '${source}'. The run_id request parameter must identify the resource that contains the source.`,
-    );
   }
 }
 

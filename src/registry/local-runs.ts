@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { cp, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlctlError } from '../errors';
-import { listFiles } from '../artifact/checksums';
+import { copyDirectoryInto } from './local-files';
 import { withDirLock } from './local-lock';
 import { readRecord, writeRecord } from './local-store';
 import type { ExperimentRecord, Layout, RunRecord } from './local-store';
 import { runNotFound } from './names';
-import type { CreateRunInput, Experiment, Run, RunData, RunStatus } from './types';
+import type { CreateRunInput, DatasetInput, Experiment, Run, RunData, RunStatus } from './types';
 
 /** Experiments, runs and run artifacts of the local registry. A run has one writer; experiments take the root lock. */
 export class LocalRuns {
@@ -81,46 +80,40 @@ export class LocalRuns {
     return this.toRun(await this.runRecord(runId));
   }
 
-  /** Copies into a temp directory beside the target, then renames: the artifact appears whole or not at all. */
   async logArtifacts(runId: string, localDir: string, artifactPath: string): Promise<string> {
     await this.runRecord(runId);
     const rel = safeRelative(artifactPath);
-    const target = join(this.paths.runArtifacts(runId), rel);
-    const tmp = join(this.paths.run(runId), `.upload-${randomUUID()}`);
-    try {
-      await cp(localDir, tmp, { recursive: true, errorOnExist: true });
-      await mkdir(join(target, '..'), { recursive: true });
-      await rename(tmp, target);
-    } catch (err) {
-      await rm(tmp, { recursive: true, force: true });
-      throw new MlctlError(
-        'IO_ERROR',
-        `cannot store ${localDir} in the local registry: ${(err as Error).message}`,
-        {
-          cause: err,
-        },
-      );
-    }
+    await copyDirectoryInto(localDir, join(this.paths.runArtifacts(runId), rel), this.paths.run(runId));
     return `runs:/${runId}/${rel}`;
   }
 
-  async downloadArtifacts(source: string, destDir: string): Promise<void> {
+  /** Adds datasets to the run's inputs; one already there (same name, digest and tags) is not added twice. */
+  async logInputs(runId: string, datasets: DatasetInput[]): Promise<boolean> {
+    const record = await this.runRecord(runId);
+    const inputs = [...(record.inputs?.dataset_inputs ?? [])];
+    const key = (d: DatasetInput) => JSON.stringify([d.dataset.name, d.dataset.digest, d.tags]);
+    for (const d of datasets) if (!inputs.some((i) => key(i) === key(d))) inputs.push(d);
+    await this.writeRun({ ...record, inputs: { dataset_inputs: inputs } });
+    return true;
+  }
+
+  /** The directory that a version source `runs:/<run id>/<path>` names. */
+  artifactsOf(source: string): string {
     const m = /^runs:\/([0-9a-f]{32})\/(.+)$/.exec(source);
     if (!m) {
       throw new MlctlError('REGISTRY_ERROR', `the local registry cannot read artifacts from '${source}'`, {
-        hint: 'Local model versions have sources of the form runs:/<run id>/<path>.',
+        hint: 'Local model versions have sources of the form models:/<logged model id> or runs:/<run id>/<path>.',
       });
     }
-    const from = join(this.paths.runArtifacts(m[1] as string), safeRelative(m[2] as string));
-    const isDir = await stat(from).then(
-      (s) => s.isDirectory(),
-      () => false,
-    );
-    if (!isDir) throw new MlctlError('ARTIFACT_INVALID', `the artifacts of ${source} are missing: ${from}`);
-    for (const file of await listFiles(from)) {
-      await mkdir(join(destDir, file, '..'), { recursive: true });
-      await cp(join(from, file), join(destDir, file));
-    }
+    return join(this.paths.runArtifacts(m[1] as string), safeRelative(m[2] as string));
+  }
+
+  readRun(runId: string): Promise<RunRecord> {
+    return this.runRecord(runId);
+  }
+
+  writeRun(record: RunRecord): Promise<void> {
+    return writeRecord(this.paths.runRecord(record.runId), record);
   }
 
   private async experiments(): Promise<ExperimentRecord[]> {

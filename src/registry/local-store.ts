@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { MlctlError } from '../errors';
 import { writeFileAtomic } from '../io/fs-atomic';
 import { encodeName } from './names';
-import type { Run, Stage } from './types';
+import type { LoggedModel, Run, Stage } from './types';
 
 /**
  * The on-disk records of the local registry (docs/REGISTRY.md, "Local layout"). Every file is JSON,
  * written whole with temp + rename, so a reader never sees half of one.
  */
-export const LAYOUT_FORMAT = 1;
+export const LAYOUT_FORMAT = 2;
 
 export interface RootRecord {
   format: number;
@@ -33,12 +33,16 @@ export interface ModelRecord {
   lastUpdatedTimestamp: number;
 }
 
+/** Its files are in `logged-models/<id>/artifacts`. */
+export type LoggedModelRecord = Omit<LoggedModel, 'artifact_location'>;
+
 export interface VersionRecord {
   name: string;
   version: string;
   stage: Stage;
   source: string;
   runId?: string;
+  model_id?: string;
   tags: Record<string, string>;
   description: string;
   creationTimestamp: number;
@@ -56,6 +60,9 @@ export function layout(root: string) {
     run: (runId: string) => join(root, 'runs', runId),
     runRecord: (runId: string) => join(root, 'runs', runId, 'run.json'),
     runArtifacts: (runId: string) => join(root, 'runs', runId, 'artifacts'),
+    loggedModel: (modelId: string) => join(root, 'logged-models', modelId),
+    loggedModelRecord: (modelId: string) => join(root, 'logged-models', modelId, 'model.json'),
+    loggedModelArtifacts: (modelId: string) => join(root, 'logged-models', modelId, 'artifacts'),
     models: join(root, 'models'),
     model,
     modelRecord: (name: string) => join(model(name), 'model.json'),

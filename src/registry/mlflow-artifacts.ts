@@ -39,21 +39,22 @@ function assertSafe(segment: string, where: string): void {
   }
 }
 
-/** Uploads every file of `localDir` to `<artifactUri>/<artifactPath>/…`; returns that URI. */
+/** Uploads every file of `localDir` to `<artifactUri>/<artifactPath>/…` (`''`: to the root); returns that URI. */
 export async function uploadDirectory(
   client: MlflowClient,
   artifactUri: string,
   localDir: string,
   artifactPath: string,
 ): Promise<string> {
-  const base = `${proxyPath(artifactUri)}/${artifactPath}`;
+  const base = artifactPath === '' ? proxyPath(artifactUri) : `${proxyPath(artifactUri)}/${artifactPath}`;
   for (const file of await listFiles(localDir)) {
     await client.putFile(
       `/api/2.0/mlflow-artifacts/artifacts/${encodePath(`${base}/${file}`)}`,
       join(localDir, file),
     );
   }
-  return `${artifactUri.replace(/\/+$/, '')}/${artifactPath}`;
+  const root = artifactUri.replace(/\/+$/, '');
+  return artifactPath === '' ? root : `${root}/${artifactPath}`;
 }
 
 interface Listing {

@@ -1,4 +1,13 @@
-import type { ModelVersion, RegisteredModel, Run, RunStatus, Stage } from './types';
+import type {
+  DatasetInput,
+  LoggedModel,
+  ModelMetric,
+  ModelVersion,
+  RegisteredModel,
+  Run,
+  RunStatus,
+  Stage,
+} from './types';
 import { STAGES } from './types';
 
 /**
@@ -19,6 +28,7 @@ export interface MlflowModelVersion {
   description?: string;
   source?: string;
   run_id?: string;
+  model_id?: string;
   status?: string;
   tags?: KeyValue[];
   aliases?: string[];
@@ -46,10 +56,52 @@ export interface MlflowRun {
     artifact_uri?: string;
   };
   data?: {
-    metrics?: Array<{ key: string; value: number | string; timestamp?: number; step?: number }>;
+    metrics?: MlflowMetric[];
     params?: KeyValue[];
     tags?: KeyValue[];
   };
+  inputs?: { dataset_inputs?: MlflowDatasetInput[] };
+  outputs?: { model_outputs?: Array<{ model_id: string; step?: number | string }> };
+}
+
+export interface MlflowDatasetInput {
+  tags?: KeyValue[];
+  dataset: {
+    name: string;
+    digest: string;
+    source_type: string;
+    source: string;
+    schema?: string;
+    profile?: string;
+  };
+}
+
+export interface MlflowMetric {
+  key: string;
+  /** A number, or "NaN" / "Infinity" as MLflow's JSON writes them. */
+  value: number | string;
+  timestamp?: number | string;
+  step?: number | string;
+  run_id?: string;
+  model_id?: string;
+  dataset_name?: string;
+  dataset_digest?: string;
+}
+
+/** MLflow 3's LoggedModel (`{info, data}`); int64 fields may arrive as strings. */
+export interface MlflowLoggedModel {
+  info: {
+    model_id: string;
+    experiment_id: string;
+    name?: string;
+    creation_timestamp_ms?: number | string;
+    last_updated_timestamp_ms?: number | string;
+    artifact_uri?: string;
+    status?: string;
+    source_run_id?: string;
+    tags?: KeyValue[];
+  };
+  data?: { params?: KeyValue[]; metrics?: MlflowMetric[] };
 }
 
 export interface MlflowExperiment {
@@ -82,6 +134,8 @@ export function toModelVersion(mv: MlflowModelVersion, aliases?: Record<string, 
     stage: toStage(mv.current_stage),
     source: mv.source ?? '',
     runId: mv.run_id || undefined,
+    // MLflow 3.17's own store drops a version's model_id; its source `models:/<id>` still names the model.
+    ...(modelIdOf(mv) ? { model_id: modelIdOf(mv) } : {}),
     status,
     // Search results leave aliases out; the registered model's alias map fills them in.
     aliases: mv.aliases ?? Object.keys(aliases ?? {}).filter((a) => aliases?.[a] === String(mv.version)),
@@ -90,6 +144,10 @@ export function toModelVersion(mv: MlflowModelVersion, aliases?: Record<string, 
     creationTimestamp: mv.creation_timestamp ?? 0,
     lastUpdatedTimestamp: mv.last_updated_timestamp ?? mv.creation_timestamp ?? 0,
   };
+}
+
+function modelIdOf(mv: MlflowModelVersion): string | undefined {
+  return mv.model_id || /^models:\/(m-[^/]+)$/.exec(mv.source ?? '')?.[1];
 }
 
 export function toRegisteredModel(rm: MlflowRegisteredModel): RegisteredModel {
@@ -121,5 +179,55 @@ export function toRun(run: MlflowRun): Run {
     params: fromKeyValues(run.data?.params),
     metrics,
     tags,
+    inputs: { dataset_inputs: (run.inputs?.dataset_inputs ?? []).map(toDatasetInput) },
+    outputs: {
+      model_outputs: (run.outputs?.model_outputs ?? []).map((o) => ({
+        model_id: o.model_id,
+        step: Number(o.step ?? 0),
+      })),
+    },
+  };
+}
+
+function toDatasetInput(input: MlflowDatasetInput): DatasetInput {
+  const { name, digest, source_type, source, schema, profile } = input.dataset;
+  return {
+    dataset: { name, digest, source_type, source, schema, profile },
+    tags: fromKeyValues(input.tags),
+  };
+}
+
+const LOGGED_MODEL_STATUS: Record<string, LoggedModel['status']> = {
+  LOGGED_MODEL_PENDING: 'PENDING',
+  LOGGED_MODEL_READY: 'READY',
+  LOGGED_MODEL_UPLOAD_FAILED: 'FAILED',
+};
+
+export function toModelMetric(m: MlflowMetric): ModelMetric {
+  return {
+    key: m.key,
+    value: Number(m.value),
+    step: Number(m.step ?? 0),
+    timestamp: Number(m.timestamp ?? 0),
+    ...(m.run_id ? { run_id: m.run_id } : {}),
+    ...(m.dataset_name ? { dataset_name: m.dataset_name, dataset_digest: m.dataset_digest ?? '' } : {}),
+  };
+}
+
+export function toLoggedModel(model: MlflowLoggedModel): LoggedModel {
+  const { info } = model;
+  const created = Number(info.creation_timestamp_ms ?? 0);
+  return {
+    model_id: info.model_id,
+    experiment_id: info.experiment_id,
+    name: info.name ?? '',
+    ...(info.source_run_id ? { source_run_id: info.source_run_id } : {}),
+    status: LOGGED_MODEL_STATUS[info.status ?? ''] ?? 'PENDING',
+    artifact_location: info.artifact_uri ?? '',
+    params: fromKeyValues(model.data?.params),
+    tags: fromKeyValues(info.tags),
+    metrics: (model.data?.metrics ?? []).map(toModelMetric),
+    creation_timestamp: created,
+    last_updated_timestamp: Number(info.last_updated_timestamp_ms ?? created),
   };
 }

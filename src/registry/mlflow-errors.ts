@@ -145,3 +145,16 @@ export function unreachable(
     },
   );
 }
+
+/**
+ * The server has no such endpoint: an MLflow 2 server asked for MLflow 3's logged models answers an
+ * HTML 404 (Flask's), and newer ones may say ENDPOINT_NOT_FOUND. A missing entity says
+ * RESOURCE_DOES_NOT_EXIST instead.
+ */
+export function isMissingEndpoint(err: unknown): boolean {
+  return (
+    err instanceof MlflowRequestError &&
+    err.status === 404 &&
+    (err.errorCode === undefined || err.errorCode === 'ENDPOINT_NOT_FOUND')
+  );
+}

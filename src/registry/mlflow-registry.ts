@@ -1,6 +1,7 @@
 import { MlctlError } from '../errors';
 import type { MlflowClient } from './mlflow-client';
 import { downloadDirectory } from './mlflow-artifacts';
+import { MlflowLoggedModels } from './mlflow-logged-models';
 import { MlflowRuns } from './mlflow-runs';
 import { MlflowRequestError } from './mlflow-errors';
 import { toKeyValues, toModelVersion, toRegisteredModel } from './mlflow-entities';
@@ -17,9 +18,13 @@ import {
   versionNotFound,
 } from './names';
 import type {
+  CreateLoggedModelInput,
   CreateRunInput,
   CreateVersionInput,
+  DatasetInput,
   Experiment,
+  LinkedMetric,
+  LoggedModel,
   ModelRegistry,
   ModelVersion,
   RegisteredModel,
@@ -43,6 +48,7 @@ export class MlflowRegistry implements ModelRegistry {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly runs: MlflowRuns;
+  private readonly loggedModels: MlflowLoggedModels;
 
   constructor(
     private readonly client: MlflowClient,
@@ -53,6 +59,7 @@ export class MlflowRegistry implements ModelRegistry {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.runs = new MlflowRuns(client, this.now);
+    this.loggedModels = new MlflowLoggedModels(client);
   }
 
   async serverVersion(): Promise<string> {
@@ -78,6 +85,25 @@ export class MlflowRegistry implements ModelRegistry {
     return this.runs.logArtifacts(runId, localDir, artifactPath);
   }
 
+  logInputs(runId: string, datasets: DatasetInput[]): Promise<boolean> {
+    return this.runs.logInputs(runId, datasets);
+  }
+  createLoggedModel(input: CreateLoggedModelInput): Promise<LoggedModel | undefined> {
+    return this.loggedModels.create(input);
+  }
+  logModelMetrics(runId: string, modelId: string, metrics: LinkedMetric[]): Promise<void> {
+    return this.runs.logModelMetrics(runId, modelId, metrics);
+  }
+  logModelArtifacts(modelId: string, localDir: string): Promise<string> {
+    return this.loggedModels.logArtifacts(modelId, localDir);
+  }
+  finalizeLoggedModel(modelId: string, status: 'READY' | 'FAILED'): Promise<LoggedModel> {
+    return this.loggedModels.finalize(modelId, status);
+  }
+  getLoggedModel(modelId: string): Promise<LoggedModel> {
+    return this.loggedModels.get(modelId);
+  }
+
   async downloadVersion(version: ModelVersion, destDir: string): Promise<void> {
     // The server turns any source (runs:/…, a MLflow 3 LoggedModel's models:/m-…) into an artifact URI.
     let uri: string;
@@ -92,6 +118,8 @@ export class MlflowRegistry implements ModelRegistry {
     }
     const runs = /^runs:\/([^/]+)\/(.*)$/.exec(uri);
     if (runs) uri = `${(await this.getRun(runs[1] as string)).artifactUri}/${runs[2]}`;
+    const logged = /^models:\/(m-[^/]+)$/.exec(uri);
+    if (logged) uri = (await this.getLoggedModel(logged[1] as string)).artifact_location;
     await downloadDirectory(this.client, uri, destDir);
   }
 
@@ -145,6 +173,7 @@ export class MlflowRegistry implements ModelRegistry {
           name: input.name,
           source: input.source,
           run_id: input.runId,
+          model_id: input.modelId,
           tags: toKeyValues(input.tags),
           description: input.description,
         },

@@ -1,11 +1,11 @@
 import { MlctlError } from '../errors';
 import type { MlflowClient } from './mlflow-client';
 import { uploadDirectory } from './mlflow-artifacts';
-import { MlflowRequestError } from './mlflow-errors';
+import { MlflowRequestError, isMissingEndpoint } from './mlflow-errors';
 import { toKeyValues, toRun } from './mlflow-entities';
-import type { MlflowExperiment, MlflowRun } from './mlflow-entities';
+import type { KeyValue, MlflowExperiment, MlflowMetric, MlflowRun } from './mlflow-entities';
 import { runNotFound } from './names';
-import type { CreateRunInput, Experiment, Run, RunData } from './types';
+import type { CreateRunInput, DatasetInput, Experiment, LinkedMetric, Run, RunData } from './types';
 
 /** MLflow's log-batch limits: at most 100 params, 100 tags and 1000 metrics per request. */
 const BATCH = { params: 100, tags: 100, metrics: 1000 };
@@ -47,14 +47,51 @@ export class MlflowRuns {
 
   async logRunData(runId: string, data: RunData): Promise<void> {
     const timestamp = this.now();
-    const params = toKeyValues(data.params);
-    const tags = toKeyValues(data.tags);
     const metrics = Object.entries(data.metrics ?? {}).map(([key, value]) => ({
       key,
       value,
       timestamp,
       step: 0,
     }));
+    await this.logBatches(runId, toKeyValues(data.params), toKeyValues(data.tags), metrics);
+  }
+
+  /** MLflow 3 keeps a metric logged with a `model_id` as the logged model's too (and with a dataset, per dataset). */
+  async logModelMetrics(runId: string, modelId: string, values: LinkedMetric[]): Promise<void> {
+    const timestamp = this.now();
+    const metrics = values.map(({ key, value, dataset }) => ({
+      key,
+      value,
+      timestamp,
+      step: 0,
+      model_id: modelId,
+      ...(dataset ? { dataset_name: dataset.name, dataset_digest: dataset.digest } : {}),
+    }));
+    await this.logBatches(runId, [], [], metrics);
+  }
+
+  /** False when the server has no datasets API (MLflow before 2.4). */
+  async logInputs(runId: string, datasets: DatasetInput[]): Promise<boolean> {
+    try {
+      await this.client.call('POST', '/mlflow/runs/log-inputs', {
+        json: {
+          run_id: runId,
+          datasets: datasets.map((d) => ({ dataset: d.dataset, tags: toKeyValues(d.tags) })),
+        },
+      });
+      return true;
+    } catch (err) {
+      if (isMissingEndpoint(err)) return false;
+      throw this.runError(err, runId);
+    }
+  }
+
+  private async logBatches(
+    runId: string,
+    params: KeyValue[],
+    tags: KeyValue[],
+    metrics: MlflowMetric[],
+  ): Promise<void> {
     const batches: Array<Record<string, unknown>> = [];
     for (let i = 0; i < params.length; i += BATCH.params)
       batches.push({ params: params.slice(i, i + BATCH.params) });

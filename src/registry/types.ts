@@ -35,6 +35,74 @@ export interface Run {
   /** The last logged value of each metric. */
   metrics: Record<string, number>;
   tags: Record<string, string>;
+  /** What the run read: its datasets (MLflow's `inputs.dataset_inputs`). */
+  inputs?: { dataset_inputs: DatasetInput[] };
+  /** What the run made: its logged models (MLflow 3's `outputs.model_outputs`). */
+  outputs?: { model_outputs: Array<{ model_id: string; step: number }> };
+}
+
+/**
+ * A dataset as MLflow records it (`mlflow.entities.Dataset`): `source`, `schema` and `profile` are JSON
+ * text, e.g. source `{"uri": "data/iris.csv"}`, schema `{"mlflow_colspec": [...]}`, profile
+ * `{"num_rows": 150, ...}`. MLflow keys datasets by name and digest (at most 36 characters).
+ */
+export interface Dataset {
+  name: string;
+  digest: string;
+  source_type: string;
+  source: string;
+  schema?: string;
+  profile?: string;
+}
+
+/** A dataset a run read; the tag `mlflow.data.context` says what for (`training`, `eval`). */
+export interface DatasetInput {
+  dataset: Dataset;
+  tags: Record<string, string>;
+}
+
+/** MLflow 3's LoggedModel: a model of a run, with its own params, metrics and artifact location. */
+export interface LoggedModel {
+  /** `m-` and 32 hex digits. */
+  model_id: string;
+  experiment_id: string;
+  name: string;
+  source_run_id?: string;
+  status: 'PENDING' | 'READY' | 'FAILED';
+  /** Where its files are (`mlflow-artifacts:/<exp>/models/<id>/artifacts` on MLflow). */
+  artifact_location: string;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  metrics: ModelMetric[];
+  creation_timestamp: number;
+  last_updated_timestamp: number;
+}
+
+/** A metric of a logged model, measured on a dataset when `dataset_name` is set. */
+export interface ModelMetric {
+  key: string;
+  value: number;
+  step: number;
+  timestamp: number;
+  run_id?: string;
+  dataset_name?: string;
+  dataset_digest?: string;
+}
+
+export interface CreateLoggedModelInput {
+  experimentId: string;
+  /** MLflow's Python client names it after the artifact path, e.g. `model`. */
+  name: string;
+  sourceRunId: string;
+  params?: Record<string, string>;
+  tags?: Record<string, string>;
+}
+
+/** A metric value for `logModelMetrics`, linked to the dataset it was measured on, if any. */
+export interface LinkedMetric {
+  key: string;
+  value: number;
+  dataset?: { name: string; digest: string };
 }
 
 export interface ModelVersion {
@@ -42,9 +110,11 @@ export interface ModelVersion {
   /** A decimal string, "1", "2", ... allocated by the registry in order. */
   version: string;
   stage: Stage;
-  /** Where the version's files are: `<run artifact uri>/model`. */
+  /** Where the version's files are: `models:/<logged model id>` (MLflow 3), or `<run artifact uri>/model`. */
   source: string;
   runId?: string;
+  /** The MLflow 3 LoggedModel the version was registered from. */
+  model_id?: string;
   status: 'READY' | 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION';
   aliases: string[];
   tags: Record<string, string>;
@@ -82,6 +152,8 @@ export interface CreateVersionInput {
   name: string;
   source: string;
   runId?: string;
+  /** The LoggedModel of `source` = `models:/<id>`. */
+  modelId?: string;
   tags?: Record<string, string>;
   description?: string;
 }
@@ -112,6 +184,22 @@ export interface ModelRegistry {
    * location's URI, which is what a model version's `source` should be.
    */
   logArtifacts(runId: string, localDir: string, artifactPath: string): Promise<string>;
+  /** Records datasets the run read (MLflow's `runs/log-inputs`); false when the backend cannot (MLflow < 2.4). */
+  logInputs(runId: string, datasets: DatasetInput[]): Promise<boolean>;
+
+  /**
+   * Creates a PENDING LoggedModel of the run and records it as the run's output (step 0), as MLflow 3's
+   * `log_model` does; undefined when the backend has none (an MLflow 2 server).
+   */
+  createLoggedModel(input: CreateLoggedModelInput): Promise<LoggedModel | undefined>;
+  /** Logs metrics on the run that belong to a logged model (and to the dataset they were measured on). */
+  logModelMetrics(runId: string, modelId: string, metrics: LinkedMetric[]): Promise<void>;
+  /** Copies every file of `localDir` into the logged model's artifacts; returns `models:/<id>`, a version's source. */
+  logModelArtifacts(modelId: string, localDir: string): Promise<string>;
+  /** Ends a LoggedModel's upload: READY, or FAILED. */
+  finalizeLoggedModel(modelId: string, status: 'READY' | 'FAILED'): Promise<LoggedModel>;
+  getLoggedModel(modelId: string): Promise<LoggedModel>;
+
   /**
    * Copies the files of a model version into the (existing, empty) directory `destDir`, unverified:
    * callers check SHA256SUMS (registry/download.ts does).

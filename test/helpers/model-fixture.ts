@@ -30,6 +30,7 @@ flavors:
       n_estimators: 10
       max_features: sqrt
       seed: ${seed}
+      test_size: 0.2
       tree:
         max_depth: 5
     data:
@@ -43,7 +44,13 @@ signature:
   outputs: '[{"type": "long", "required": true}]'
   params: null
 `;
-  const model = { features: ['sepal_length', 'petal_length'], classes: [0, 1, 2], seed, trees: [] };
+  const model = {
+    features: ['sepal_length', 'petal_length'],
+    target: 'target',
+    classes: [0, 1, 2],
+    seed,
+    trees: [],
+  };
   const metrics = {
     accuracy: options.accuracy ?? 0.9667,
     f1_macro: 0.9666,

@@ -10,6 +10,7 @@ import { resolveModelUri } from '../../src/registry/uri';
 import type { ModelRegistry, ModelVersion } from '../../src/registry/types';
 import { createSilentLogger } from '../../src/telemetry/logger';
 import { FIXTURE_DATASET_SHA, createModelFixture } from './model-fixture';
+import { loggedModelContract } from './registry-contract-logged';
 
 /** How the contract reaches one backend. */
 export interface ContractTarget {
@@ -118,6 +119,7 @@ export function registryContract(target: () => ContractTarget): void {
       n_estimators: '10',
       max_features: 'sqrt',
       seed: '42',
+      test_size: '0.2',
       'tree.max_depth': '5',
     });
     expect(run.tags).toMatchObject({
@@ -166,16 +168,23 @@ export function registryContract(target: () => ContractTarget): void {
     await expectCode(registry.getModelVersion(name, '7'), 'MODEL_NOT_FOUND', /no version 7/);
     const other = await register(uniqueName('source'));
     await expectCode(
-      registry.createModelVersion({ name: missing, source: other.source, runId: other.runId }),
+      registry.createModelVersion({
+        name: missing,
+        source: other.source,
+        runId: other.runId,
+        modelId: other.logged_model_id,
+      }),
       'MODEL_NOT_FOUND',
     );
-    // As MLflow: a version's source must be inside the artifacts of the run it names.
+    // As MLflow: a version's source must be inside what its model_id (or, without one, run_id) names.
     const stray = await register(uniqueName('stray'));
-    await expectCode(
-      registry.createModelVersion({ name, source: other.source, runId: stray.runId }),
-      'REGISTRY_REJECTED',
-      /Invalid model version source/,
-    );
+    for (const modelId of [undefined, stray.logged_model_id]) {
+      await expectCode(
+        registry.createModelVersion({ name, source: other.source, runId: stray.runId, modelId }),
+        'REGISTRY_REJECTED',
+        /Invalid model version source: .*The model_id request parameter/,
+      );
+    }
     await expectCode(registry.listModelVersions(missing), 'MODEL_NOT_FOUND');
     await expectCode(registry.getModelVersion(name, 'abc'), 'REGISTRY_REJECTED');
     await expectCode(registry.ensureRegisteredModel('a/b'), 'REGISTRY_REJECTED', /cannot contain/);
@@ -349,4 +358,6 @@ export function registryContract(target: () => ContractTarget): void {
     await writeFile(join(cached, 'metrics.json'), '{}');
     await expectCode(fetchModelToCache(registry, `models:/${name}/1`, cache), 'ARTIFACT_INVALID');
   });
+
+  loggedModelContract(() => ({ registry, register }));
 }

@@ -14,10 +14,11 @@ describeWithMlflow(
     registryContract(() => ({
       // A page size of 2 makes every listing of 3+ versions walk MLflow's next_page_token.
       open: async () => openMlflow(uri, {}, 2),
-      async tamper(_registry, version, file, content) {
+      async tamper(registry, version, file, content) {
         // Overwrite the stored file through the artifact proxy, as anyone with write access could.
+        const { artifact_location } = await registry.getLoggedModel(version.model_id as string);
         const res = await request(
-          `${uri}/api/2.0/mlflow-artifacts/artifacts/${proxyPath(version.source)}/${file}`,
+          `${uri}/api/2.0/mlflow-artifacts/artifacts/${proxyPath(artifact_location)}/${file}`,
           {
             method: 'PUT',
             body: content,

@@ -13,9 +13,9 @@ describe('LocalRegistry passes the registry contract', () => {
       return new LocalRegistry({ root });
     },
     async tamper(_registry, version, file, content) {
-      const m = /^runs:\/([0-9a-f]{32})\/(.+)$/.exec(version.source);
+      const m = /^models:\/(m-[0-9a-f]{32})$/.exec(version.source);
       if (!m) throw new Error(`unexpected local source ${version.source}`);
-      await writeFile(join(root, 'runs', m[1] as string, 'artifacts', m[2] as string, file), content);
+      await writeFile(join(root, 'logged-models', m[1] as string, 'artifacts', file), content);
     },
   }));
 });

@@ -4,7 +4,14 @@ import { parse as parseYaml } from 'yaml';
 import { MlctlError, fromFsError } from '../../errors';
 import { verifyChecksums } from '../../artifact/checksums';
 
-/** What a registry records about a model artifact (docs/ARTIFACT.md): run params, metrics and tags. */
+/** One column of MLflow's column signature (`{"type": "double", "name": "x", "required": true}`). */
+export interface ColSpec {
+  type: string;
+  name?: string;
+  required?: boolean;
+}
+
+/** What a registry records about a model artifact (docs/ARTIFACT.md): run params, metrics, tags, datasets. */
 export interface ArtifactSummary {
   /** `flavors.mlctl.params`, flattened (`a.b`) and as strings, as MLflow stores params. */
   params: Record<string, string>;
@@ -12,6 +19,12 @@ export interface ArtifactSummary {
   metrics: Record<string, number>;
   datasetSha256?: string;
   datasetPath?: string;
+  /** Rows of the data file (`flavors.mlctl.data.rows`). */
+  datasetRows?: number;
+  /** The train/test split: rows of each side (metrics.json `rows`), its test size and seed (params). */
+  split?: { train: number; test: number; testSize?: number; seed?: number };
+  /** The signature's input columns, then the target column (model.json `target`, the output's type). */
+  columns?: ColSpec[];
   modelUuid?: string;
 }
 
@@ -35,11 +48,25 @@ export async function readArtifactSummary(modelDir: string): Promise<ArtifactSum
     });
   }
   const data = isMapping(flavor.data) ? flavor.data : {};
+  const params = isMapping(flavor.params) ? flavor.params : {};
+  const metrics = await readJson(join(modelDir, 'metrics.json'));
+  const rows = isMapping(metrics) && isMapping(metrics.rows) ? metrics.rows : {};
   return {
-    params: flatten(isMapping(flavor.params) ? flavor.params : {}),
-    metrics: await readMetrics(join(modelDir, 'metrics.json')),
+    params: flatten(params),
+    metrics: numbers(metrics),
     datasetSha256: typeof data.sha256 === 'string' ? data.sha256 : undefined,
     datasetPath: typeof data.path === 'string' ? data.path : undefined,
+    datasetRows: count(data.rows),
+    split:
+      count(rows.train) !== undefined && count(rows.test) !== undefined
+        ? {
+            train: rows.train as number,
+            test: rows.test as number,
+            testSize: typeof params.test_size === 'number' ? params.test_size : undefined,
+            seed: count(params.seed),
+          }
+        : undefined,
+    columns: await readColumns(modelDir, mlmodel.signature),
     // From the text: YAML would read an all-digit hex uuid as a number and drop its leading zeros.
     modelUuid: /^model_uuid:\s*['"]?([0-9a-f]{32})['"]?\s*$/m.exec(text)?.[1],
   };
@@ -70,21 +97,24 @@ async function readYamlMapping(path: string): Promise<{ mapping: Record<string, 
   return { mapping: parsed, text };
 }
 
-async function readMetrics(path: string): Promise<Record<string, number>> {
+/** metrics.json, parsed; undefined when absent (metrics are optional for a registry). */
+async function readJson(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    return {}; // metrics are optional for a registry; ARTIFACT.md writers always include them
+    return undefined;
   }
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new MlctlError('ARTIFACT_INVALID', `${path} is not valid JSON: ${(err as Error).message}`, {
       cause: err,
     });
   }
+}
+
+function numbers(parsed: unknown): Record<string, number> {
   const metrics: Record<string, number> = {};
   if (isMapping(parsed)) {
     for (const [key, value] of Object.entries(parsed)) {
@@ -92,6 +122,39 @@ async function readMetrics(path: string): Promise<Record<string, number>> {
     }
   }
   return metrics;
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * The data's columns as MLflow's schema lists them: the signature's inputs, then the target (named in
+ * model.json, typed by the signature's output). Undefined when the signature is missing or unreadable:
+ * a dataset is then logged without a schema.
+ */
+async function readColumns(modelDir: string, signature: unknown): Promise<ColSpec[] | undefined> {
+  if (!isMapping(signature) || typeof signature.inputs !== 'string') return undefined;
+  const inputs = parseColSpecs(signature.inputs);
+  if (!inputs) return undefined;
+  const outputs = typeof signature.outputs === 'string' ? parseColSpecs(signature.outputs) : undefined;
+  const model = await readJson(join(modelDir, 'model.json')).catch(() => undefined);
+  const target = isMapping(model) && typeof model.target === 'string' ? model.target : undefined;
+  const output = outputs?.length === 1 ? outputs[0] : undefined;
+  if (target === undefined || output === undefined) return inputs;
+  return [...inputs, { type: output.type, name: target, required: true }];
+}
+
+function parseColSpecs(text: string): ColSpec[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (Array.isArray(parsed) && parsed.every((c) => isMapping(c) && typeof c.type === 'string')) {
+      return parsed as ColSpec[];
+    }
+  } catch {
+    // Not MLflow's JSON signature: leave the schema out.
+  }
+  return undefined;
 }
 
 function flatten(value: Record<string, unknown>, prefix = ''): Record<string, string> {

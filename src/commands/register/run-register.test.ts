@@ -1,11 +1,12 @@
 import { access, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { MlctlError } from '../../errors';
 import { writeChecksums } from '../../artifact/checksums';
 import { LocalRegistry } from '../../registry/local-registry';
 import type { ModelRegistry } from '../../registry/types';
-import { createSilentLogger } from '../../telemetry/logger';
+import { createLogger, createSilentLogger } from '../../telemetry/logger';
 import { createModelFixture } from '../../../test/helpers/model-fixture';
 import { readArtifactSummary } from './read-artifact';
 import { registerModel } from './run-register';
@@ -83,15 +84,20 @@ describe('registerModel', () => {
     expect((await registry.getModelVersion('iris', '1')).stage).toBe('Archived');
   });
 
-  it('marks the run FAILED and creates no version when the upload fails', async () => {
-    const failing = new Proxy(registry, {
-      get(target, prop, receiver) {
-        if (prop === 'logArtifacts')
-          return async () => Promise.reject(new MlctlError('IO_ERROR', 'disk full'));
-        const value = Reflect.get(target, prop, receiver) as unknown;
+  /** The local registry with one method replaced. */
+  const replacing = (prop: keyof ModelRegistry, fn: (...args: unknown[]) => Promise<unknown>) =>
+    new Proxy(registry, {
+      get(target, key, receiver) {
+        if (key === prop) return fn;
+        const value = Reflect.get(target, key, receiver) as unknown;
         return typeof value === 'function' ? value.bind(target) : value;
       },
     }) as ModelRegistry;
+
+  it('marks the run and its logged model FAILED and creates no version when the upload fails', async () => {
+    const failing = replacing('logModelArtifacts', async () =>
+      Promise.reject(new MlctlError('IO_ERROR', 'disk full')),
+    );
     const err = await rejection(
       registerModel(
         failing,
@@ -101,8 +107,44 @@ describe('registerModel', () => {
     );
     expect(err.message).toBe('disk full');
     const [runId] = await readdir(join(root, 'runs'));
-    expect((await registry.getRun(runId as string)).status).toBe('FAILED');
+    const run = await registry.getRun(runId as string);
+    expect(run.status).toBe('FAILED');
+    const modelId = run.outputs?.model_outputs[0]?.model_id as string;
+    expect((await registry.getLoggedModel(modelId)).status).toBe('FAILED');
     expect((await rejection(registry.getRegisteredModel('iris'))).code).toBe('MODEL_NOT_FOUND');
+  });
+
+  it('without logged models (MLflow 2) stores the files with the run, as before, and says so once', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger({
+      level: 'info',
+      format: 'json',
+      destination: new Writable({
+        write(chunk, _enc, done) {
+          lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+          done();
+        },
+      }),
+    });
+    const mlflow2 = replacing('createLoggedModel', async () => undefined);
+    const result = await registerModel(
+      mlflow2,
+      { modelDir: await createModelFixture(work), name: 'iris', experiment: 'e' },
+      { ...deps, logger },
+    );
+    expect(result.source).toBe(`runs:/${result.runId}/model`);
+    expect(result).not.toHaveProperty('logged_model_id');
+    const run = await registry.getRun(result.runId);
+    expect(run.metrics).toEqual({ accuracy: 0.9667, f1_macro: 0.9666, oob_accuracy: 0.95 });
+    expect(run.outputs?.model_outputs ?? []).toEqual([]);
+    expect(run.inputs?.dataset_inputs.map((d) => d.tags['mlflow.data.context'])).toEqual([
+      'training',
+      'eval',
+    ]);
+    expect((await registry.getModelVersion('iris', result.version)).model_id).toBeUndefined();
+    const said = lines.filter((l) => /no logged models/.test(String(l.msg)));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatchObject({ level: 'warn', server_version: expect.stringMatching(/local registry/) });
   });
 });
 
@@ -116,10 +158,23 @@ describe('readArtifactSummary', () => {
   it('reads params (flattened, as strings), top-level finite metrics and the dataset hash', async () => {
     const dir = await createModelFixture(work, { datasetSha256: 'f'.repeat(64) });
     expect(await readArtifactSummary(dir)).toEqual({
-      params: { n_estimators: '10', max_features: 'sqrt', seed: '42', 'tree.max_depth': '5' },
+      params: {
+        n_estimators: '10',
+        max_features: 'sqrt',
+        seed: '42',
+        test_size: '0.2',
+        'tree.max_depth': '5',
+      },
       metrics: { accuracy: 0.9667, f1_macro: 0.9666, oob_accuracy: 0.95 },
       datasetSha256: 'f'.repeat(64),
       datasetPath: 'data/processed/iris.csv',
+      datasetRows: 150,
+      split: { train: 120, test: 30, testSize: 0.2, seed: 42 },
+      columns: [
+        { type: 'double', name: 'sepal_length', required: true },
+        { type: 'double', name: 'petal_length', required: true },
+        { type: 'long', name: 'target', required: true },
+      ],
       modelUuid: `${'0'.repeat(31)}2`,
     });
   });

@@ -3,6 +3,7 @@ import type { Logger } from '../../telemetry/logger';
 import { MlctlError, isMlctlError } from '../../errors';
 import { assertAlias, assertArchiveExisting, assertModelName, canonicalStage } from '../../registry/names';
 import type { ModelRegistry, RegistryInfo, Stage } from '../../registry/types';
+import { storeModel } from './log-model';
 import { readArtifactSummary } from './read-artifact';
 
 export interface RegisterOptions {
@@ -44,8 +45,10 @@ export interface RegisterResult {
   runId: string;
   experimentId: string;
   experiment: string;
-  /** Where the files are (the version's source). */
+  /** Where the files are (the version's source): `models:/<logged model id>`, or the run's `model/` on MLflow 2. */
   source: string;
+  /** The MLflow 3 LoggedModel registered; absent on an MLflow 2 server. */
+  logged_model_id?: string;
   aliases: string[];
   stage: Stage;
   metrics: Record<string, number>;
@@ -53,8 +56,8 @@ export interface RegisterResult {
 }
 
 /**
- * Registers a model artifact as exactly one new model version: one run (params, metrics, tags), the
- * files uploaded under the run's `model/`, the version with that source, then aliases and stage.
+ * Registers a model artifact as exactly one new model version: one run (params, tags, datasets), its
+ * logged model (metrics and files, `storeModel`), the version with that source, then aliases and stage.
  * `mlctl register` and `mlctl train --register` both call this.
  */
 export async function registerModel(
@@ -98,10 +101,10 @@ export async function registerModel(
   });
   log.debug({ runId: run.runId, experimentId: experiment.experimentId }, 'run created');
 
-  let source: string;
+  let stored: Awaited<ReturnType<typeof storeModel>>;
   try {
-    await registry.logRunData(run.runId, { params: artifact.params, metrics: artifact.metrics });
-    source = await registry.logArtifacts(run.runId, modelDir, 'model');
+    await registry.logRunData(run.runId, { params: artifact.params });
+    stored = await storeModel(registry, { run, modelDir, artifact, tags: { ...tags, ...options.tags } }, log);
     await registry.finishRun(run.runId, 'FINISHED');
   } catch (err) {
     await registry.finishRun(run.runId, 'FAILED').catch(() => undefined);
@@ -109,10 +112,12 @@ export async function registerModel(
   }
 
   await registry.ensureRegisteredModel(options.name);
+  const { source, loggedModel } = stored;
   const created = await registry.createModelVersion({
     name: options.name,
     source,
     runId: run.runId,
+    modelId: loggedModel?.model_id,
     tags: options.tags,
   });
   log.info({ version: created.version, runId: run.runId }, 'model version registered');
@@ -146,6 +151,7 @@ export async function registerModel(
     experimentId: experiment.experimentId,
     experiment: experiment.name,
     source,
+    ...(loggedModel ? { logged_model_id: loggedModel.model_id } : {}),
     aliases,
     stage: finalStage,
     metrics: artifact.metrics,
