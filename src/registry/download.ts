@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Logger } from '../telemetry/logger';
 import { MlctlError, isMlctlError } from '../errors';
-import { verifyChecksums } from '../artifact/checksums';
+import { CHECKSUMS_FILE, verifyChecksums } from '../artifact/checksums';
+import { foreignModel, hasFile, readFlavors } from './flavors';
 import { encodeName } from './names';
 import { parseModelUri, resolveModelUri } from './uri';
 import type { ModelRegistry, ModelVersion } from './types';
@@ -97,10 +98,16 @@ async function materialize(registry: ModelRegistry, version: ModelVersion, dir: 
   const tmp = await mkdtemp(join(dirname(dir), `.${basename(dir)}.download-`));
   try {
     await registry.downloadVersion(version, tmp);
+    // A model without the mlctl flavor is not damaged, only not mlctl's: say what it is.
+    const flavors = await readFlavors(tmp);
+    const foreign = flavors === undefined || !flavors.includes('mlctl');
+    if (foreign && !(await hasFile(tmp, CHECKSUMS_FILE)))
+      throw await foreignModel(pinned(version), tmp, flavors);
     try {
       await verifyChecksums(tmp);
+      if (foreign) throw await foreignModel(pinned(version), tmp, flavors);
     } catch (err) {
-      if (!isMlctlError(err)) throw err;
+      if (!isMlctlError(err) || err.code === 'MODEL_UNSUPPORTED') throw err;
       throw new MlctlError(
         'ARTIFACT_INVALID',
         `${pinned(version)} failed its checksum verification after download from ${version.source}`,

@@ -20,7 +20,7 @@ export interface ModelSource {
 export type RefreshResult =
   | { result: 'loaded'; version: string; previous?: string }
   | { result: 'unchanged'; version: string }
-  | { result: 'failed'; error: string };
+  | { result: 'failed'; error: string; cause?: unknown };
 
 export interface RefresherOptions {
   /** Seconds between refreshes once a model is loaded; 0 disables them. */
@@ -117,7 +117,7 @@ export class Refresher {
         { err, uri: this.source.uri, serving: this.holder.get()?.version ?? null },
         'model refresh failed',
       );
-      return { result: 'failed', error: message };
+      return { result: 'failed', error: message, cause: err };
     }
   }
 }

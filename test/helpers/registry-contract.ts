@@ -10,7 +10,7 @@ import { resolveModelUri } from '../../src/registry/uri';
 import type { ModelRegistry, ModelVersion } from '../../src/registry/types';
 import { createSilentLogger } from '../../src/telemetry/logger';
 import { FIXTURE_DATASET_SHA, createModelFixture } from './model-fixture';
-import { loggedModelContract } from './registry-contract-logged';
+import { modelContract } from './registry-contract-models';
 
 /** How the contract reaches one backend. */
 export interface ContractTarget {
@@ -359,5 +359,5 @@ export function registryContract(target: () => ContractTarget): void {
     await expectCode(fetchModelToCache(registry, `models:/${name}/1`, cache), 'ARTIFACT_INVALID');
   });
 
-  loggedModelContract(() => ({ registry, register }));
+  modelContract(() => ({ registry, register, work }));
 }

@@ -1,27 +1,17 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { spawnCli } from '../helpers/cli';
 import { FIXTURE_DATASET_SHA, createModelFixture } from '../helpers/model-fixture';
-import { MLFLOW_URI, TEST_PYTHON, describeWithMlflow } from '../helpers/mlflow-env';
+import { MLFLOW_URI, TEST_PYTHON, describeWithMlflow, mlflowPython } from '../helpers/mlflow-env';
 import { uniqueName } from '../helpers/registry-contract';
 
 jest.setTimeout(180_000);
-const run = promisify(execFile);
 
 /** MLflow's own Python client, pointed at the same server. */
-async function python(script: string, args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(TEST_PYTHON, ['-c', script, ...args], {
-    env: { ...process.env, MLFLOW_TRACKING_URI: MLFLOW_URI, PYTHONWARNINGS: 'ignore' },
-    timeout: 150_000,
-    maxBuffer: 10 * 1024 * 1024,
-  });
-  const line = stdout.trim().split('\n').pop() as string;
-  return JSON.parse(line) as Record<string, unknown>;
-}
+const python = (script: string, args: string[]) =>
+  mlflowPython(TEST_PYTHON, MLFLOW_URI as string, script, args);
 
 const READ_WITH_MLFLOW = `
 import json, os, sys

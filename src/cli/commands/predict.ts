@@ -3,17 +3,21 @@ import { predictSettings } from '../../config/sections/predict';
 import type { PredictionFormat } from '../../config/sections/predict';
 import { addSettingOptions } from '../options';
 import type { CliContext } from '../context';
+import { modelUriResolver } from './registry-access';
 
 export function registerPredict(program: Command, ctx: CliContext): void {
   const command = program
     .command('predict')
-    .description('Score a CSV with a model: an mlctl model directory or an ml-random-forest JSON file.')
+    .description(
+      'Score a CSV with a model: an mlctl model directory, a models:/ URI or an ml-random-forest JSON file.',
+    )
     .addHelpText(
       'after',
       `
 Examples:
   mlctl predict --model .mlctl/model --data data/processed/iris.csv > predictions.csv
   mlctl predict --model .mlctl/model --data new.csv --output scored.jsonl --proba
+  MLFLOW_TRACKING_URI=http://mlflow:5000 mlctl predict --model models:/iris@champion --data new.csv
   mlctl predict --model forest.json --features sepal_length,sepal_width,petal_length,petal_width --data iris.csv
 
 Predictions go to stdout unless --output is given (then a summary is printed).
@@ -23,9 +27,11 @@ Exit codes: 0 scored · 1 I/O failure or a corrupt model · 2 bad usage, an unus
   command.action(async (flags: Record<string, unknown>) => {
     const settings = ctx.settings(predictSettings, flags);
     const { runPredict } = await import('../../commands/predict/run-predict');
+    const model = settings.model as string;
     const result = await runPredict(
       {
-        model: settings.model as string,
+        // A models:/ URI is downloaded (or taken from the cache) and verified first, as for serve and drift.
+        model: model.startsWith('models:') ? await modelUriResolver(ctx)(model) : model,
         data: settings.data as string,
         output: settings.output,
         format: settings.format ?? formatFor(settings.output),

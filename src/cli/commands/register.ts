@@ -78,9 +78,11 @@ export async function registerFromFlags(
       model_name: result.name,
       model_version: result.version,
       run_id: result.runId,
+      ...(result.logged_model_id ? { logged_model_id: result.logged_model_id } : {}),
     });
     ctx.github.appendSummary(
       `### Registered \`${result.modelUri}\`\n\nRun \`${result.runId}\` in experiment \`${result.experiment}\` (${result.registry.kind} registry at ${result.registry.location}).` +
+        (result.logged_model_id ? ` Logged model \`${result.logged_model_id}\`.` : '') +
         (result.aliases.length ? ` Aliases: ${result.aliases.map((a) => `\`${a}\``).join(', ')}.` : '') +
         (result.stage !== 'None' ? ` Stage: ${result.stage}.` : ''),
     );

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { MlctlError } from '../../errors';
+import { MlctlError, isMlctlError } from '../../errors';
 import { registrySettings } from '../../config/sections/registry';
 import { resolveServeTarget, serveSettings } from '../../config/sections/serve';
 import { addSettingOptions } from '../options';
@@ -70,7 +70,18 @@ Endpoints: docs/API.md. SIGTERM/SIGINT (Windows: Ctrl+C, Ctrl+Break, closing the
       },
     );
     ctx.stderr.write(`mlctl serve: listening on ${running.url} (model ${target})\n`);
-    await new Promise<void>((done) => {
+    await new Promise<void>((done, fail) => {
+      // A model mlctl cannot serve (another tool's, in the registry) will not become servable by retrying.
+      void running.firstLoad.then(async (first) => {
+        if (
+          first.result !== 'failed' ||
+          !isMlctlError(first.cause) ||
+          first.cause.code !== 'MODEL_UNSUPPORTED'
+        )
+          return;
+        await running.stop(0);
+        fail(first.cause);
+      });
       onShutdownSignal((signal) => {
         logger.info({ signal }, 'shutting down: draining requests in flight');
         void running.stop(settings.shutdownTimeoutSeconds * 1000).then(({ cutOff }) => {

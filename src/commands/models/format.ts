@@ -1,4 +1,5 @@
 import type { DownloadedModel } from '../../registry/download';
+import type { LoggedModel, Run } from '../../registry/types';
 import type { RegisterResult } from '../register/run-register';
 import type {
   AliasChange,
@@ -78,16 +79,53 @@ export function formatDetails(d: ModelDetails): string {
       `${d.run.runId} (${d.run.runName}, experiment ${d.run.experimentId}, ${d.run.status})`,
     ]);
   else if (v.runId) fields.push(['run', `${v.runId} (not found)`]);
+  const m = d.logged_model;
+  if (m) fields.push(['logged model', `${m.model_id} (${m.name}, ${m.status})`]);
+  else if (v.model_id) fields.push(['logged model', `${v.model_id} (not found)`]);
   for (const [key, value] of Object.entries(v.tags)) fields.push([`tag ${key}`, value]);
   lines.push(...fields.map(([k, val]) => `  ${(k ?? '').padEnd(12)} ${val}`));
   if (d.run) {
     lines.push(
+      datasets(d.run),
       section('Metrics', d.run.metrics),
       section('Params', d.run.params),
       section('Run tags', d.run.tags),
     );
   }
+  if (m) lines.push(modelMetrics(m));
   return lines.filter((l) => l !== '').join('\n');
+}
+
+/** The run's dataset inputs: what each is for, its rows (from the profile) and where it came from. */
+function datasets(run: Run): string {
+  const inputs = run.inputs?.dataset_inputs ?? [];
+  if (inputs.length === 0) return '';
+  const rows = inputs.map(({ dataset, tags }) => [
+    `  ${dataset.name}`,
+    tags['mlflow.data.context'] ?? '-',
+    dataset.digest,
+    String(jsonField(dataset.profile, 'num_rows') ?? '-'),
+    String(jsonField(dataset.source, 'uri') ?? jsonField(dataset.source, 'url') ?? dataset.source),
+  ]);
+  return `Datasets\n${table(['  NAME', 'CONTEXT', 'DIGEST', 'ROWS', 'SOURCE'], rows)}`;
+}
+
+/** The logged model's metrics, each with the dataset it was measured on. */
+function modelMetrics(model: LoggedModel): string {
+  if (model.metrics.length === 0) return '';
+  const rows = [...model.metrics]
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((metric) => [`  ${metric.key}`, String(metric.value), metric.dataset_name ?? '-']);
+  return `Logged model metrics\n${table(['  NAME', 'VALUE', 'DATASET'], rows)}`;
+}
+
+function jsonField(text: string | undefined, key: string): unknown {
+  try {
+    const parsed = JSON.parse(text ?? '') as Record<string, unknown>;
+    return typeof parsed === 'object' && parsed !== null ? parsed[key] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function section(title: string, values: Record<string, string | number>): string {
@@ -131,6 +169,7 @@ export function formatRegistered(r: RegisterResult): string {
     `MODEL_NAME=${r.name}`,
     `MODEL_VERSION=${r.version}`,
     `RUN_ID=${r.runId}`,
+    ...(r.logged_model_id ? [`LOGGED_MODEL_ID=${r.logged_model_id}`] : []),
   ].join('\n');
 }
 

@@ -4,7 +4,14 @@ import { downloadModel } from '../../registry/download';
 import type { DownloadedModel } from '../../registry/download';
 import { assertArchiveExisting, assertModelName, canonicalStage } from '../../registry/names';
 import { formatModelUri, parseModelUri, resolveModelUri } from '../../registry/uri';
-import type { ModelRegistry, ModelVersion, RegisteredModel, RegistryInfo, Run } from '../../registry/types';
+import type {
+  LoggedModel,
+  ModelRegistry,
+  ModelVersion,
+  RegisteredModel,
+  RegistryInfo,
+  Run,
+} from '../../registry/types';
 
 /** `mlctl models …`: each subcommand is a function that returns data; src/cli prints it. */
 
@@ -57,8 +64,10 @@ export interface ModelDetails {
   /** Pinned: `models:/<name>/<version>`. */
   uri: string;
   version: ModelVersion;
-  /** The run that produced it, when it still exists. */
+  /** The run that produced it, when it still exists; its `inputs` list the datasets. */
   run?: Run;
+  /** The MLflow 3 LoggedModel it was registered from, when it has one and it still exists. */
+  logged_model?: LoggedModel;
 }
 
 export async function showModel(
@@ -77,12 +86,22 @@ export async function showModel(
       logger?.warn({ runId: version.runId }, 'the version names a run that no longer exists');
     }
   }
+  let loggedModel: LoggedModel | undefined;
+  if (version.model_id) {
+    try {
+      loggedModel = await registry.getLoggedModel(version.model_id);
+    } catch (err) {
+      if (!(isMlctlError(err) && err.code === 'MODEL_NOT_FOUND')) throw err;
+      logger?.warn({ model_id: version.model_id }, 'the version names a logged model that no longer exists');
+    }
+  }
   return {
     registry: await describeRegistry(registry),
     requested: formatModelUri(ref),
     uri: `models:/${version.name}/${version.version}`,
     version,
     run,
+    ...(loggedModel ? { logged_model: loggedModel } : {}),
   };
 }
 

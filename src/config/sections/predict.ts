@@ -11,7 +11,7 @@ export const predictSettings = defineSettings(
     model: {
       field: text(),
       describe:
-        'Model to score with: an mlctl model directory, or a JSON file from ml-random-forest toJSON().',
+        'Model to score with: an mlctl model directory, a models:/ URI (the registry of MLFLOW_TRACKING_URI), or a JSON file from ml-random-forest toJSON().',
     },
     data: { field: text(), describe: 'CSV to score; columns are matched to the model features by name.' },
     output: {
@@ -37,7 +37,7 @@ export const predictSettings = defineSettings(
   [
     (c) => [
       ...(c.model === undefined
-        ? ['--model: required: a model directory or an ml-random-forest JSON file']
+        ? ['--model: required: a model directory, a models:/ URI or an ml-random-forest JSON file']
         : []),
       ...(c.data === undefined ? ['--data: required: the CSV to score'] : []),
     ],

@@ -1,11 +1,17 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { RegisterOptions, RegisterResult } from '../../src/commands/register/run-register';
+import { listFiles } from '../../src/artifact/checksums';
+import { downloadModel, fetchModelToCache } from '../../src/registry/download';
 import type { ModelRegistry } from '../../src/registry/types';
 import { FIXTURE_DATASET_SHA } from './model-fixture';
 import { expectCode, uniqueName } from './registry-contract';
 
-interface LoggedContractContext {
+interface ModelContractContext {
   registry: ModelRegistry;
   register(name: string, extra?: Partial<RegisterOptions>): Promise<RegisterResult>;
+  /** A scratch directory. */
+  work: string;
 }
 
 /** The fixture's data (150 rows: 2 features and the target; 30 held out), as MLflow's datasets list it. */
@@ -18,11 +24,12 @@ const SCHEMA = JSON.stringify({
 });
 
 /**
- * Part of the registry contract: a registration logs MLflow 3's LoggedModel of its run (params, metrics
- * per dataset, the files) and the run's dataset inputs, and the version's source is that model — the
- * same on every backend that has logged models.
+ * Part of the registry contract, on what a version holds: a registration logs MLflow 3's LoggedModel of
+ * its run (params, metrics per dataset, the files) and the run's dataset inputs, and the version's source
+ * is that model; a version mlctl did not write is refused for what it is. The same on every backend that
+ * has logged models.
  */
-export function loggedModelContract(context: () => LoggedContractContext): void {
+export function modelContract(context: () => ModelContractContext): void {
   test('a registration logs the LoggedModel of its run; the version is registered from it', async () => {
     const { registry, register } = context();
     const name = uniqueName('logged');
@@ -104,5 +111,36 @@ export function loggedModelContract(context: () => LoggedContractContext): void 
       dataset_digest: FIXTURE_DATASET_SHA.slice(0, 36),
     });
     expect(run.metrics).toEqual({ accuracy: 0.9667, f1_macro: 0.9666, oob_accuracy: 0.95 });
+  });
+
+  test('a version without the mlctl flavor is MODEL_UNSUPPORTED naming its flavors, not a checksum error', async () => {
+    const { registry, work } = context();
+    const name = uniqueName('foreign');
+    const dir = join(work, uniqueName('sklearn'));
+    await mkdir(dir);
+    await writeFile(
+      join(dir, 'MLmodel'),
+      'artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.sklearn\n  sklearn:\n    pickled_model: model.pkl\n',
+    );
+    await writeFile(join(dir, 'model.pkl'), 'not really a pickle');
+    const experiment = await registry.ensureExperiment('contract');
+    const run = await registry.createRun({ experimentId: experiment.experimentId, runName: 'sklearn' });
+    const source = await registry.logArtifacts(run.runId, dir, 'model');
+    await registry.ensureRegisteredModel(name);
+    await registry.createModelVersion({ name, source, runId: run.runId });
+    const message = `models:/${name}/1 is a sklearn model (flavors: python_function, sklearn); mlctl serves models that mlctl trained`;
+    const dest = join(work, uniqueName('dl'));
+    expect(
+      (await expectCode(downloadModel(registry, `models:/${name}/latest`, dest), 'MODEL_UNSUPPORTED'))
+        .message,
+    ).toBe(message);
+    await expect(readdir(dest)).rejects.toThrow();
+    const cache = join(work, uniqueName('cache'));
+    await expectCode(
+      fetchModelToCache(registry, `models:/${name}/1`, cache),
+      'MODEL_UNSUPPORTED',
+      /sklearn model/,
+    );
+    expect(await listFiles(cache)).toEqual([]);
   });
 }
