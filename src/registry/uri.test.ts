@@ -45,6 +45,14 @@ describe('models:/ URIs (MLflow rules)', () => {
     expect(err.hint).toMatch(/models:\/iris@champion/);
   });
 
+  it('refuses an MLflow 3 logged model id, saying to use the version registered from it', () => {
+    const err = usageError(`models:/m-${'a'.repeat(32)}`);
+    expect([err.code, err.message]).toEqual([
+      'USAGE',
+      `models:/m-${'a'.repeat(32)} names an MLflow 3 logged model, not a registered model version; mlctl loads registered versions`,
+    ]);
+  });
+
   it('refuses a suffix that is neither a version, latest nor a stage', () => {
     const err = usageError('models:/iris/Live');
     expect([err.code, err.message]).toEqual([

@@ -43,7 +43,16 @@ export function parseModelUri(uri: string): ModelRef {
   if (at > 0 && at < first.length - 1) {
     return { name: first.slice(0, at), kind: 'alias', alias: first.slice(at + 1) };
   }
-  // models:/<id> names one of MLflow 3's LoggedModels, which mlctl does not create.
+  // models:/<id> names one of MLflow 3's LoggedModels: mlctl loads registered versions, which name theirs.
+  if (/^m-[0-9a-f]{32}$/.test(first)) {
+    throw new MlctlError(
+      'USAGE',
+      `${uri} names an MLflow 3 logged model, not a registered model version; mlctl loads registered versions`,
+      {
+        hint: 'Use the version registered from it, e.g. models:/iris/3 or models:/iris@champion (`mlctl models list <name>`).',
+      },
+    );
+  }
   throw improper(uri);
 }
 

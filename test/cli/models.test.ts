@@ -66,9 +66,21 @@ describe('mlctl models (built CLI, local registry)', () => {
     >;
     expect(json).toMatchObject({
       uri: 'models:/iris/3',
-      version: { version: '3', stage: 'None' },
-      run: { metrics: { accuracy: 0.97 } },
+      version: { version: '3', stage: 'None', model_id: expect.stringMatching(/^m-[0-9a-f]{32}$/) },
+      run: {
+        metrics: { accuracy: 0.97 },
+        inputs: { dataset_inputs: [{ dataset: { name: 'iris' } }, { dataset: { name: 'iris-test' } }] },
+      },
+      logged_model: { name: 'model', status: 'READY' },
     });
+    // The logged model, the run's datasets and the model's metrics, each with its dataset.
+    expect(show.stdout).toMatch(/\n {2}logged model m-[0-9a-f]{32} \(model, READY\)\n/);
+    expect(show.stdout).toMatch(
+      /\nDatasets\n {2}NAME +CONTEXT +DIGEST +ROWS +SOURCE\n {2}iris +training +a{36} +150 +data\/processed\/iris\.csv\n/,
+    );
+    expect(show.stdout).toMatch(
+      /\nLogged model metrics\n {2}NAME +VALUE +DATASET\n {2}accuracy +0\.95 +iris-test\n/,
+    );
     const deleted = await cli('alias', '--delete', 'iris', 'champion', '--json');
     expect(JSON.parse(deleted.stdout)).toEqual({ name: 'iris', alias: 'champion', previous: '2' });
   });
@@ -110,10 +122,10 @@ describe('mlctl models (built CLI, local registry)', () => {
   });
 
   it('refuses a tampered stored model: exit 1, and writes nothing', async () => {
-    const versionDir = join(cwd, '.mlctl', 'registry', 'runs');
-    const wineRun = JSON.parse((await cli('show', 'models:/wine/1', '--json')).stdout).version
-      .runId as string;
-    await writeFile(join(versionDir, wineRun, 'artifacts', 'model', 'reference.csv'), 'a,b\n1,2\n');
+    const modelId = JSON.parse((await cli('show', 'models:/wine/1', '--json')).stdout).version
+      .model_id as string;
+    const stored = join(cwd, '.mlctl', 'registry', 'logged-models', modelId, 'artifacts');
+    await writeFile(join(stored, 'reference.csv'), 'a,b\n1,2\n');
     const r = await cli('download', 'models:/wine/1', 'tampered');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('models:/wine/1 failed its checksum verification after download');

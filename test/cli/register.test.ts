@@ -32,7 +32,9 @@ describe('mlctl register (built CLI)', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines.slice(0, 3)).toEqual(['MODEL_URI=models:/iris/1', 'MODEL_NAME=iris', 'MODEL_VERSION=1']);
     expect(lines[3]).toMatch(/^RUN_ID=[0-9a-f]{32}$/);
+    expect(lines[4]).toMatch(/^LOGGED_MODEL_ID=m-[0-9a-f]{32}$/);
     const out = await readFile(outputs, 'utf8');
+    expect(out).toContain(`logged_model_id=${lines[4]?.slice('LOGGED_MODEL_ID='.length)}\n`);
     expect(out).toContain('model_uri=models:/iris/1\n');
     expect(out).toContain('model_version=1\n');
     expect(await readFile(summary, 'utf8')).toContain('Registered `models:/iris/1`');

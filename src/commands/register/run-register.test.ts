@@ -1,9 +1,10 @@
-import { access, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { MlctlError } from '../../errors';
 import { writeChecksums } from '../../artifact/checksums';
+import { downloadModel } from '../../registry/download';
 import { LocalRegistry } from '../../registry/local-registry';
 import type { ModelRegistry } from '../../registry/types';
 import { createLogger, createSilentLogger } from '../../telemetry/logger';
@@ -145,6 +146,38 @@ describe('registerModel', () => {
     const said = lines.filter((l) => /no logged models/.test(String(l.msg)));
     expect(said).toHaveLength(1);
     expect(said[0]).toMatchObject({ level: 'warn', server_version: expect.stringMatching(/local registry/) });
+  });
+});
+
+describe('a local registry of layout 1 (before logged models)', () => {
+  let work: string;
+  beforeEach(async () => {
+    work = await mkdtemp(join(tmpdir(), 'mlctl-layout-'));
+  });
+  afterAll(() => rm(work, { recursive: true, force: true }));
+
+  it('still serves its runs:/ versions, and says layout 2 once it holds a logged model', async () => {
+    const root = join(work, 'registry');
+    const registry = new LocalRegistry({ root });
+    // What an mlctl before logged models wrote: the files under the run, the version's source runs:/.
+    const experiment = await registry.ensureExperiment('e');
+    const run = await registry.createRun({ experimentId: experiment.experimentId, runName: 'old' });
+    const modelDir = await createModelFixture(work);
+    const source = await registry.logArtifacts(run.runId, modelDir, 'model');
+    await registry.ensureRegisteredModel('iris');
+    await registry.createModelVersion({ name: 'iris', source, runId: run.runId });
+    await writeFile(join(root, 'registry.json'), '{"format": 1, "createdBy": "mlctl"}\n');
+
+    const old = await downloadModel(registry, 'models:/iris/1', join(work, 'old'));
+    expect(old.version.source).toBe(`runs:/${run.runId}/model`);
+    await registerModel(registry, { modelDir, name: 'iris', experiment: 'e' }, deps);
+    expect(JSON.parse(await readFile(join(root, 'registry.json'), 'utf8'))).toMatchObject({ format: 2 });
+    await downloadModel(registry, 'models:/iris/2', join(work, 'new'));
+    await writeFile(join(root, 'registry.json'), '{"format": 3, "createdBy": "mlctl"}\n');
+    expect(await rejection(registry.serverVersion())).toMatchObject({
+      code: 'REGISTRY_ERROR',
+      message: expect.stringMatching(/has layout 3, newer than this mlctl reads \(2\)/),
+    });
   });
 });
 
