@@ -20,31 +20,24 @@ load_wine(as_frame=True).frame.to_csv(sys.argv[1], index=False)
 print(json.dumps({}))
 `;
 
-/** What scikit-learn's own flavor makes of a registration, for comparison: MLflow 3's log_model. */
-const LOG_WITH_SKLEARN = `
-import json, sys
-import mlflow
-from mlflow import MlflowClient
-from sklearn.datasets import load_wine
-from sklearn.linear_model import LogisticRegression
-name = sys.argv[1]
-X, y = load_wine(return_X_y=True)
-mlflow.set_experiment("mlctl-logged-models-sklearn")
-with mlflow.start_run() as run:
-    info = mlflow.sklearn.log_model(LogisticRegression(max_iter=5000).fit(X, y),
-                                    name="model", registered_model_name=name)
-mv = MlflowClient().get_model_version(name, info.registered_model_version)
-print(json.dumps({"model_id": info.model_id, "source": mv.source, "mv_model_id": mv.model_id,
-                  "run_id": mv.run_id, "source_run": run.info.run_id}))
-`;
-
-/** Everything MLflow's client can say about a registration mlctl made. */
+/**
+ * Everything MLflow's client can say about a registration mlctl made, and, for comparison, what
+ * scikit-learn's own flavor makes of one (MLflow 3's log_model with registered_model_name).
+ */
 const READ_LOGGED = `
 import json, os, sys
 import mlflow
 from mlflow import MlflowClient
-name, version, dst = sys.argv[1:4]
+from sklearn.datasets import load_wine
+from sklearn.linear_model import LogisticRegression
+name, version, dst, reference = sys.argv[1:5]
 client = MlflowClient()
+X, y = load_wine(return_X_y=True)
+mlflow.set_experiment("mlctl-logged-models-sklearn")
+with mlflow.start_run() as ref_run:
+    ref = mlflow.sklearn.log_model(LogisticRegression(max_iter=5000).fit(X, y), name="model",
+                                   registered_model_name=reference)
+ref_mv = client.get_model_version(reference, ref.registered_model_version)
 mv = client.get_model_version(name, version)
 model_id = mv.source.split("/")[-1]
 model = client.get_logged_model(model_id)
@@ -61,6 +54,8 @@ info = mlflow.models.get_model_info(f"models:/{model_id}")
 # MLflow's client adds registered_model_meta (name and version) to what it downloads of a registered model.
 files = lambda path: sorted(f for f in os.listdir(path) if f != "registered_model_meta")
 print(json.dumps({
+    "sklearn": {"model_id": ref.model_id, "source": ref_mv.source, "mv_model_id": ref_mv.model_id,
+                "run_id": ref_mv.run_id, "source_run": ref_run.info.run_id},
     "source": mv.source, "mv_model_id": mv.model_id, "run_id": mv.run_id,
     "model": {"model_id": model.model_id, "name": model.name, "status": str(model.status),
               "source_run_id": model.source_run_id, "experiment_id": model.experiment_id,
@@ -116,10 +111,15 @@ describeWithMlflow(
       const id = registration.logged_model_id;
       expect(registration.source).toBe(`models:/${id}`);
 
-      const seen = await python(READ_LOGGED, [name, registration.version, join(work, 'py')]);
+      const seen = await python(READ_LOGGED, [
+        name,
+        registration.version,
+        join(work, 'py'),
+        uniqueName('sklearn-ref'),
+      ]);
       // The version's links are those scikit-learn's flavor makes: the source names the logged model,
       // the server fills in its run; MLflow 3.17's store keeps no model_id on the version (None for both).
-      const sklearn = await python(LOG_WITH_SKLEARN, [uniqueName('sklearn-ref')]);
+      const sklearn = seen.sklearn as Record<string, unknown>;
       expect(sklearn).toMatchObject({ source: `models:/${sklearn.model_id as string}`, mv_model_id: null });
       expect(sklearn.run_id).toBe(sklearn.source_run);
       expect(seen).toMatchObject({ source: `models:/${id}`, mv_model_id: null, run_id: registration.runId });

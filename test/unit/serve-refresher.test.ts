@@ -63,7 +63,11 @@ describe('Refresher', () => {
     await refresher.refresh(true);
     state.points = '2';
     state.failLoad = true;
-    expect(await refresher.refresh()).toEqual({ result: 'failed', error: 'checksum mismatch in version 2' });
+    expect(await refresher.refresh()).toEqual({
+      result: 'failed',
+      error: 'checksum mismatch in version 2',
+      cause: expect.any(Error),
+    });
     expect(holder.get()?.version).toBe('1');
     expect(holder.status.last_error).toBe('checksum mismatch in version 2');
     expect(await metricValue(metrics, 'ml_model_reloads_total', '{result="failed"}')).toBe(1);
