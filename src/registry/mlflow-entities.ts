@@ -1,4 +1,5 @@
 import type {
+  Dataset,
   DatasetInput,
   LoggedModel,
   ModelMetric,
@@ -64,16 +65,10 @@ export interface MlflowRun {
   outputs?: { model_outputs?: Array<{ model_id: string; step?: number | string }> };
 }
 
+/** MLflow's dataset JSON has the fields of mlctl's `Dataset`. */
 export interface MlflowDatasetInput {
   tags?: KeyValue[];
-  dataset: {
-    name: string;
-    digest: string;
-    source_type: string;
-    source: string;
-    schema?: string;
-    profile?: string;
-  };
+  dataset: Dataset;
 }
 
 export interface MlflowMetric {

@@ -77,24 +77,19 @@ export async function showModel(
 ): Promise<ModelDetails> {
   const ref = parseModelUri(uri);
   const version = await resolveModelUri(registry, ref);
-  let run: Run | undefined;
-  if (version.runId) {
+  // A run or logged model deleted since is worth a warning, not a failure: the version still resolves.
+  const unlessGone = async <T>(id: string | undefined, what: string, load: (id: string) => Promise<T>) => {
+    if (id === undefined) return undefined;
     try {
-      run = await registry.getRun(version.runId);
+      return await load(id);
     } catch (err) {
       if (!(isMlctlError(err) && err.code === 'MODEL_NOT_FOUND')) throw err;
-      logger?.warn({ runId: version.runId }, 'the version names a run that no longer exists');
+      logger?.warn({ id }, `the version names a ${what} that no longer exists`);
+      return undefined;
     }
-  }
-  let loggedModel: LoggedModel | undefined;
-  if (version.model_id) {
-    try {
-      loggedModel = await registry.getLoggedModel(version.model_id);
-    } catch (err) {
-      if (!(isMlctlError(err) && err.code === 'MODEL_NOT_FOUND')) throw err;
-      logger?.warn({ model_id: version.model_id }, 'the version names a logged model that no longer exists');
-    }
-  }
+  };
+  const run = await unlessGone(version.runId, 'run', (id) => registry.getRun(id));
+  const loggedModel = await unlessGone(version.model_id, 'logged model', (id) => registry.getLoggedModel(id));
   return {
     registry: await describeRegistry(registry),
     requested: formatModelUri(ref),
