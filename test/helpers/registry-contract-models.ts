@@ -60,6 +60,27 @@ export function modelContract(context: () => ModelContractContext): void {
     await expectCode(registry.getLoggedModel(`m-${'0'.repeat(32)}`), 'MODEL_NOT_FOUND', /logged model/);
   });
 
+  test('a logged model takes any number of params (past one batch); an unknown id is MODEL_NOT_FOUND', async () => {
+    const { registry } = context();
+    const experiment = await registry.ensureExperiment(uniqueName('params'));
+    const run = await registry.createRun({ experimentId: experiment.experimentId, runName: 'many' });
+    const params = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`p${i}`, String(i)]));
+    const created = await registry.createLoggedModel({
+      experimentId: experiment.experimentId,
+      name: 'model',
+      sourceRunId: run.runId,
+      params,
+    });
+    expect(created).toMatchObject({ status: 'PENDING', params });
+    const id = created?.model_id as string;
+    expect(await registry.finalizeLoggedModel(id, 'FAILED')).toMatchObject({
+      model_id: id,
+      status: 'FAILED',
+    });
+    expect((await registry.getLoggedModel(id)).params).toEqual(params);
+    await expectCode(registry.finalizeLoggedModel(`m-${'f'.repeat(32)}`, 'READY'), 'MODEL_NOT_FOUND');
+  });
+
   test('the data is the run’s training dataset, the held-out split its eval one; metrics name theirs', async () => {
     const { registry, register } = context();
     const first = await register(uniqueName('datasets'));
