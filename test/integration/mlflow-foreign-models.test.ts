@@ -20,7 +20,7 @@ X, y = load_iris(return_X_y=True, as_frame=True)
 mlflow.set_experiment("mlctl-foreign")
 with mlflow.start_run():
     info = mlflow.sklearn.log_model(LogisticRegression(max_iter=1000).fit(X, y), name="model",
-                                    registered_model_name=name, input_example=X.head(3))
+                                    registered_model_name=name)
 MlflowClient().set_registered_model_alias(name, "prod", info.registered_model_version)
 print(json.dumps({"version": info.registered_model_version}))
 `;
