@@ -138,7 +138,13 @@ export const driftSettings = defineSettings('drift', '`mlctl drift`', {
 });
 
 export const driftServeSettings = defineSettings('drift-serve', '`mlctl drift serve`', {
-  host: { field: text(), env: 'DRIFT_HOST', default: '0.0.0.0', describe: 'Address to listen on.' },
+  host: {
+    field: text(),
+    env: 'DRIFT_HOST',
+    default: '127.0.0.1',
+    describe:
+      'Address to listen on: 127.0.0.1 (this machine only), or 0.0.0.0 for every interface (containers set it).',
+  },
   port: {
     field: integer({ min: 0, max: 65535 }),
     env: 'DRIFT_PORT',

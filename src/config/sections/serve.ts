@@ -55,7 +55,13 @@ export const serveSettings = defineSettings(
       flag: false,
       describe: 'Pins a version; disables auto-refresh.',
     },
-    host: { field: text(), env: 'HOST', default: '0.0.0.0', describe: 'Address to listen on.' },
+    host: {
+      field: text(),
+      env: 'HOST',
+      default: '127.0.0.1',
+      describe:
+        'Address to listen on: 127.0.0.1 (this machine only, as `mlflow models serve`), or 0.0.0.0 for every interface (containers set it).',
+    },
     port: {
       field: integer({ min: 0, max: 65535 }),
       env: 'PORT',
