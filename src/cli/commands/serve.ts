@@ -70,14 +70,21 @@ Endpoints: docs/API.md. SIGTERM/SIGINT (Windows: Ctrl+C, Ctrl+Break, closing the
       },
     );
     ctx.stderr.write(`mlctl serve: listening on ${running.url} (model ${target})\n`);
-    await new Promise<void>((done) => {
-      onShutdownSignal((signal) => {
+    const hopeless = await new Promise<MlctlError | undefined>((done) => {
+      const dispose = onShutdownSignal((signal) => {
         logger.info({ signal }, 'shutting down: draining requests in flight');
         void running.stop(settings.shutdownTimeoutSeconds * 1000).then(({ cutOff }) => {
           logger.info({ cut_off: cutOff }, 'stopped');
-          done();
+          done(undefined);
         });
       });
+      // The registry came back and said the model does not exist: no point staying up, not ready.
+      void running.hopeless.then(async (err) => {
+        dispose();
+        await running.stop(0);
+        done(err);
+      });
     });
+    if (hopeless) throw hopeless;
   });
 }
