@@ -80,7 +80,7 @@ describe('mlctl models (built CLI, local registry)', () => {
     const r = await cli('stage', 'iris', '3', 'Production', '--archive-existing', '--json');
     expect(JSON.parse(r.stdout)).toMatchObject({
       version: { version: '3', stage: 'Production' },
-      previousStage: 'None',
+      previous_stage: 'None',
       archived: ['1'],
     });
     expect(JSON.parse((await cli('show', 'models:/iris/Production', '--json')).stdout)).toMatchObject({
@@ -112,7 +112,7 @@ describe('mlctl models (built CLI, local registry)', () => {
   it('refuses a tampered stored model: exit 1, and writes nothing', async () => {
     const versionDir = join(cwd, '.mlctl', 'registry', 'runs');
     const wineRun = JSON.parse((await cli('show', 'models:/wine/1', '--json')).stdout).version
-      .runId as string;
+      .run_id as string;
     await writeFile(join(versionDir, wineRun, 'artifacts', 'model', 'reference.csv'), 'a,b\n1,2\n');
     const r = await cli('download', 'models:/wine/1', 'tampered');
     expect(r.code).toBe(1);

@@ -59,7 +59,7 @@ describe('mlctl register (built CLI)', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({
       name: 'iris',
       version: '2',
-      modelUri: 'models:/iris/2',
+      model_uri: 'models:/iris/2',
       stage: 'Staging',
       experiment: 'mlctl',
       metrics: { accuracy: 0.9667 },

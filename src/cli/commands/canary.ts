@@ -10,6 +10,7 @@ import { registrySettings } from '../../config/sections/registry';
 import { addSettingOptions } from '../options';
 import type { CliContext } from '../context';
 import { openRegistry } from './registry-access';
+import { snakeCaseKeys } from '../../format/snake-case';
 
 export function registerCanary(program: Command, ctx: CliContext): void {
   const canary = program
@@ -113,7 +114,7 @@ Every decision is recorded on the version as mlctl.canary.* tags; see docs/CANAR
           onWait: (ms, why) => progress(`  … waiting ${Math.round(ms / 100) / 10}s (${why})`),
         },
       );
-      if (json) ctx.printJson(report);
+      if (json) ctx.printJson(snakeCaseKeys(report));
       else ctx.print(formatPromoteReport(report));
       ctx.github.appendSummary(promoteSummaryMarkdown(report));
       ctx.github.setOutputs({
@@ -171,7 +172,7 @@ Exit codes: 0 rolled back · 1 registry failure · 2 no recorded history (give -
       if (apply) for (const cmd of commands) await runCommand(cmd, ctx.stderr, ctx.stderr);
       if (flags.json === true)
         ctx.printJson({
-          ...result,
+          ...(snakeCaseKeys(result) as object),
           dry_run: dryRun,
           helm: { commands: commands.map(shellQuote), applied: apply },
         });

@@ -4,6 +4,7 @@ import { registrySettings } from '../../config/sections/registry';
 import { addSettingOptions } from '../options';
 import type { CliContext } from '../context';
 import { openRegistry } from './registry-access';
+import { snakeCaseKeys } from '../../format/snake-case';
 
 const URI_FORMS =
   'models:/<name>/<version>, models:/<name>@<alias>, models:/<name>/<stage>, models:/<name>/latest';
@@ -46,7 +47,7 @@ Exit codes: 0 ok · 1 registry or I/O failure · 2 unknown model, version or ali
       const { formatListing } = await import('../../commands/models/format');
       await openRegistry(ctx, flags, async (registry) => {
         const listing = await listModels(registry, name);
-        if (flags.json) ctx.printJson(listing);
+        if (flags.json) ctx.printJson(snakeCaseKeys(listing));
         else ctx.print(formatListing(listing));
       });
     });
@@ -58,7 +59,7 @@ Exit codes: 0 ok · 1 registry or I/O failure · 2 unknown model, version or ali
       const { formatDetails } = await import('../../commands/models/format');
       await openRegistry(ctx, flags, async (registry) => {
         const details = await showModel(registry, uri, ctx.logger());
-        if (flags.json) ctx.printJson(details);
+        if (flags.json) ctx.printJson(snakeCaseKeys(details));
         else ctx.print(formatDetails(details));
         ctx.github.setOutputs({ model_uri: details.uri, model_version: details.version.version });
       });
@@ -86,7 +87,7 @@ Exit codes: 0 ok · 1 registry or I/O failure · 2 unknown model, version or ali
           const change = flags.delete
             ? await deleteModelAlias(registry, name, alias)
             : await setModelAlias(registry, name, alias, version as string);
-          if (flags.json) ctx.printJson(change);
+          if (flags.json) ctx.printJson(snakeCaseKeys(change));
           else ctx.print(formatAlias(change));
         });
       },
@@ -102,7 +103,7 @@ Exit codes: 0 ok · 1 registry or I/O failure · 2 unknown model, version or ali
       const { formatStage } = await import('../../commands/models/format');
       await openRegistry(ctx, flags, async (registry) => {
         const change = await setModelStage(registry, name, version, stage, flags.archiveExisting === true);
-        if (flags.json) ctx.printJson(change);
+        if (flags.json) ctx.printJson(snakeCaseKeys(change));
         else ctx.print(formatStage(change));
       });
     });
@@ -119,7 +120,7 @@ Exit codes: 0 ok · 1 registry or I/O failure · 2 unknown model, version or ali
       const { resolve } = await import('node:path');
       await openRegistry(ctx, flags, async (registry) => {
         const downloaded = await downloadModelVersion(registry, uri, resolve(ctx.cwd, dir));
-        if (flags.json) ctx.printJson(downloaded);
+        if (flags.json) ctx.printJson(snakeCaseKeys(downloaded));
         else ctx.print(formatDownload(downloaded));
         ctx.github.setOutputs({ model_uri: downloaded.uri, model_dir: downloaded.dir });
       });

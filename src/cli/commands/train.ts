@@ -4,6 +4,7 @@ import { addSettingOptions } from '../options';
 import type { CliContext } from '../context';
 import { createProgressBar } from '../progress';
 import { registerFromFlags } from './register';
+import { snakeCaseKeys } from '../../format/snake-case';
 
 export function registerTrain(program: Command, ctx: CliContext): void {
   const command = program
@@ -62,7 +63,12 @@ schema, or the model missed --min-accuracy (the model is still written).`,
       flags.register !== undefined && !gateMissed
         ? await registerFromFlags(ctx, { ...flags, name: flags.register, modelDir: result.modelDir })
         : undefined;
-    if (flags.json) ctx.printJson(registration ? { ...trainJson(result), registration } : trainJson(result));
+    if (flags.json)
+      ctx.printJson(
+        registration
+          ? { ...trainJson(result), registration: snakeCaseKeys(registration) }
+          : trainJson(result),
+      );
     else {
       ctx.print(formatTrainText(result));
       if (registration) {

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { STAGES } from '../../registry/types';
+
+// The `--json` documents of `mlctl register` and `mlctl models …`: MLflow's entities, in MLflow's REST
+// spelling (snake_case), as src/format/snake-case.ts prints them.
+
+const stringMap = z.record(z.string(), z.string());
+
+export const registryInfo = z
+  .strictObject({
+    kind: z.enum(['local', 'mlflow']),
+    location: z.string().describe('The registry directory, or the tracking server URL (no credentials).'),
+    server_version: z.string().optional().describe('MLflow’s version, or the local layout.'),
+  })
+  .describe('Which registry answered.');
+
+export const modelVersion = z.strictObject({
+  name: z.string(),
+  version: z.string(),
+  stage: z.enum(STAGES),
+  source: z.string().describe('Where the files are, e.g. runs:/<run_id>/model.'),
+  run_id: z.string().optional(),
+  status: z.enum(['READY', 'PENDING_REGISTRATION', 'FAILED_REGISTRATION']),
+  aliases: z.array(z.string()),
+  tags: stringMap,
+  description: z.string(),
+  creation_timestamp: z.number().describe('Milliseconds since the epoch.'),
+  last_updated_timestamp: z.number(),
+});
+
+const registeredModel = z.strictObject({
+  name: z.string(),
+  description: z.string(),
+  tags: stringMap,
+  aliases: stringMap.describe('Alias → version.'),
+  latest_versions: z.array(modelVersion),
+  creation_timestamp: z.number(),
+  last_updated_timestamp: z.number(),
+});
+
+const run = z.strictObject({
+  run_id: z.string(),
+  experiment_id: z.string(),
+  run_name: z.string(),
+  status: z.enum(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED']),
+  start_time: z.number(),
+  end_time: z.number().optional(),
+  artifact_uri: z.string(),
+  params: stringMap,
+  metrics: z.record(z.string(), z.number()),
+  tags: stringMap,
+});
+
+export const registerOutput = z
+  .strictObject({
+    name: z.string(),
+    version: z.string(),
+    model_uri: z.string().describe('models:/<name>/<version>'),
+    run_id: z.string(),
+    experiment_id: z.string(),
+    experiment: z.string(),
+    source: z.string(),
+    aliases: z.array(z.string()),
+    stage: z.enum(STAGES),
+    metrics: z.record(z.string(), z.number()),
+    registry: registryInfo,
+  })
+  .describe('The new model version and the run that registered it.');
+
+export const modelsListOutput = z.union([
+  z.strictObject({ registry: registryInfo, models: z.array(registeredModel) }),
+  z.strictObject({ registry: registryInfo, model: registeredModel, versions: z.array(modelVersion) }),
+]);
+
+export const modelsShowOutput = z.strictObject({
+  registry: registryInfo,
+  requested: z.string().describe('The URI as given.'),
+  uri: z.string().describe('The version it resolved to: models:/<name>/<version>.'),
+  version: modelVersion,
+  run: run.optional().describe('The run that produced it, when it still exists.'),
+});
+
+export const modelsAliasOutput = z.strictObject({
+  name: z.string(),
+  alias: z.string(),
+  version: z.string().optional().describe('Where the alias points now; absent after --delete.'),
+  previous: z.string().optional().describe('Where it pointed before; absent when it is new.'),
+});
+
+export const modelsStageOutput = z.strictObject({
+  version: modelVersion,
+  previous_stage: z.enum(STAGES),
+  archived: z.array(z.string()).describe('Versions moved to Archived by --archive-existing.'),
+});
+
+export const modelsDownloadOutput = z.strictObject({
+  requested: z.string(),
+  uri: z.string(),
+  version: modelVersion,
+  dir: z.string(),
+  cached: z.boolean().describe('True when a verified copy was already in the cache.'),
+});
