@@ -12,6 +12,7 @@ import { registerModels } from './commands/models';
 import { registerServe } from './commands/serve';
 import { registerCanary } from './commands/canary';
 import { registerInit } from './commands/init';
+import { registerCompletion } from './commands/completion';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json') as { version: string };
@@ -27,6 +28,7 @@ const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
   registerDrift,
   registerCanary,
   registerInit,
+  registerCompletion,
 ];
 
 export function createProgram(ctx: CliContext): Command {
@@ -34,7 +36,11 @@ export function createProgram(ctx: CliContext): Command {
     .description(
       'Validate data, train, register, serve and watch ML models — one CLI for the whole life of a model.',
     )
-    .version(version, '-V, --version', 'print the mlctl version')
+    .version(
+      `mlctl ${version} (node ${process.version})`,
+      '-V, --version',
+      'print the mlctl and Node.js versions',
+    )
     .option(
       '--config <file>',
       'YAML configuration file (env MLCTL_CONFIG; default ./mlctl.yaml when present)',

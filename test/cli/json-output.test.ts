@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli';
-import { REPO_ROOT } from '../helpers/cli';
+import { REPO_ROOT, runCli } from '../helpers/cli';
 import { expectJsonOutput } from '../helpers/json-output';
 import { useTmpDir } from '../helpers/tmp';
 import { JSON_OUTPUTS } from '../../src/docs/output';

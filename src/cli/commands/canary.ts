@@ -15,7 +15,17 @@ import { snakeCaseKeys } from '../../format/snake-case';
 export function registerCanary(program: Command, ctx: CliContext): void {
   const canary = program
     .command('canary')
-    .description('Gate a candidate model on live metrics: promote it, or reject it; roll production back.');
+    .description('Gate a candidate model on live metrics: promote it, or reject it; roll production back.')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  mlctl canary promote --model models:/iris/7 --policy infra/canary/policy.yaml --prometheus-url http://prometheus:9090
+  mlctl canary rollback --name iris
+
+Exit codes: 0 promoted or rolled back · 1 could not evaluate, or a registry failure · 2 usage, configuration
+or policy error · 3 rejected or inconclusive. \`mlctl canary <command> --help\` has the details.`,
+    );
 
   const promote = canary
     .command('promote')

@@ -31,16 +31,23 @@ Examples:
 Exit codes: 0 ok · 1 registry or I/O failure · 2 unknown model, version or alias, or a usage error.`,
     );
 
-  const sub = (name: string, description: string): Command => {
+  const sub = (name: string, description: string, examples: string, exitCodes: string): Command => {
     const command = models
       .command(name)
       .description(description)
-      .option('--json', 'print the result as JSON');
+      .option('--json', 'print the result as JSON')
+      .addHelpText('after', `\nExamples:\n${examples}\n\nExit codes: ${exitCodes}`);
     addSettingOptions(command, registrySettings);
     return command;
   };
+  const failures = '1 registry or I/O failure · 2 unknown model, version or alias, or a usage error.';
 
-  sub('list', 'List registered models, or the versions of one model.')
+  sub(
+    'list',
+    'List registered models, or the versions of one model.',
+    '  mlctl models list\n  mlctl models list iris --json',
+    `0 listed · ${failures}`,
+  )
     .argument('[name]', 'a registered model name')
     .action(async (name: string | undefined, flags: Record<string, unknown>) => {
       const { listModels } = await import('../../commands/models/run-models');
@@ -52,7 +59,12 @@ Exit codes: 0 ok · 1 registry or I/O failure · 2 unknown model, version or ali
       });
     });
 
-  sub('show', 'Show the version a model URI resolves to, with its run (metrics, params, tags).')
+  sub(
+    'show',
+    'Show the version a model URI resolves to, with its run (metrics, params, tags).',
+    '  mlctl models show models:/iris@champion\n  mlctl models show models:/iris/Production --json',
+    `0 shown · ${failures}`,
+  )
     .argument('<uri>', `a model URI: ${URI_FORMS}`)
     .action(async (uri: string, flags: Record<string, unknown>) => {
       const { showModel } = await import('../../commands/models/run-models');
@@ -65,7 +77,12 @@ Exit codes: 0 ok · 1 registry or I/O failure · 2 unknown model, version or ali
       });
     });
 
-  sub('alias', 'Point an alias at a version (moving it if it exists), or delete it with --delete.')
+  sub(
+    'alias',
+    'Point an alias at a version (moving it if it exists), or delete it with --delete.',
+    '  mlctl models alias iris champion 3\n  mlctl models alias --delete iris challenger',
+    `0 done · ${failures}`,
+  )
     .argument('<name>', 'registered model name')
     .argument('<alias>', 'alias, e.g. champion (letters, digits, _ and -)')
     .argument('[version]', 'version number (not with --delete)')
@@ -93,7 +110,12 @@ Exit codes: 0 ok · 1 registry or I/O failure · 2 unknown model, version or ali
       },
     );
 
-  sub('stage', 'Move a version to a stage: None, Staging, Production or Archived (any case).')
+  sub(
+    'stage',
+    'Move a version to a stage: None, Staging, Production or Archived (any case).',
+    '  mlctl models stage iris 3 Production --archive-existing\n  mlctl models stage iris 2 archived',
+    `0 moved · ${failures}`,
+  )
     .argument('<name>', 'registered model name')
     .argument('<version>', 'version number')
     .argument('<stage>', 'None | Staging | Production | Archived')
@@ -111,6 +133,8 @@ Exit codes: 0 ok · 1 registry or I/O failure · 2 unknown model, version or ali
   sub(
     'download',
     'Download the version a model URI resolves to into a new or empty directory, verifying its checksums.',
+    '  mlctl models download models:/iris@champion ./model\n  mlctl models download models:/iris/3 /tmp/iris-3 --json',
+    `0 downloaded and verified · 1 registry, I/O or checksum failure · 2 unknown model, version or alias, or a directory that is not empty.`,
   )
     .argument('<uri>', `a model URI: ${URI_FORMS}`)
     .argument('<dir>', 'destination directory (created; must be empty if it exists)')

@@ -23,7 +23,10 @@ Examples:
   mlctl serve --model .mlctl/model --port 8080         # a model directory
   MODEL_SOURCE=mlflow MLFLOW_MODEL_NAME=iris mlctl serve   # the seed's variables: stage Production
 
-Endpoints: docs/API.md. SIGTERM/SIGINT (Windows: Ctrl+C, Ctrl+Break, closing the console): stops accepting, drains requests in flight, exits 0.`,
+Endpoints: docs/API.md. SIGTERM/SIGINT (Windows: Ctrl+C, Ctrl+Break, closing the console): stops accepting, drains requests in flight, exits 0.
+Exit codes: 0 stopped by a signal, after draining · 1 cannot listen (port taken) or an internal failure ·
+2 usage or configuration error, or a model that does not exist (no such directory, registered model,
+version or alias). A registry that is down at start is retried; the server stays up, not ready.`,
     );
   addSettingOptions(command, serveSettings);
   command.action(async (flags: Record<string, unknown>) => {

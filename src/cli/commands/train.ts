@@ -4,6 +4,9 @@ import { addSettingOptions } from '../options';
 import type { CliContext } from '../context';
 import { createProgressBar } from '../progress';
 import { registerFromFlags } from './register';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version: mlctlVersion } = require('../../../package.json') as { version: string };
 import { snakeCaseKeys } from '../../format/snake-case';
 
 export function registerTrain(program: Command, ctx: CliContext): void {
@@ -14,14 +17,14 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     )
     .option('--json', 'print the result as one JSON document')
     .option('--register <name>', 'then register the model under this name (as `mlctl register`)')
-    .option('--alias <values...>', 'with --register: aliases to point at the new version, e.g. production')
+    .option('--alias <aliases...>', 'with --register: aliases to point at the new version, e.g. production')
     .option('--stage <stage>', 'with --register: stage to move the new version to')
     .option('--archive-existing', 'with --register --stage: archive the versions already in that stage')
     .option(
       '--experiment <name>',
       'with --register: experiment of the registration run (env MLFLOW_EXPERIMENT_NAME)',
     )
-    .option('--tag <values...>', 'with --register: run tags as key=value')
+    .option('--tag <key=value...>', 'with --register: run tags as key=value')
     .option('--tracking-uri <uri>', 'with --register: the registry (env MLFLOW_TRACKING_URI)')
     .addHelpText(
       'after',
@@ -49,7 +52,7 @@ schema, or the model missed --min-accuracy (the model is still written).`,
         {
           logger: ctx.logger(),
           cwd: ctx.cwd,
-          version: program.version() ?? '0.0.0',
+          version: mlctlVersion,
           onProgress: (p) => progress.update(p),
         },
       );

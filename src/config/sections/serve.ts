@@ -12,6 +12,7 @@ export const serveSettings = defineSettings(
   {
     model: {
       field: text(),
+      placeholder: 'dir|uri',
       env: 'MODEL_URI',
       describe:
         'What to serve: a model directory or a models:/ URI (models:/iris@production, models:/iris/Production, models:/iris/3).',
@@ -31,6 +32,7 @@ export const serveSettings = defineSettings(
     },
     modelName: {
       field: text(),
+      placeholder: 'name',
       env: 'MLFLOW_MODEL_NAME',
       describe:
         'Registered model name (with MODEL_SOURCE=mlflow); for a directory, the name shown in health and metrics.',
@@ -57,6 +59,7 @@ export const serveSettings = defineSettings(
     },
     host: {
       field: text(),
+      placeholder: 'address',
       env: 'HOST',
       default: '127.0.0.1',
       describe:
@@ -107,6 +110,7 @@ export const serveSettings = defineSettings(
     },
     predictionLogPath: {
       field: text(),
+      placeholder: 'file',
       env: 'PREDICTION_LOG_PATH',
       describe: 'Also append prediction and feedback events to this JSONL file (input for `mlctl drift`).',
     },
