@@ -35,6 +35,6 @@ export const initSettings = defineSettings('init', '`mlctl init`', {
     field: text(),
     placeholder: 'spec',
     describe:
-      'npm spec of the mlctl dependency in the generated package.json (default ^<this version>; a git URL or a tarball from `npm pack` works too).',
+      'npm spec of the mlctl dependency in the generated package.json (default: the mlctl running init — ^<version> when it came from a registry, else its tarball or directory as a file: path; a git URL or a tarball from `npm pack` works too).',
   },
 });

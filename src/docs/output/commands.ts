@@ -216,6 +216,7 @@ export const canaryRollbackOutput = z.strictObject({
 export const initOutput = z.strictObject({
   dir: z.string(),
   files: z.array(z.strictObject({ path: z.string(), action: z.enum(['created', 'overwritten']) })),
+  mlctl_package: z.string().describe('The npm spec the scaffold’s package.json depends on mlctl by.'),
 });
 
 export const errorOutput = z
