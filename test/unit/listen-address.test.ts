@@ -5,14 +5,14 @@ import { parse } from 'yaml';
 import { resolveSettings } from '../../src/config/settings';
 import { serveSettings } from '../../src/config/sections/serve';
 import { driftServeSettings } from '../../src/config/sections/drift';
-import { MLCTL_BIN, REPO_ROOT } from '../helpers/cli';
+import { MLCTL_BIN, REPO_ROOT, spawnCli } from '../helpers/cli';
 import { readDockerfile, stageEnv } from '../helpers/dockerfile';
-import { createModelFixture } from '../helpers/model-fixture';
 import { useTmpDir } from '../helpers/tmp';
 
 // Safe defaults: like `mlflow models serve` and uvicorn, mlctl's servers answer this machine only unless
 // told otherwise; the deployment kit says 0.0.0.0 where it needs every interface.
 const tmp = useTmpDir('mlctl-listen-');
+const IRIS = join(REPO_ROOT, 'data', 'processed', 'iris.csv');
 
 describe('listen address', () => {
   test('serve and drift serve default to 127.0.0.1; HOST and DRIFT_HOST change it', () => {
@@ -23,7 +23,9 @@ describe('listen address', () => {
   });
 
   test('`mlctl serve` with no HOST listens on 127.0.0.1', async () => {
-    const model = await createModelFixture(tmp.path());
+    const model = tmp.path('model');
+    const trained = await spawnCli(['train', '--data', IRIS, '--output', model, '--n-estimators', '3']);
+    expect(trained.code).toBe(0);
     const child = spawn(process.execPath, [MLCTL_BIN, 'serve', '--model', model, '--port', '0'], {
       env: { PATH: process.env.PATH, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'pipe'],
