@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { MLCTL_BIN, REPO_ROOT } from '../helpers/cli';
-import { copyCheckout } from '../helpers/fresh-clone';
+import { copyCheckout, spawnGroup } from '../helpers/fresh-clone';
 import { freePort } from '../helpers/prometheus';
 import { missingLines, readmeBlocks } from '../helpers/readme';
 import type { ReadmeCommand } from '../helpers/readme';
@@ -56,23 +55,14 @@ describe('README.md', () => {
     symlinkSync(join(REPO_ROOT, 'dist'), join(dir, 'dist'), 'junction');
     const commands = blocks.filter((b) => !b.skip).flatMap((b) => b.commands);
     const ports = { 8000: await freePort(), 9000: await freePort() };
-    const child = spawn('bash', ['-c', script(commands, ports)], {
+    const run = spawnGroup('bash', ['-c', script(commands, ports)], {
       cwd: dir,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn' },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-    const code = await new Promise((resolve) => child.on('exit', resolve));
-    try {
-      process.kill(-(child.pid as number), 'SIGTERM'); // the servers the README started with &
-    } catch {
-      // none left
-    }
-    expect({ code, err: code === 0 ? '' : err }).toEqual({ code: 0, err: '' });
+    const code = await run.exited;
+    run.stop(); // the servers the README started with &
+    expect({ code, err: code === 0 ? '' : run.err() }).toEqual({ code: 0, err: '' });
+    const out = run.out();
 
     const parts = out.split(/\n@@readme (\d+) (\d+)\n/);
     const results = new Map<number, { output: string; rc: number }>();

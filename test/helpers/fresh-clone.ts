@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readlinkSync, symlinkSync } from 'node:fs';
 import { delimiter, dirname, join, sep } from 'node:path';
 import { REPO_ROOT } from './cli';
@@ -40,6 +41,49 @@ export function machineNode(): string {
 export function machinePath(node: string): string {
   const dirs = [dirname(node), '/usr/local/bin', '/usr/bin', '/bin'];
   return [...new Set(dirs)].join(delimiter);
+}
+
+/**
+ * The environment of a user with nothing but the machine's Node and npm: HOME (the npm cache), that
+ * PATH, and npm reading registry metadata from its cache when it has it.
+ */
+export function machineEnv(node: string): NodeJS.ProcessEnv {
+  return {
+    HOME: process.env.HOME,
+    PATH: machinePath(node),
+    npm_config_prefer_offline: 'true',
+    npm_config_update_notifier: 'false',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+  };
+}
+
+/** A long-running command in its own process group (so a test can stop it and its children at once). */
+export function spawnGroup(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): {
+  child: ChildProcess;
+  out: () => string;
+  err: () => string;
+  exited: Promise<number | null>;
+  stop: () => void;
+} {
+  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const stop = (): void => {
+    try {
+      process.kill(-(child.pid as number), 'SIGTERM');
+    } catch {
+      // the group is gone already
+    }
+  };
+  return { child, out: () => out, err: () => err, exited, stop };
 }
 
 export function nodeVersion(node: string): string {

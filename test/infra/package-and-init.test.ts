@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/cli';
-import { copyCheckout, machineNode, machinePath, runToEnd } from '../helpers/fresh-clone';
+import { copyCheckout, machineEnv, machineNode, runToEnd, spawnGroup } from '../helpers/fresh-clone';
 import { describeWithTool, runTool } from '../helpers/infra-tools';
 import { freePort } from '../helpers/prometheus';
 import { eventually } from '../helpers/serve-process';
@@ -18,14 +17,7 @@ jest.setTimeout(600_000);
 const tmp = useTmpDir('mlctl-package-');
 const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
 const node = machineNode();
-const env: NodeJS.ProcessEnv = {
-  HOME: process.env.HOME,
-  PATH: machinePath(node),
-  npm_config_prefer_offline: 'true',
-  npm_config_update_notifier: 'false',
-  npm_config_audit: 'false',
-  npm_config_fund: 'false',
-};
+const env = machineEnv(node);
 const run = (cwd: string, command: string, args: string[]) => runToEnd(command, args, { cwd, env });
 
 describeWithTool('actionlint', 'the npm package and a project made by mlctl init', (actionlint) => {
@@ -108,21 +100,16 @@ describeWithTool('actionlint', 'the npm package and a project made by mlctl init
     });
 
     const port = await freePort();
-    const serve = spawn('npm', ['run', 'serve'], {
+    const serve = spawnGroup('npm', ['run', 'serve'], {
       cwd: service(),
       env: { ...env, PORT: String(port), PREDICTION_LOG_STDOUT: 'false' },
-      detached: true,
-      stdio: ['ignore', 'ignore', 'pipe'],
     });
-    let err = '';
-    serve.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-    const exited = new Promise((resolve) => serve.on('exit', resolve));
     try {
       await eventually(async () => {
         const ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
         return ready?.status === 200;
       }, 60_000).catch(() => {
-        throw new Error(`npm run serve did not become ready:\n${err}`);
+        throw new Error(`npm run serve did not become ready:\n${serve.err()}`);
       });
       const res = await fetch(`http://127.0.0.1:${port}/predict`, {
         method: 'POST',
@@ -132,8 +119,8 @@ describeWithTool('actionlint', 'the npm package and a project made by mlctl init
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ predictions: [0] });
     } finally {
-      process.kill(-(serve.pid as number), 'SIGTERM');
-      await exited;
+      serve.stop();
+      await serve.exited;
     }
 
     const workflows = join(service(), '.github', 'workflows');

@@ -1,8 +1,14 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/cli';
-import { copyCheckout, machineNode, machinePath, nodeVersion, runToEnd } from '../helpers/fresh-clone';
+import {
+  copyCheckout,
+  machineEnv,
+  machineNode,
+  nodeVersion,
+  runToEnd,
+  spawnGroup,
+} from '../helpers/fresh-clone';
 import { freePort } from '../helpers/prometheus';
 import { eventually } from '../helpers/serve-process';
 import { useTmpDir } from '../helpers/tmp';
@@ -19,14 +25,7 @@ const pinned = (
   }
 ).devDependencies.node;
 const node = machineNode();
-const env: NodeJS.ProcessEnv = {
-  HOME: process.env.HOME,
-  PATH: machinePath(node),
-  npm_config_prefer_offline: 'true',
-  npm_config_update_notifier: 'false',
-  npm_config_audit: 'false',
-  npm_config_fund: 'false',
-};
+const env = machineEnv(node);
 const repo = () => tmp.path('repo');
 const npm = (args: string[], timeoutMs?: number) =>
   runToEnd('npm', args, { cwd: repo(), env, ...(timeoutMs ? { timeoutMs } : {}) });
@@ -49,22 +48,12 @@ describe(`a fresh clone, with only the machine's Node (${nodeVersion(node)}) and
 
   test('npm start validates, trains, registers and serves /predict', async () => {
     const port = await freePort();
-    const child = spawn('npm', ['start'], {
-      cwd: repo(),
-      env: { ...env, PORT: String(port) },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const start = spawnGroup('npm', ['start'], { cwd: repo(), env: { ...env, PORT: String(port) } });
     try {
       await Promise.race([
-        eventually(async () => out.includes('Ctrl-C stops the server.'), 120_000),
-        exited.then(() => {
-          throw new Error(`npm start exited early:\n${out}\n${err}`);
+        eventually(async () => start.out().includes('Ctrl-C stops the server.'), 120_000),
+        start.exited.then(() => {
+          throw new Error(`npm start exited early:\n${start.out()}\n${start.err()}`);
         }),
       ]);
       const res = await fetch(`http://127.0.0.1:${port}/predict`, {
@@ -75,8 +64,8 @@ describe(`a fresh clone, with only the machine's Node (${nodeVersion(node)}) and
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ predictions: [0] });
     } finally {
-      if (child.exitCode === null) process.kill(-(child.pid as number), 'SIGTERM');
-      await exited;
+      start.stop();
+      await start.exited;
     }
   });
 
