@@ -30,7 +30,10 @@ COPY data/processed ./data/processed
 RUN mkdir -p /var/cache/mlctl /var/lib/mlctl /var/log/mlctl \
   && chown 1000:1000 /var/cache/mlctl /var/lib/mlctl /var/log/mlctl
 VOLUME ["/tmp", "/var/cache/mlctl"]
+# mlctl listens on 127.0.0.1 by default; in a container it must answer on every interface.
 ENV PATH=/app/bin:$PATH \
+    HOST=0.0.0.0 \
+    DRIFT_HOST=0.0.0.0 \
     PORT=8000 \
     MODEL_CACHE_DIR=/var/cache/mlctl \
     MLCTL_REGISTRY_DIR=/var/lib/mlctl/registry \

@@ -1,7 +1,8 @@
 @echo off
 rem mlctl for cmd.exe:  bin\mlctl.cmd validate data\processed\iris.csv --schema data\processed\iris.schema.json
-rem Finds node (MLCTL_NODE, else PATH), checks it is 22.12 or later, runs mlctl's JavaScript entry with the
-rem arguments as given and exits with mlctl's exit code (0 ok, 1 failure, 2 usage, 3 check failed).
+rem Finds node (MLCTL_NODE, else the Node.js `npm ci` installed for the project, else PATH), checks it is
+rem 22.12 or later, runs mlctl's JavaScript entry with the arguments as given and exits with mlctl's exit
+rem code (0 ok, 1 failure, 2 usage, 3 check failed).
 rem Works in the mlctl repository and in a repository made by `mlctl init` (mlctl in node_modules).
 setlocal
 set "MLCTL_ENTRY=%~dp0mlctl"
@@ -9,6 +10,8 @@ if not exist "%MLCTL_ENTRY%" set "MLCTL_ENTRY=%~dp0..\node_modules\mlctl\bin\mlc
 if not exist "%MLCTL_ENTRY%" goto not_installed
 
 set "MLCTL_NODE_EXE=%MLCTL_NODE%"
+rem The project's own Node.js (its pinned `node` devDependency), the one `npm run` and `npx` use too.
+if not defined MLCTL_NODE_EXE if exist "%~dp0..\node_modules\node\bin\node.exe" set "MLCTL_NODE_EXE=%~dp0..\node_modules\node\bin\node.exe"
 if not defined MLCTL_NODE_EXE for %%N in (node.exe) do set "MLCTL_NODE_EXE=%%~$PATH:N"
 if not defined MLCTL_NODE_EXE goto no_node
 

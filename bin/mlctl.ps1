@@ -1,8 +1,9 @@
 #!/usr/bin/env pwsh
 # mlctl for PowerShell (Windows PowerShell 5.1 and PowerShell 7+, any OS):
 #   .\bin\mlctl.ps1 validate data\processed\iris.csv --schema data\processed\iris.schema.json
-# Finds node (MLCTL_NODE, else PATH), checks it is 22.12 or later, runs mlctl's JavaScript entry with the
-# arguments exactly as given, and exits with mlctl's exit code (0 ok, 1 failure, 2 usage, 3 check failed).
+# Finds node (MLCTL_NODE, else the Node.js `npm ci` installed for the project, else PATH), checks it is 22.12
+# or later, runs mlctl's JavaScript entry with the arguments exactly as given, and exits with mlctl's exit
+# code (0 ok, 1 failure, 2 usage, 3 check failed).
 # Works in the mlctl repository (bin\mlctl beside this file) and in a repository made by `mlctl init`
 # (mlctl installed in node_modules).
 $ErrorActionPreference = 'Stop'
@@ -15,9 +16,9 @@ function Write-MlctlError([string]$Message, [string]$Hint) {
   if ($Hint) { [Console]::Error.WriteLine("hint: $Hint") }
 }
 
+$repo = Split-Path -Parent $PSScriptRoot
 $entry = Join-Path $PSScriptRoot 'mlctl'
 if (-not (Test-Path -LiteralPath $entry -PathType Leaf)) {
-  $repo = Split-Path -Parent $PSScriptRoot
   $entry = [System.IO.Path]::Combine($repo, 'node_modules', 'mlctl', 'bin', 'mlctl')
 }
 if (-not (Test-Path -LiteralPath $entry -PathType Leaf)) {
@@ -26,6 +27,12 @@ if (-not (Test-Path -LiteralPath $entry -PathType Leaf)) {
 }
 
 $node = $env:MLCTL_NODE
+if (-not $node) {
+  # The project's own Node.js (its pinned `node` devDependency), the one `npm run` and `npx` use too.
+  $exe = if ($env:OS -eq 'Windows_NT') { 'node.exe' } else { 'node' }
+  $own = [System.IO.Path]::Combine($repo, 'node_modules', 'node', 'bin', $exe)
+  if (Test-Path -LiteralPath $own -PathType Leaf) { $node = $own }
+}
 if (-not $node) {
   $found = Get-Command -Name node -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
   if ($found) { $node = $found.Source }

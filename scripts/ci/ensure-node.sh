@@ -1,26 +1,18 @@
 #!/usr/bin/env bash
-# Sourced by .ci/run (and usable by hand): makes sure `node` on PATH is >= 22.12.
-# When the machine's node is older, installs node@24 from the npm registry into a local prefix
-# (never -g, which would collide with the machine's node) and puts it first on PATH.
-NODE_PREFIX="${MLCTL_NODE_PREFIX:-$HOME/.cache/node24}"
-
-node_ok() {
-  command -v node >/dev/null 2>&1 || return 1
-  node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=12)?0:1)'
-}
-
-if ! node_ok; then
-  if [ ! -x "$NODE_PREFIX/node_modules/.bin/node" ]; then
-    echo "ci: node $(node --version 2>/dev/null || echo missing) is older than 22.12; installing node@24 into $NODE_PREFIX" >&2
-    mkdir -p "$NODE_PREFIX"
-    # npm 11 runs install scripts only for approved packages; node@24's preinstall fetches the binary package.
-    printf '{\n  "private": true,\n  "allowScripts": { "node": true }\n}\n' > "$NODE_PREFIX/package.json"
-    npm install --prefix "$NODE_PREFIX" --no-audit --no-fund node@24 >&2
-  fi
-  export PATH="$NODE_PREFIX/node_modules/.bin:$PATH"
-  if ! node_ok; then
-    echo "ci: could not get Node.js >= 22.12 (have $(node --version 2>/dev/null || echo none))" >&2
-    return 1 2>/dev/null || exit 1
-  fi
+# Sourced by .ci/run after `npm ci` (and usable by hand): puts the Node.js the repository brings first on
+# PATH, for the CI steps that run `node` directly. It is the README's mechanism, not a second one: the
+# pinned `node` devDependency that `npm ci` installs is what every `npm run` and `npx` command finds first
+# in node_modules/.bin, whatever Node the machine has (npm only needs Node >= 20.17 to run).
+# MLCTL_MACHINE_NODE is set to the node that was first before, for tests that check the machine's own.
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+repo_node_bin="$repo_root/node_modules/.bin"
+if [ ! -x "$repo_node_bin/node" ] || ! "$repo_node_bin/node" --version >/dev/null 2>&1; then
+  echo "ci: $repo_node_bin/node is missing or broken; run \`npm ci\` in $repo_root first" >&2
+  return 1 2>/dev/null || exit 1
 fi
-echo "ci: using node $(node --version) at $(command -v node)" >&2
+if [ -z "${MLCTL_MACHINE_NODE:-}" ] && command -v node >/dev/null 2>&1; then
+  MLCTL_MACHINE_NODE="$(command -v node)"
+  export MLCTL_MACHINE_NODE
+fi
+export PATH="$repo_node_bin:$PATH"
+echo "ci: using node $(node --version) at $(command -v node) (the machine's: ${MLCTL_MACHINE_NODE:-none})" >&2

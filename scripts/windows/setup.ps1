@@ -1,7 +1,8 @@
 #Requires -Version 5.1
 <#
 .SYNOPSIS
-  Sets up mlctl on Windows: checks Node.js, installs and builds with `npm ci`, and runs a smoke test.
+  Sets up mlctl on Windows: checks npm, installs and builds with `npm ci` (which also installs the Node.js 24
+  the repository runs on), and runs a smoke test.
 .DESCRIPTION
   Run from anywhere:  powershell -ExecutionPolicy Bypass -File scripts\windows\setup.ps1
   It stops at the first problem with what to do about it. Nothing is installed globally; afterwards use
@@ -25,21 +26,23 @@ function Fail([string]$Message, [string]$Hint) {
 }
 function Step([string]$Message) { Write-Host "setup: $Message" }
 
-# 1. Node.js 22.12 or later, and npm.
+# 1. npm and a Node.js that runs it (20.17 or later: package.json devEngines). mlctl itself runs on the
+#    Node.js 24 that `npm ci` installs into node_modules (the pinned `node` devDependency); the wrappers use it.
 $node = Get-Command -Name node -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
 if (-not $node) {
   Fail 'Node.js was not found on PATH' 'install Node.js 24 LTS (winget install OpenJS.NodeJS.LTS, or https://nodejs.org), then open a new terminal'
 }
 $version = (& $node.Source -p 'process.versions.node' | Out-String).Trim()
 $parts = $version.Split('.')
-if ([int]$parts[0] -lt 22 -or ([int]$parts[0] -eq 22 -and [int]$parts[1] -lt 12)) {
-  Fail "Node.js $version is too old; mlctl needs 22.12 or later (24 LTS recommended)" 'winget upgrade OpenJS.NodeJS.LTS'
+if ([int]$parts[0] -lt 20 -or ([int]$parts[0] -eq 20 -and [int]$parts[1] -lt 17)) {
+  Fail "Node.js $version is too old to run npm for this repository; it needs 20.17 or later (24 LTS recommended)" 'winget upgrade OpenJS.NodeJS.LTS'
 }
 Step "Node.js $version ($($node.Source))"
 $npm = Get-Command -Name npm -ErrorAction SilentlyContinue | Select-Object -First 1
 if (-not $npm) { Fail 'npm was not found on PATH' 'reinstall Node.js with npm included' }
 
-# 2. Install and build (npm ci runs the TypeScript build through `prepare`).
+# 2. Install and build (npm ci installs the repository's Node.js 24, then runs the TypeScript build through
+#    `prepare` on it).
 if (-not $SkipInstall) {
   Step 'npm ci (installs the locked dependencies and builds mlctl)'
   & $npm.Source ci --no-audit --no-fund

@@ -114,6 +114,31 @@ describe('PrometheusSource', () => {
     await s.close();
   });
 
+  test('connection refused and a name that does not resolve are not retried; a timeout is', async () => {
+    for (const url of ['http://127.0.0.1:1', 'http://prometheus.example.invalid:9090']) {
+      const sleeps: number[] = [];
+      const s = source(url, { retries: 5, sleep: async (ms: number) => void sleeps.push(ms) });
+      const err = await s.measure(metric, { track: 'x' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TransientSourceError);
+      expect([url, (err as TransientSourceError).retryable, sleeps]).toEqual([url, false, []]);
+      await s.close();
+    }
+    // A server that accepts and never answers: timed out, and retried.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const sleeps: number[] = [];
+    const slow = source(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`, {
+      timeoutMs: 200,
+      retries: 1,
+      sleep: async (ms: number) => void sleeps.push(ms),
+    });
+    await expect(slow.measure(metric, { track: 'x' })).rejects.toBeInstanceOf(TransientSourceError);
+    expect(sleeps).toHaveLength(1);
+    await slow.close();
+    silent.closeAllConnections();
+    await new Promise((r) => silent.close(r));
+  });
+
   test('begin() fails fast when Prometheus cannot be reached', async () => {
     const s = source('http://127.0.0.1:1', { retries: 0 });
     await expect(s.begin()).rejects.toThrow(/cannot evaluate the canary: cannot reach Prometheus/);

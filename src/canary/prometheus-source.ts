@@ -3,7 +3,7 @@ import { MlctlError } from '../errors';
 import { basicAuthFromUrl } from '../io/http-auth';
 import type { PolicyMetric } from './policy';
 import type { MetricsSource, Observation } from './source';
-import { TransientSourceError, orCannotEvaluate, withRetries } from './source';
+import { TransientSourceError, orCannotEvaluate, requestFailed, withRetries } from './source';
 import { renderQuery } from './template';
 
 export interface PrometheusOptions {
@@ -106,9 +106,7 @@ export class PrometheusSource implements MetricsSource {
       status = res.statusCode;
       text = await res.body.text();
     } catch (err) {
-      throw new TransientSourceError(
-        `cannot reach Prometheus at ${this.location}: ${(err as Error).message}`,
-      );
+      throw requestFailed(`cannot reach Prometheus at ${this.location}`, err);
     }
     let answer: ApiAnswer | undefined;
     try {

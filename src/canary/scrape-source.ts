@@ -7,7 +7,7 @@ import type { PolicyMetric, ScrapeSpec } from './policy';
 import { matches, parseSelector } from './selector';
 import type { Selector } from './selector';
 import type { MetricsSource, Observation } from './source';
-import { TransientSourceError, orCannotEvaluate, withRetries } from './source';
+import { TransientSourceError, orCannotEvaluate, requestFailed, withRetries } from './source';
 
 export interface ScrapeOptions {
   /** The canary's /metrics URL; redirects are followed. */
@@ -102,7 +102,7 @@ export class ScrapeSource implements MetricsSource {
       status = res.statusCode;
       text = await res.body.text();
     } catch (err) {
-      throw new TransientSourceError(`cannot read ${this.location}: ${(err as Error).message}`);
+      throw requestFailed(`cannot read ${this.location}`, err);
     }
     if (status === 429 || status >= 500)
       throw new TransientSourceError(`${this.location} answered HTTP ${status}`);

@@ -1,4 +1,5 @@
 import { MlctlError } from '../errors';
+import { NOBODY_THERE, errorCodeIn } from '../io/network-errors';
 import type { PolicyMetric } from './policy';
 
 /** One reading of a metric: its number, or `undefined` when there was no data (empty result, NaN). */
@@ -36,6 +37,24 @@ export interface MetricsSource {
 
 export class TransientSourceError extends Error {
   override readonly name = 'TransientSourceError';
+  /**
+   * False when nobody is there (connection refused, a host name that does not resolve): the source's own
+   * retries stop at once, and a first contact fails within a second; the policy's error limit still
+   * applies to a server that goes away during the analysis.
+   */
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { retryable?: boolean } = {}) {
+    super(message);
+    this.retryable = options.retryable ?? true;
+  }
+}
+
+/** The TransientSourceError for a request that failed before any answer. */
+export function requestFailed(what: string, err: unknown): TransientSourceError {
+  return new TransientSourceError(`${what}: ${(err as Error).message}`, {
+    retryable: errorCodeIn(err, NOBODY_THERE) === undefined,
+  });
 }
 
 /** Runs `attempt`, retrying a TransientSourceError up to `retries` times, 1 s, 2 s, 4 s … (at most 10 s) apart. */
@@ -48,7 +67,7 @@ export async function withRetries<T>(
     try {
       return await attempt();
     } catch (err) {
-      if (!(err instanceof TransientSourceError) || n >= retries) throw err;
+      if (!(err instanceof TransientSourceError) || !err.retryable || n >= retries) throw err;
       await sleep(Math.min(10_000, 1000 * 2 ** n));
     }
   }

@@ -61,10 +61,13 @@ export function createCliContext(io: CliIo): CliContext {
       if (!logger) {
         const settings = ctx.settings(loggingSettings, {});
         const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
+        // A person at a terminal gets the result and what needs their attention; CI logs and containers
+        // get the full record.
         logger = createLogger({
-          level: settings.level,
+          level: settings.level ?? (tty ? 'warn' : 'info'),
           format: settings.format ?? (tty ? 'text' : 'json'),
           destination: io.stderr === process.stderr ? undefined : io.stderr,
+          color: useColor(io.env, tty),
         });
       }
       return logger;
@@ -77,4 +80,15 @@ export function createCliContext(io: CliIo): CliContext {
     },
   };
   return ctx;
+}
+
+/**
+ * Colour on a terminal, unless NO_COLOR is set (no-color.org); FORCE_COLOR forces it on (or off with 0
+ * or false) whatever the stream is, and wins over NO_COLOR, as in Node's own tty.getColorDepth.
+ */
+export function useColor(env: NodeJS.ProcessEnv, tty: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !['0', 'false'].includes(force.trim().toLowerCase());
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return tty;
 }

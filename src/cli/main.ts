@@ -12,6 +12,7 @@ import { registerModels } from './commands/models';
 import { registerServe } from './commands/serve';
 import { registerCanary } from './commands/canary';
 import { registerInit } from './commands/init';
+import { registerCompletion } from './commands/completion';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json') as { version: string };
@@ -27,6 +28,7 @@ const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
   registerDrift,
   registerCanary,
   registerInit,
+  registerCompletion,
 ];
 
 export function createProgram(ctx: CliContext): Command {
@@ -34,15 +36,21 @@ export function createProgram(ctx: CliContext): Command {
     .description(
       'Validate data, train, register, serve and watch ML models — one CLI for the whole life of a model.',
     )
-    .version(version, '-V, --version', 'print the mlctl version')
+    .version(
+      `mlctl ${version} (node ${process.version})`,
+      '-V, --version',
+      'print the mlctl and Node.js versions',
+    )
     .option(
       '--config <file>',
       'YAML configuration file (env MLCTL_CONFIG; default ./mlctl.yaml when present)',
     )
-    .showHelpAfterError('(run `mlctl --help` or `mlctl <command> --help` for usage)')
+    .showHelpAfterError('hint: run `mlctl --help` or `mlctl <command> --help` for usage')
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
+      // Commander's own errors (unknown flag, missing argument) get mlctl's one error prefix.
+      outputError: (s, write) => write(s.replace(/^error: /, 'mlctl: error: ')),
     })
     .exitOverride();
   program.hook('preAction', (thisCommand) => {
@@ -50,10 +58,12 @@ export function createProgram(ctx: CliContext): Command {
     if (config !== undefined) ctx.configPath = config;
   });
   for (const register of COMMANDS) register(program, ctx);
-  for (const command of program.commands) {
+  const configure = (command: Command, path: string): void => {
     command.exitOverride().configureOutput(program.configureOutput());
-    command.showHelpAfterError(`(run \`mlctl ${command.name()} --help\` for usage)`);
-  }
+    command.showHelpAfterError(`hint: run \`mlctl ${path} --help\` for usage`);
+    for (const sub of command.commands) configure(sub, `${path} ${sub.name()}`);
+  };
+  for (const command of program.commands) configure(command, command.name());
   return program;
 }
 
@@ -73,6 +83,12 @@ function reportError(err: unknown, ctx: CliContext, json: boolean): ExitCode {
   if (err instanceof CommanderError) {
     // Commander already printed its message (or the help/version text).
     const done = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code);
+    if (!done && json) {
+      const message = err.message.replace(/^error: /, '');
+      ctx.printJson({
+        error: { code: 'USAGE', message, problems: [], hint: 'run `mlctl --help` for usage' },
+      });
+    }
     return done ? 0 : 2;
   }
   const error = isMlctlError(err)

@@ -14,6 +14,10 @@ export interface Setting<T = unknown> {
   readonly default?: T;
   /** Never echoed back in errors or logs. */
   readonly secret?: boolean;
+  /** What the flag's value is, for --help: `--data <csv>` (default: from the field, e.g. `<n>`). */
+  readonly placeholder?: string;
+  /** Needed on every run (a rule of the group says so when it is missing); --help marks it. */
+  readonly required?: boolean;
 }
 
 export type SettingsSpec = Record<string, Setting>;

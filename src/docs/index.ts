@@ -1,5 +1,6 @@
 import { renderConfigurationDoc } from './configuration';
 import { renderErrorsDoc } from './errors';
+import { renderJsonOutputSchemas } from './output';
 import { renderCanaryPolicyJsonSchema, renderDatasetJsonSchema } from './schemas';
 
 /** Every generated documentation file, by path relative to the repository root. */
@@ -9,5 +10,6 @@ export function generatedDocs(): Record<string, string> {
     'docs/ERRORS.md': renderErrorsDoc(),
     'docs/schemas/dataset-schema.json': renderDatasetJsonSchema(),
     'docs/schemas/canary-policy.json': renderCanaryPolicyJsonSchema(),
+    ...renderJsonOutputSchemas(),
   };
 }

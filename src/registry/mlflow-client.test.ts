@@ -170,7 +170,7 @@ describe('MlflowClient', () => {
     await c.close();
   });
 
-  it('reports an unreachable server with the URI tried, after retrying the connection', async () => {
+  it('fails at once when nothing listens (connection refused): one attempt, no backoff, the URI tried', async () => {
     server = await startServer([]);
     const url = server.url;
     await server.close();
@@ -179,9 +179,19 @@ describe('MlflowClient', () => {
     const err = await caught(c.call('GET', '/mlflow/x'));
     expect(err.code).toBe('REGISTRY_UNAVAILABLE');
     expect(err.message).toBe(
-      `cannot reach the MLflow server at ${url} (ECONNREFUSED on GET /api/2.0/mlflow/x, 3 attempts)`,
+      `cannot reach the MLflow server at ${url} (ECONNREFUSED on GET /api/2.0/mlflow/x, 1 attempt)`,
     );
-    expect(waits).toHaveLength(2);
+    expect(err.hint).toMatch(/^Nothing listens at http:\/\/127\.0\.0\.1:\d+: check MLFLOW_TRACKING_URI/);
+    expect(waits).toEqual([]);
+    await c.close();
+  });
+
+  it('fails at once when the host name does not resolve (DNS)', async () => {
+    const { c, waits } = client('http://mlflow.example.invalid:5000', { maxRetries: 3 });
+    const err = await caught(c.call('GET', '/mlflow/x'));
+    expect(err.message).toMatch(/\(ENOTFOUND on GET \/api\/2\.0\/mlflow\/x, 1 attempt\)$/);
+    expect(err.hint).toMatch(/does not resolve: check MLFLOW_TRACKING_URI/);
+    expect(waits).toEqual([]);
     await c.close();
   });
 

@@ -1,5 +1,6 @@
 import { MlctlError } from '../errors';
 import type { ErrorCode } from '../errors';
+import { NOBODY_THERE, errorCodeIn, nobodyThereHint } from '../io/network-errors';
 
 /** How mlctl authenticates to MLflow, as MLflow's client decides it: basic auth wins over a token. */
 export type MlflowAuth =
@@ -111,17 +112,19 @@ const IN_FLIGHT = new Set([
   'UND_ERR_CLOSED',
 ]);
 
+const NETWORK = new Set([...CONNECT_PHASE, ...IN_FLIGHT]);
+
 export function networkErrorCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (CONNECT_PHASE.has(code) || IN_FLIGHT.has(code))) return code;
-  }
-  return undefined;
+  return errorCodeIn(err, NETWORK);
 }
 
-/** A request that may have been processed is retried only when repeating it is harmless. */
+/**
+ * A request that may have been processed is retried only when repeating it is harmless. Nobody there
+ * (connection refused, a name that does not resolve) is not retried at all: a wrong tracking URI fails
+ * at once, not after a minute of backoff.
+ */
 export function isRetryableNetworkError(code: string | undefined, idempotent: boolean): boolean {
-  if (code === undefined) return false;
+  if (code === undefined || NOBODY_THERE.has(code)) return false;
   return CONNECT_PHASE.has(code) || (idempotent && IN_FLIGHT.has(code));
 }
 
@@ -141,7 +144,9 @@ export function unreachable(
     'REGISTRY_UNAVAILABLE',
     `cannot reach the MLflow server at ${location} (${code} on ${method} ${path}, ${attempts} attempt${attempts === 1 ? '' : 's'})`,
     {
-      hint: `Check MLFLOW_TRACKING_URI and that the server is up (\`curl ${location}/health\` prints OK). Retries: MLFLOW_HTTP_REQUEST_MAX_RETRIES; timeout: MLFLOW_HTTP_REQUEST_TIMEOUT.`,
+      hint: NOBODY_THERE.has(code)
+        ? nobodyThereHint(code, location, 'MLFLOW_TRACKING_URI (or --tracking-uri)')
+        : `Check MLFLOW_TRACKING_URI and that the server is up (\`curl ${location}/health\` prints OK). Retries: MLFLOW_HTTP_REQUEST_MAX_RETRIES; timeout: MLFLOW_HTTP_REQUEST_TIMEOUT.`,
     },
   );
 }

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { isMlctlError } from '../errors';
+import type { MlctlError } from '../errors';
 import type { ServeMetrics } from '../telemetry/serve-metrics';
 import type { LoadedModel } from './model';
 import type { ModelHolder } from './model-holder';
@@ -20,13 +22,24 @@ export interface ModelSource {
 export type RefreshResult =
   | { result: 'loaded'; version: string; previous?: string }
   | { result: 'unchanged'; version: string }
-  | { result: 'failed'; error: string; cause?: unknown };
+  | { result: 'failed'; error: string };
 
 export interface RefresherOptions {
   /** Seconds between refreshes once a model is loaded; 0 disables them. */
   intervalSeconds: number;
-  /** Seconds between attempts while no model could be loaded yet. */
+  /** Seconds before the first retry while no model could be loaded yet; doubled after each failure. */
   retrySeconds: number;
+  /** The longest wait between those retries (default 30 s). */
+  maxRetrySeconds?: number;
+}
+
+/**
+ * A failure before any model was loaded that retrying cannot fix: the source says the model does not
+ * exist (no such directory, registered model, version or alias — errors that exit 2). `mlctl serve`
+ * then stops with that error instead of staying up, not ready, forever.
+ */
+export function isHopeless(err: unknown): err is MlctlError {
+  return isMlctlError(err) && err.exitCode === 2;
 }
 
 /**
@@ -35,10 +48,15 @@ export interface RefresherOptions {
  * (status.last_error) and metrics (ml_model_reloads_total{result="failed"}).
  */
 export class Refresher {
+  /** Settles with the error when the first model can never load (see isHopeless); refreshing stops. */
+  readonly hopeless: Promise<MlctlError>;
+  private giveUp: (err: MlctlError) => void = () => undefined;
   private inFlight: Promise<RefreshResult> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private resolvedId: string | undefined;
   private stopped = false;
+  /** Failed attempts in a row while no model is loaded: the retry backoff's exponent. */
+  private failures = 0;
 
   constructor(
     private readonly holder: ModelHolder,
@@ -46,7 +64,11 @@ export class Refresher {
     private readonly metrics: ServeMetrics,
     private readonly logger: Logger,
     private readonly options: RefresherOptions,
-  ) {}
+  ) {
+    this.hopeless = new Promise((resolve) => {
+      this.giveUp = resolve;
+    });
+  }
 
   refresh(force = false): Promise<RefreshResult> {
     this.inFlight ??= this.run(force).finally(() => {
@@ -74,12 +96,17 @@ export class Refresher {
       ? this.source.refreshable
         ? this.options.intervalSeconds
         : 0
-      : this.options.retrySeconds;
+      : this.retryDelaySeconds();
     if (seconds <= 0) return;
     this.timer = setTimeout(() => {
       void this.refresh().then(() => this.schedule());
     }, seconds * 1000);
     this.timer.unref();
+  }
+
+  private retryDelaySeconds(): number {
+    const exponent = Math.max(0, this.failures - 1);
+    return Math.min(this.options.maxRetrySeconds ?? 30, this.options.retrySeconds * 2 ** exponent);
   }
 
   private async run(force: boolean): Promise<RefreshResult> {
@@ -100,6 +127,7 @@ export class Refresher {
       const next = await this.source.load(id);
       this.holder.set(next);
       this.resolvedId = id;
+      this.failures = 0;
       status.last_error = null;
       this.metrics.reloads.inc({ result: 'loaded' });
       this.logger.info(
@@ -109,15 +137,39 @@ export class Refresher {
       return { result: 'loaded', version: next.version, ...(current ? { previous: current.version } : {}) };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if ((err as { code?: string }).code === 'REGISTRY_UNAVAILABLE') status.reachable = false;
+      const code = (err as { code?: string }).code;
+      if (code === 'REGISTRY_UNAVAILABLE') status.reachable = false;
       status.last_refresh = started;
       status.last_error = message;
       this.metrics.reloads.inc({ result: 'failed' });
-      this.logger.error(
-        { err, uri: this.source.uri, serving: this.holder.get()?.version ?? null },
-        'model refresh failed',
-      );
-      return { result: 'failed', error: message, cause: err };
+      const serving = this.holder.get()?.version ?? null;
+      if (serving === null && isHopeless(err)) {
+        this.stop();
+        this.giveUp(err);
+        return { result: 'failed', error: message };
+      }
+      // One line per attempt, the message and code only: an expected failure (a registry that is down)
+      // needs no stack trace, and one every few seconds buries the log. LOG_LEVEL=debug shows it.
+      this.logger.debug({ err }, 'model refresh failed: details');
+      if (serving === null) {
+        this.failures++;
+        this.logger.warn(
+          {
+            uri: this.source.uri,
+            error: message,
+            code,
+            attempt: this.failures,
+            retry_in_s: this.retryDelaySeconds(),
+          },
+          'model not loaded yet; retrying',
+        );
+      } else {
+        this.logger.error(
+          { uri: this.source.uri, error: message, code, serving },
+          'model refresh failed; still serving the last good model',
+        );
+      }
+      return { result: 'failed', error: message };
     }
   }
 }

@@ -15,6 +15,8 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
   /** Fields bound to every line (service, command, ...). */
   base?: Record<string, unknown>;
+  /** Colour the text format (default: when stderr is a terminal and no destination is given). */
+  color?: boolean;
 }
 
 /** Secrets never reach a log line, whatever a caller passes in. */
@@ -45,7 +47,9 @@ export function createLogger(options: LoggerOptions): Logger {
     const pretty = require('pino-pretty') as typeof PinoPretty;
     const stream = pretty({
       destination: options.destination ?? process.stderr,
-      colorize: process.stderr.isTTY === true && options.destination === undefined,
+      colorize: options.color ?? (process.stderr.isTTY === true && options.destination === undefined),
+      // One line per event: a terminal shows what happened, not a block of fields under it.
+      singleLine: true,
       sync: true,
       ignore: 'pid,hostname',
       translateTime: 'HH:MM:ss.l',

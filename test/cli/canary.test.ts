@@ -6,6 +6,7 @@ import { eventually, startServeProcess } from '../helpers/serve-process';
 import type { ServeProcess } from '../helpers/serve-process';
 import { sendTraffic } from '../helpers/traffic';
 import { trainAndRegister, writeTestPolicy } from '../helpers/canary';
+import { expectJsonOutput } from '../helpers/json-output';
 
 describe('mlctl canary (built CLI, local registry, a real mlctl serve canary read through --metrics-url)', () => {
   let dir: string;
@@ -96,7 +97,7 @@ describe('mlctl canary (built CLI, local registry, a real mlctl serve canary rea
       model: { name: 'iris', version: '2', uri: 'models:/iris/2' },
       target: 'iris@production',
       smoke: { ok: true },
-      registry: { previousVersion: '1' },
+      registry: { previous_version: '1' },
       helm: {
         commands: [
           'helm upgrade iris infra/helm/mlctl --reuse-values --set canary.enabled=false --set-string image.tag=abc123 --wait',
@@ -105,6 +106,7 @@ describe('mlctl canary (built CLI, local registry, a real mlctl serve canary rea
       },
     });
     expect(report.analysis.measurements).toHaveLength(9);
+    expectJsonOutput('canary-promote', report);
     const v2 = (await versionOf('models:/iris@production')).version;
     expect(v2.version).toBe('2');
     expect(v2.tags).toMatchObject({
@@ -156,7 +158,7 @@ describe('mlctl canary (built CLI, local registry, a real mlctl serve canary rea
   it('rollback follows the recorded history, then needs --to; --dry-run changes nothing', async () => {
     const dry = await cli(['canary', 'rollback', '--name', 'iris', '--dry-run', '--json']);
     expect(dry.code).toBe(0);
-    expect(JSON.parse(dry.stdout)).toMatchObject({ from: '2', to: '1', chosenBy: 'history', dry_run: true });
+    expect(JSON.parse(dry.stdout)).toMatchObject({ from: '2', to: '1', chosen_by: 'history', dry_run: true });
     expect((await versionOf('models:/iris@production')).version.version).toBe('2');
 
     const r = await cli(['canary', 'rollback', '--name', 'iris']);

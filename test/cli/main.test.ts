@@ -23,13 +23,13 @@ describe('mlctl (built CLI)', () => {
 
   it('prints its version: exit 0', async () => {
     const r = await spawnCli(['--version']);
-    expect([r.code, r.stdout.trim()]).toEqual([0, version]);
+    expect([r.code, r.stdout.trim()]).toEqual([0, `mlctl ${version} (node ${process.version})`]);
   });
 
   it('prints a command help: exit 0', async () => {
     const r = await spawnCli(['validate', '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('--schema <value>');
+    expect(r.stdout).toContain('--schema <file>');
     expect(r.stdout).toContain('Exit codes:');
   });
 

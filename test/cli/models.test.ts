@@ -92,7 +92,7 @@ describe('mlctl models (built CLI, local registry)', () => {
     const r = await cli('stage', 'iris', '3', 'Production', '--archive-existing', '--json');
     expect(JSON.parse(r.stdout)).toMatchObject({
       version: { version: '3', stage: 'Production' },
-      previousStage: 'None',
+      previous_stage: 'None',
       archived: ['1'],
     });
     expect(JSON.parse((await cli('show', 'models:/iris/Production', '--json')).stdout)).toMatchObject({

@@ -27,10 +27,10 @@ describe('mlctl register, 20 processes at once on the local registry', () => {
     const list = await spawnCli(['models', 'list', 'iris', '--json'], { cwd });
     const listed = JSON.parse(list.stdout) as {
       model: { aliases: Record<string, string> };
-      versions: Array<{ version: string; runId: string }>;
+      versions: Array<{ version: string; run_id: string }>;
     };
     expect(listed.versions).toHaveLength(20);
-    expect(new Set(listed.versions.map((v) => v.runId)).size).toBe(20);
+    expect(new Set(listed.versions.map((v) => v.run_id)).size).toBe(20);
     // The alias ends on one of the versions (the last writer wins), and no lock is left behind.
     expect(versions).toContain(listed.model.aliases['latest-build']);
     const modelDir = join(cwd, '.mlctl', 'registry', 'models', 'iris');

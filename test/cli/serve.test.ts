@@ -16,6 +16,15 @@ async function predict(url: string, body: unknown = { features: [ROW] }) {
   return { status: r.status, json: (await r.json()) as Record<string, unknown> };
 }
 
+/** The serve log's "retrying" lines, parsed. */
+function retries(stderr: string): Array<Record<string, unknown>> {
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => l.msg === 'model not loaded yet; retrying');
+}
+
 describe('mlctl serve (built CLI)', () => {
   let dir: string;
   const env = () => ({ MLCTL_REGISTRY_DIR: join(dir, 'registry'), MODEL_CACHE_DIR: join(dir, 'cache') });
@@ -115,6 +124,23 @@ describe('mlctl serve (built CLI)', () => {
     expect(await code).toBe(0);
   }, 30_000);
 
+  it.each([
+    ['a directory that does not exist', 'nope', /^mlctl: error: model directory nope does not exist$/m],
+    ['an unknown registered model', 'models:/nope@production', /registered model 'nope' not found/],
+    ['an unknown version', 'models:/iris/99', /model 'iris' has no version 99/],
+    ['an unknown alias', 'models:/iris@staging', /model 'iris' has no alias 'staging'/],
+  ])('exits 2 at start for %s, with one message and no server', async (_, model, message) => {
+    const started = Date.now();
+    const r = await spawnCli(['serve', '--model', model, '--port', '0'], { env: env() });
+    expect({ code: r.code, stderr: r.stderr }).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(message),
+    });
+    expect(r.stderr).toMatch(/^hint: /m);
+    expect(r.stderr).not.toMatch(/listening|"stack"|at .*\.js:\d+/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('starts not ready when the registry is unreachable, and says why', async () => {
     const s = await startServeProcess(['--model', 'models:/iris@production'], {
       env: {
@@ -136,6 +162,15 @@ describe('mlctl serve (built CLI)', () => {
       expect(health.status).toBe(503);
       expect(await health.json()).toMatchObject({ ready: false, registry: { reachable: false } });
       expect((await fetch(`${s.url}/readyz`)).status).toBe(503);
+      // Retried with backoff (1 s, 2 s, …), one line per attempt, no stack trace.
+      await eventually(async () => retries(s.stderr()).length >= 2, 10_000);
+      const [first, second] = retries(s.stderr());
+      expect(first).toMatchObject({ level: 'warn', attempt: 1, retry_in_s: 1, code: 'REGISTRY_UNAVAILABLE' });
+      expect(second).toMatchObject({ attempt: 2, retry_in_s: 2 });
+      expect(first?.error).toMatch(
+        /cannot reach the MLflow server at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED/,
+      );
+      expect(s.stderr()).not.toMatch(/"stack"|"err"/);
     } finally {
       expect(await s.stop()).toBe(0);
     }

@@ -32,7 +32,7 @@ describe('mlctl train --register (built CLI)', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({
       model_dir: expect.any(String),
-      registration: { modelUri: 'models:/iris/1', aliases: ['production'] },
+      registration: { model_uri: 'models:/iris/1', aliases: ['production'] },
     });
     const show = await spawnCli(['models', 'show', 'models:/iris@production', '--json'], { env: env() });
     expect(show.code).toBe(0);

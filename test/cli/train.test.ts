@@ -77,7 +77,7 @@ describe('mlctl train (built CLI)', () => {
       { cwd },
     );
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout).gate).toMatchObject({ minAccuracy: 0.5, passed: true });
+    expect(JSON.parse(json.stdout).gate).toMatchObject({ min_accuracy: 0.5, passed: true });
   });
 
   it('writes model_dir and accuracy to $GITHUB_OUTPUT and a summary in GitHub Actions', async () => {

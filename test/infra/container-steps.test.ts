@@ -97,7 +97,7 @@ test('the image has its production dependencies only, and mlctl on PATH', () => 
   const version = runImageCommand(['mlctl', '--version'], env);
   expect(version.status).toBe(0);
   expect(version.stdout.trim()).toBe(
-    JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version,
+    `mlctl ${JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version} (node ${process.version})`,
   );
 });
 

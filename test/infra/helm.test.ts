@@ -120,6 +120,9 @@ describeWithTools('helm chart infra/helm/mlctl', { helm: HELM }, () => {
     expect(container.livenessProbe.httpGet).toEqual({ path: '/livez', port: 'http' });
     expect(envOf(container).MODEL_URI.value).toBe('models:/iris@production');
     expect(container.ports[0].containerPort).toBe(Number(config.PORT));
+    // mlctl listens on 127.0.0.1 unless told: the probes and the Service need every interface.
+    expect(config.HOST).toBe('0.0.0.0');
+    expect(find(manifests, 'ConfigMap', 'mlctl-drift').data.DRIFT_HOST).toBe('0.0.0.0');
     expect(container.image).toBe('mlctl:0.1.0');
     // No Secret from values, no RBAC: the pods never read the Kubernetes API.
     expect(

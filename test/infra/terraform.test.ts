@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../helpers/cli';
 import {
   CRD_VALIDATOR,
@@ -145,6 +145,10 @@ describeWithTools('terraform module (OpenTofu)', { tofu: TOFU, helm: HELM }, () 
       manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === fullname).data.MLFLOW_TRACKING_URI,
     ).toBe('http://mlflow.ml.svc:5000');
     expect(deployment(`${fullname}-drift`)).toBeDefined();
+    // The module says where the pods listen, rather than relying on the chart's default.
+    expect(parse(yaml)).toMatchObject({ host: '0.0.0.0', drift: { host: '0.0.0.0' } });
+    const config = (n: string) => manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === n).data;
+    expect([config(fullname).HOST, config(`${fullname}-drift`).DRIFT_HOST]).toEqual(['0.0.0.0', '0.0.0.0']);
   });
 
   test('its fullname is the chart’s own for a release named like the chart', () => {

@@ -85,7 +85,7 @@ describeWithPrometheus('mlctl canary promote against a real Prometheus', () => {
       const r = await promote('2');
       expect(r.code).toBe(0);
       const report = JSON.parse(r.stdout);
-      expect(report).toMatchObject({ decision: 'promoted', registry: { previousVersion: '1' } });
+      expect(report).toMatchObject({ decision: 'promoted', registry: { previous_version: '1' } });
       expect(report.analysis.metrics.map((m: { name: string; phase: string }) => [m.name, m.phase])).toEqual([
         ['live-accuracy', 'successful'],
         ['error-ratio', 'successful'],

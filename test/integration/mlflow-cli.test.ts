@@ -68,7 +68,7 @@ describeWithMlflow(
         (await cli('models', 'show', `models:/${name}/Production`, '--json')).stdout,
       ) as Record<string, unknown>;
       expect(show).toMatchObject({
-        registry: { kind: 'mlflow', serverVersion: expect.stringMatching(/^3\./) },
+        registry: { kind: 'mlflow', server_version: expect.stringMatching(/^3\./) },
         uri: `models:/${name}/2`,
         version: { aliases: expect.arrayContaining(['champion', 'challenger']), stage: 'Production' },
         run: { metrics: { accuracy: 0.97 }, status: 'FINISHED' },

@@ -78,12 +78,12 @@ describeWithMlflow(
       );
       expect(reg.stderr).not.toMatch(/error/i);
       expect(reg.code).toBe(0);
-      const registered = JSON.parse(reg.stdout) as { version: string; runId: string };
+      const registered = JSON.parse(reg.stdout) as { version: string; run_id: string };
 
       const seen = await python(READ_WITH_MLFLOW, [name, 'champion', join(work, 'py-download')]);
       expect(seen).toMatchObject({
         version: registered.version,
-        run_id: registered.runId,
+        run_id: registered.run_id,
         aliases: ['champion'],
         status: 'FINISHED',
         metrics: { accuracy: 0.9667, f1_macro: 0.9666, oob_accuracy: 0.95 },

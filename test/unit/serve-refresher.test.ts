@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { MlctlError } from '../../src/errors';
 import { ModelHolder } from '../../src/serve/model-holder';
 import { Refresher } from '../../src/serve/refresher';
 import type { ModelSource } from '../../src/serve/refresher';
@@ -66,7 +67,6 @@ describe('Refresher', () => {
     expect(await refresher.refresh()).toEqual({
       result: 'failed',
       error: 'checksum mismatch in version 2',
-      cause: expect.any(Error),
     });
     expect(holder.get()?.version).toBe('1');
     expect(holder.status.last_error).toBe('checksum mismatch in version 2');
@@ -93,6 +93,69 @@ describe('Refresher', () => {
     refresher.stop();
     expect(holder.get()?.version).toBe('1');
     expect(state.resolves).toBeGreaterThanOrEqual(2);
+  });
+
+  it('backs off while no model is loaded, logging one line per attempt without a stack', async () => {
+    const metrics = createServeMetrics({ defaultMetrics: false });
+    const holder = new ModelHolder(metrics);
+    const { source, state } = controllableSource();
+    state.failResolve = true;
+    const lines: Array<Record<string, unknown>> = [];
+    const capture = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+    const refresher = new Refresher(holder, source, metrics, capture, {
+      intervalSeconds: 0,
+      retrySeconds: 0.01,
+      maxRetrySeconds: 0.04,
+    });
+    await refresher.start();
+    for (let i = 0; i < 200 && state.resolves < 5; i++) await new Promise((r) => setTimeout(r, 10));
+    refresher.stop();
+    const waits = lines.slice(0, 4).map((l) => [l.attempt, l.retry_in_s]);
+    expect(waits).toEqual([
+      [1, 0.01],
+      [2, 0.02],
+      [3, 0.04],
+      [4, 0.04],
+    ]);
+    expect(lines[0]).toMatchObject({ msg: 'model not loaded yet; retrying', error: 'registry unreachable' });
+    expect(JSON.stringify(lines)).not.toMatch(/stack/);
+  });
+
+  it('gives up when the source says the model does not exist before any load, never after', async () => {
+    const metrics = createServeMetrics({ defaultMetrics: false });
+    const holder = new ModelHolder(metrics);
+    const { source, state } = controllableSource();
+    const missing = new MlctlError('MODEL_NOT_FOUND', "model 'iris' has no alias 'production'");
+    source.resolve = async () => {
+      state.resolves++;
+      throw missing;
+    };
+    const refresher = new Refresher(holder, source, metrics, logger, {
+      intervalSeconds: 0,
+      retrySeconds: 0.01,
+    });
+    await refresher.start();
+    await expect(refresher.hopeless).resolves.toBe(missing);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(state.resolves).toBe(1); // no retries once hopeless
+
+    // With a model loaded, the same answer keeps the last good model serving.
+    const later = controllableSource();
+    const serving = new Refresher(holder, later.source, metrics, logger, {
+      intervalSeconds: 0,
+      retrySeconds: 0,
+    });
+    await serving.refresh(true);
+    later.source.resolve = async () => {
+      throw missing;
+    };
+    expect(await serving.refresh()).toMatchObject({ result: 'failed' });
+    const settled = await Promise.race([
+      serving.hopeless.then(() => true),
+      new Promise((r) => setTimeout(r, 50, false)),
+    ]);
+    expect(settled).toBe(false);
+    expect(holder.get()?.version).toBe('1');
   });
 
   it('refreshes on the interval when the source can move', async () => {

@@ -32,7 +32,6 @@ describe('Windows wrappers', () => {
   it('require the Node version of package.json engines', () => {
     expect(engines).toBe('>=22.12');
     expect(PS1).toMatch(/\$major -lt 22 -or \(\$major -eq 22 -and \$minor -lt 12\)/);
-    expect(SETUP).toMatch(/-lt 22 -or .*-eq 22 -and .*-lt 12/);
     const check = /-e "([^"]+)"/.exec(CMD)![1]!;
     const exitFor = (version: string): number => {
       let code = -1;
@@ -42,6 +41,24 @@ describe('Windows wrappers', () => {
     expect([exitFor('22.11.9'), exitFor('20.18.0'), exitFor('22.12.0'), exitFor('24.1.0')]).toEqual([
       1, 1, 0, 0,
     ]);
+  });
+
+  it('run on the Node.js npm ci installed for the project (the pinned node devDependency) before PATH’s', () => {
+    const pkg = JSON.parse(read('package.json')) as {
+      devDependencies: Record<string, string>;
+      devEngines: { runtime: { version: string } };
+    };
+    expect(pkg.devDependencies.node).toMatch(/^\d+\.\d+\.\d+$/);
+    const ownPs1 = PS1.indexOf("'node_modules', 'node', 'bin', $exe");
+    expect(ownPs1).toBeGreaterThan(0);
+    expect(ownPs1).toBeLessThan(PS1.indexOf('Get-Command -Name node'));
+    expect(PS1).toContain("if ($env:OS -eq 'Windows_NT') { 'node.exe' } else { 'node' }");
+    const ownCmd = CMD.indexOf('if exist "%~dp0..\\node_modules\\node\\bin\\node.exe" set "MLCTL_NODE_EXE=');
+    expect(ownCmd).toBeGreaterThan(0);
+    expect(ownCmd).toBeLessThan(CMD.indexOf('%%~$PATH:N'));
+    // setup.ps1 only needs a Node that runs npm (devEngines); npm ci brings the one mlctl runs on.
+    expect(pkg.devEngines.runtime.version).toBe('>=20.17');
+    expect(SETUP).toMatch(/-lt 20 -or .*-eq 20 -and .*-lt 17/);
   });
 
   it('run bin/mlctl here, or node_modules/mlctl/bin/mlctl in a repository made by mlctl init', () => {

@@ -10,11 +10,22 @@ import { registrySettings } from '../../config/sections/registry';
 import { addSettingOptions } from '../options';
 import type { CliContext } from '../context';
 import { openRegistry } from './registry-access';
+import { snakeCaseKeys } from '../../format/snake-case';
 
 export function registerCanary(program: Command, ctx: CliContext): void {
   const canary = program
     .command('canary')
-    .description('Gate a candidate model on live metrics: promote it, or reject it; roll production back.');
+    .description('Gate a candidate model on live metrics: promote it, or reject it; roll production back.')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  mlctl canary promote --model models:/iris/7 --policy infra/canary/policy.yaml --prometheus-url http://prometheus:9090
+  mlctl canary rollback --name iris
+
+Exit codes: 0 promoted or rolled back · 1 could not evaluate, or a registry failure · 2 usage, configuration
+or policy error · 3 rejected or inconclusive. \`mlctl canary <command> --help\` has the details.`,
+    );
 
   const promote = canary
     .command('promote')
@@ -113,7 +124,7 @@ Every decision is recorded on the version as mlctl.canary.* tags; see docs/CANAR
           onWait: (ms, why) => progress(`  … waiting ${Math.round(ms / 100) / 10}s (${why})`),
         },
       );
-      if (json) ctx.printJson(report);
+      if (json) ctx.printJson(snakeCaseKeys(report));
       else ctx.print(formatPromoteReport(report));
       ctx.github.appendSummary(promoteSummaryMarkdown(report));
       ctx.github.setOutputs({
@@ -171,7 +182,7 @@ Exit codes: 0 rolled back · 1 registry failure · 2 no recorded history (give -
       if (apply) for (const cmd of commands) await runCommand(cmd, ctx.stderr, ctx.stderr);
       if (flags.json === true)
         ctx.printJson({
-          ...result,
+          ...(snakeCaseKeys(result) as object),
           dry_run: dryRun,
           helm: { commands: commands.map(shellQuote), applied: apply },
         });

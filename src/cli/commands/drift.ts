@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { MlctlError } from '../../errors';
 import { driftServeSettings, driftSettings } from '../../config/sections/drift';
+import { kebab } from '../../config/settings';
 import type { ResolvedSettings } from '../../config/settings';
 import type { DriftRunOptions } from '../../drift/run-drift';
 import { addSettingOptions } from '../options';
@@ -9,6 +10,9 @@ import { onShutdownSignal } from '../signals';
 import { modelUriResolver } from './registry-access';
 
 type DriftSettings = ResolvedSettings<(typeof driftSettings)['settings']>;
+
+/** `mlctl drift` flags about the one-off report and its exit code, which the monitor has no use for. */
+const ONE_SHOT_ONLY = ['format', 'report', 'reportFormat', 'failOnDrift'] as const;
 
 export function registerDrift(program: Command, ctx: CliContext): void {
   const command = program
@@ -63,13 +67,26 @@ Example:
   ADMIN_API_TOKEN=s3cret mlctl drift serve --reference model/ --current predictions.jsonl --port 9000
 
 Endpoints: GET /metrics · GET /healthz (503 when stale) · GET /report (HTML) · GET /report.json ·
-POST /refresh (header X-Admin-Token; 202 accepted, 409 busy, 403 without a configured token).`,
+POST /refresh (header X-Admin-Token; 202 accepted, 409 busy, 403 without a configured token).
+Exit codes: 0 stopped by SIGTERM/SIGINT · 1 cannot listen, or an internal failure · 2 usage or
+configuration error (including --format, --report, --fail-on-drift: those are for \`mlctl drift\`).`,
     );
-  addSettingOptions(serve, driftSettings);
+  addSettingOptions(serve, driftSettings, [...ONE_SHOT_ONLY]);
   addSettingOptions(serve, driftServeSettings);
   serve.action(async (own: Record<string, unknown>, self: Command) => {
     // Commander hands the shared drift flags to the parent command wherever they stand on the line.
-    const flags = { ...self.parent?.opts(), ...definedOnly(own) };
+    const parent = self.parent?.opts() ?? {};
+    const ignored = [...ONE_SHOT_ONLY, 'json'].filter((key) => parent[key] !== undefined);
+    if (ignored.length) {
+      throw new MlctlError(
+        'USAGE',
+        `mlctl drift serve does not take ${ignored.map((k) => `--${kebab(k)}`).join(', ')}`,
+        {
+          hint: 'The monitor has no verdict to print or exit with: it serves GET /metrics, /report (HTML) and /report.json. For a one-off report use `mlctl drift`.',
+        },
+      );
+    }
+    const flags = { ...parent, ...definedOnly(own) };
     const settings = ctx.settings(driftSettings, flags);
     const server = ctx.settings(driftServeSettings, flags);
     const { startDriftService } = await import('../../drift/service');

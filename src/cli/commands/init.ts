@@ -3,9 +3,13 @@ import type { Command } from 'commander';
 import { initSettings } from '../../config/sections/init';
 import { addSettingOptions } from '../options';
 import type { CliContext } from '../context';
+import { snakeCaseKeys } from '../../format/snake-case';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { version } = require('../../../package.json') as { version: string };
+const { version, devDependencies } = require('../../../package.json') as {
+  version: string;
+  devDependencies: { node: string };
+};
 
 export function registerInit(program: Command, ctx: CliContext): void {
   const command = program
@@ -38,11 +42,12 @@ Exit codes: 0 written · 2 files exist (without --force), bad names or a path th
         image: settings.image,
         mlctlPackage: settings.mlctlPackage,
         version,
+        nodeVersion: devDependencies.node,
       },
       { cwd: ctx.cwd, packageRoot: join(__dirname, '..', '..', '..') },
     );
     if (flags.json) {
-      ctx.printJson(result);
+      ctx.printJson(snakeCaseKeys(result));
       return;
     }
     const lines = result.files.map((f) => `  ${f.action === 'created' ? '+' : '~'} ${f.path}`);
@@ -51,6 +56,7 @@ Exit codes: 0 written · 2 files exist (without --force), bad names or a path th
         `Scaffolded ${result.files.length} files in ${result.dir}:`,
         ...lines,
         '',
+        `mlctl comes from ${result.mlctlPackage} (--mlctl-package picks another source).`,
         'Next: npm install (and commit package-lock.json), then npm run validate && npm run train.',
         'Deploying: README.md there lists the repository variables and secrets the workflows read.',
       ].join('\n'),

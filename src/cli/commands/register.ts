@@ -6,6 +6,7 @@ import { addSettingOptions } from '../options';
 import type { CliContext } from '../context';
 import { openRegistry } from './registry-access';
 import type { RegisterResult } from '../../commands/register/run-register';
+import { snakeCaseKeys } from '../../format/snake-case';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version: mlctlVersion } = require('../../../package.json') as { version: string };
@@ -36,7 +37,7 @@ Exit codes: 0 registered · 1 registry or I/O failure (artifact corrupt, server 
   command.action(async (flags: Record<string, unknown>) => {
     const result = await registerFromFlags(ctx, flags);
     const { formatRegistered } = await import('../../commands/models/format');
-    if (flags.json) ctx.printJson(result);
+    if (flags.json) ctx.printJson(snakeCaseKeys(result));
     else ctx.print(formatRegistered(result));
   });
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { MlctlError, isMlctlError } from '../../errors';
+import { MlctlError } from '../../errors';
 import { registrySettings } from '../../config/sections/registry';
 import { resolveServeTarget, serveSettings } from '../../config/sections/serve';
 import { addSettingOptions } from '../options';
@@ -23,7 +23,10 @@ Examples:
   mlctl serve --model .mlctl/model --port 8080         # a model directory
   MODEL_SOURCE=mlflow MLFLOW_MODEL_NAME=iris mlctl serve   # the seed's variables: stage Production
 
-Endpoints: docs/API.md. SIGTERM/SIGINT (Windows: Ctrl+C, Ctrl+Break, closing the console): stops accepting, drains requests in flight, exits 0.`,
+Endpoints: docs/API.md. SIGTERM/SIGINT (Windows: Ctrl+C, Ctrl+Break, closing the console): stops accepting, drains requests in flight, exits 0.
+Exit codes: 0 stopped by a signal, after draining · 1 cannot listen (port taken) or an internal failure ·
+2 usage or configuration error, or a model that does not exist (no such directory, registered model,
+version or alias). A registry that is down at start is retried; the server stays up, not ready.`,
     );
   addSettingOptions(command, serveSettings);
   command.action(async (flags: Record<string, unknown>) => {
@@ -70,25 +73,21 @@ Endpoints: docs/API.md. SIGTERM/SIGINT (Windows: Ctrl+C, Ctrl+Break, closing the
       },
     );
     ctx.stderr.write(`mlctl serve: listening on ${running.url} (model ${target})\n`);
-    await new Promise<void>((done, fail) => {
-      // A model mlctl cannot serve (another tool's, in the registry) will not become servable by retrying.
-      void running.firstLoad.then(async (first) => {
-        if (
-          first.result !== 'failed' ||
-          !isMlctlError(first.cause) ||
-          first.cause.code !== 'MODEL_UNSUPPORTED'
-        )
-          return;
-        await running.stop(0);
-        fail(first.cause);
-      });
-      onShutdownSignal((signal) => {
+    const hopeless = await new Promise<MlctlError | undefined>((done) => {
+      const dispose = onShutdownSignal((signal) => {
         logger.info({ signal }, 'shutting down: draining requests in flight');
         void running.stop(settings.shutdownTimeoutSeconds * 1000).then(({ cutOff }) => {
           logger.info({ cut_off: cutOff }, 'stopped');
-          done();
+          done(undefined);
         });
       });
+      // The registry came back and said the model does not exist: no point staying up, not ready.
+      void running.hopeless.then(async (err) => {
+        dispose();
+        await running.stop(0);
+        done(err);
+      });
     });
+    if (hopeless) throw hopeless;
   });
 }

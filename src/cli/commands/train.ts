@@ -5,6 +5,10 @@ import type { CliContext } from '../context';
 import { createProgressBar } from '../progress';
 import { registerFromFlags } from './register';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version: mlctlVersion } = require('../../../package.json') as { version: string };
+import { snakeCaseKeys } from '../../format/snake-case';
+
 export function registerTrain(program: Command, ctx: CliContext): void {
   const command = program
     .command('train')
@@ -13,14 +17,14 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     )
     .option('--json', 'print the result as one JSON document')
     .option('--register <name>', 'then register the model under this name (as `mlctl register`)')
-    .option('--alias <values...>', 'with --register: aliases to point at the new version, e.g. production')
+    .option('--alias <aliases...>', 'with --register: aliases to point at the new version, e.g. production')
     .option('--stage <stage>', 'with --register: stage to move the new version to')
     .option('--archive-existing', 'with --register --stage: archive the versions already in that stage')
     .option(
       '--experiment <name>',
       'with --register: experiment of the registration run (env MLFLOW_EXPERIMENT_NAME)',
     )
-    .option('--tag <values...>', 'with --register: run tags as key=value')
+    .option('--tag <key=value...>', 'with --register: run tags as key=value')
     .option('--tracking-uri <uri>', 'with --register: the registry (env MLFLOW_TRACKING_URI)')
     .addHelpText(
       'after',
@@ -48,7 +52,7 @@ schema, or the model missed --min-accuracy (the model is still written).`,
         {
           logger: ctx.logger(),
           cwd: ctx.cwd,
-          version: program.version() ?? '0.0.0',
+          version: mlctlVersion,
           onProgress: (p) => progress.update(p),
         },
       );
@@ -62,7 +66,12 @@ schema, or the model missed --min-accuracy (the model is still written).`,
       flags.register !== undefined && !gateMissed
         ? await registerFromFlags(ctx, { ...flags, name: flags.register, modelDir: result.modelDir })
         : undefined;
-    if (flags.json) ctx.printJson(registration ? { ...trainJson(result), registration } : trainJson(result));
+    if (flags.json)
+      ctx.printJson(
+        registration
+          ? { ...trainJson(result), registration: snakeCaseKeys(registration) }
+          : trainJson(result),
+      );
     else {
       ctx.print(formatTrainText(result));
       if (registration) {

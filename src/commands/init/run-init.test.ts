@@ -1,12 +1,15 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { REPO_ROOT, runCli } from '../../../test/helpers/cli';
 import { useTmpDir } from '../../../test/helpers/tmp';
 import { planInit } from './run-init';
 
 const tmp = useTmpDir('mlctl-init-');
-const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string })
-  .version;
+const { version, devDependencies } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  devDependencies: { node: string };
+};
+const ownNode = devDependencies.node;
 const read = (...p: string[]) => readFileSync(join(...p), 'utf8');
 
 function allFiles(dir: string, prefix = ''): string[] {
@@ -51,8 +54,18 @@ describe('mlctl init', () => {
     const pkg = JSON.parse(read(dir, 'package.json')) as {
       name: string;
       dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
     };
-    expect(pkg).toMatchObject({ name: 'churn-service', dependencies: { mlctl: `^${version}` } });
+    // Run from this checkout (not installed from a registry): the scaffold depends on this directory,
+    // and brings the same Node.js as mlctl's own devDependency.
+    expect(pkg).toMatchObject({
+      name: 'churn-service',
+      dependencies: { mlctl: `file:${relative(dir, REPO_ROOT).split(sep).join('/')}` },
+      devDependencies: { node: ownNode },
+      allowScripts: { node: true },
+    });
+    expect(pkg).not.toHaveProperty('engines');
+    expect(JSON.parse(r.stdout)).toMatchObject({ mlctl_package: pkg.dependencies.mlctl });
     expect(read(dir, 'deploy/values.yaml')).toContain('uri: models:/churn@production');
     expect(read(dir, 'deploy/values.yaml')).toContain(`tag: '${version}'`);
     expect(read(dir, '.github/workflows/model-training.yml')).toContain("vars.MODEL_NAME || 'churn'");
@@ -111,7 +124,7 @@ describe('mlctl init', () => {
     const cwd = tmp.path('plan');
     tmp.write('plan/package.json', '{}');
     const plan = await planInit(
-      { dir: '.', force: false, modelName: 'iris', image: 'mlctl', version },
+      { dir: '.', force: false, modelName: 'iris', image: 'mlctl', version, nodeVersion: '24.21.0' },
       { cwd, packageRoot: REPO_ROOT },
     );
     expect(plan.filter((f) => f.exists).map((f) => f.path)).toEqual(['package.json']);

@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { MlctlError, fromFsError } from '../../errors';
 import { writeFileAtomic } from '../../io/fs-atomic';
+import { allowScriptsKey, defaultMlctlSpec } from './mlctl-source';
 
 /**
  * `mlctl init`: scaffolds a service repository from the files shipped with mlctl — templates/service/,
@@ -14,9 +15,12 @@ export interface InitOptions {
   modelName: string;
   serviceName?: string;
   image: string;
+  /** npm spec of the mlctl dependency (default: the mlctl that runs init, see defaultMlctlSpec). */
   mlctlPackage?: string;
-  /** The running mlctl's version: the dependency and image tag the scaffold pins. */
+  /** The running mlctl's version: the image tag the scaffold pins (and `^version` from a registry). */
   version: string;
+  /** The Node.js the scaffold brings as a devDependency (mlctl's own pinned `node`). */
+  nodeVersion: string;
 }
 
 export interface InitDeps {
@@ -35,6 +39,8 @@ export interface PlannedFile {
 export interface InitResult {
   dir: string;
   files: Array<{ path: string; action: 'created' | 'overwritten' }>;
+  /** The npm spec the scaffold's package.json depends on mlctl by. */
+  mlctlPackage: string;
 }
 
 /** Files copied from the package as they are, beside the templates: target path → package path. */
@@ -69,8 +75,11 @@ export async function planInit(options: InitOptions, deps: InitDeps): Promise<Pl
     __MODEL_NAME__: options.modelName,
     __IMAGE__: options.image,
     __MLCTL_VERSION__: options.version,
-    __MLCTL_PACKAGE__: options.mlctlPackage ?? `^${options.version}`,
+    __MLCTL_PACKAGE__:
+      options.mlctlPackage ?? (await defaultMlctlSpec(deps.packageRoot, dir, options.version)),
+    __NODE_VERSION__: options.nodeVersion,
   };
+  tokens.__MLCTL_SCRIPTS_KEY__ = allowScriptsKey(tokens.__MLCTL_PACKAGE__ as string, dir);
   const templates = join(deps.packageRoot, 'templates', 'service');
   const sources: Array<{ path: string; from: string; render: boolean }> = [];
   for (const rel of await listFiles(templates)) {
@@ -102,7 +111,9 @@ export async function runInit(options: InitOptions, deps: InitDeps): Promise<Ini
   const existing = await stat(dir).catch(() => undefined);
   if (existing && !existing.isDirectory())
     throw new MlctlError('OUTPUT_CONFLICT', `${options.dir} exists and is not a directory`);
-  const plan = await planInit(options, deps);
+  const mlctlPackage =
+    options.mlctlPackage ?? (await defaultMlctlSpec(deps.packageRoot, dir, options.version));
+  const plan = await planInit({ ...options, mlctlPackage }, deps);
   const clashes = plan.filter((f) => f.exists).map((f) => f.path);
   if (clashes.length && !options.force) {
     throw new MlctlError(
@@ -119,6 +130,7 @@ export async function runInit(options: InitOptions, deps: InitDeps): Promise<Ini
   return {
     dir,
     files: plan.map((f) => ({ path: f.path, action: f.exists ? 'overwritten' : 'created' })),
+    mlctlPackage,
   };
 }
 

@@ -57,7 +57,14 @@ export function trainJson(r: TrainResult): Record<string, unknown> {
     classes: r.classes,
     params: r.params,
     metrics: r.metrics,
-    gate: r.gate ?? null,
+    gate: r.gate
+      ? {
+          min_accuracy: r.gate.minAccuracy,
+          accuracy: r.gate.accuracy,
+          passed: r.gate.passed,
+          reason: r.gate.reason,
+        }
+      : null,
     threads: r.threads,
     seconds: r.seconds,
     files: r.files,

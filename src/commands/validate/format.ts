@@ -27,7 +27,10 @@ export function formatValidation(
 }
 
 export function toJson(result: ValidateResult): unknown {
-  if (result.mode === 'infer') return result;
+  if (result.mode === 'infer') {
+    const { mode, valid, file, schemaPath, rows, schema, defects } = result;
+    return { mode, valid, file, schema_path: schemaPath, rows, schema: schema ?? null, defects };
+  }
   const failed = result.files.filter((f) => !f.valid).length;
   return {
     mode: result.mode,

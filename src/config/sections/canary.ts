@@ -5,12 +5,14 @@ import { defineSettings } from '../settings';
 export const canaryTargetSettings = defineSettings('canary', '`mlctl canary` (promote and rollback)', {
   alias: {
     field: text(),
+    placeholder: 'alias',
     env: 'CANARY_ALIAS',
     describe:
       'Alias that marks production; promotion moves it, rollback moves it back. Default `production`.',
   },
   stage: {
     field: text(),
+    placeholder: 'stage',
     env: 'CANARY_STAGE',
     describe:
       "Use this stage (Production or Staging) instead of an alias, archiving the versions already there (MLflow's deprecated stages).",
@@ -22,12 +24,14 @@ export const canaryTargetSettings = defineSettings('canary', '`mlctl canary` (pr
   },
   helmRelease: {
     field: text(),
+    placeholder: 'release',
     env: 'HELM_RELEASE',
     describe:
       'Helm release of infra/helm/mlctl: print the helm commands that follow the decision (image rollouts).',
   },
   helmNamespace: {
     field: text(),
+    placeholder: 'namespace',
     env: 'HELM_NAMESPACE',
     describe: 'Namespace of the Helm release.',
   },
@@ -40,24 +44,30 @@ export const canaryTargetSettings = defineSettings('canary', '`mlctl canary` (pr
 export const canaryPromoteSettings = defineSettings('canary-promote', '`mlctl canary promote`', {
   model: {
     field: text(),
+    placeholder: 'uri',
+    required: true,
     env: 'CANARY_MODEL_URI',
     describe:
       'The candidate the canary serves: models:/name/version (an alias or stage is resolved to its version first).',
   },
   policy: {
     field: text(),
+    placeholder: 'file',
+    required: true,
     env: 'CANARY_POLICY',
     describe:
       'Canary policy YAML (metrics, thresholds, interval, count, limits); see infra/canary/policy.yaml.',
   },
   prometheusUrl: {
     field: text(),
+    placeholder: 'url',
     env: 'PROMETHEUS_URL',
     describe:
       'Prometheus server to query (http://prometheus:9090); user:password in the URL gives basic auth.',
   },
   metricsUrl: {
     field: text(),
+    placeholder: 'url',
     env: 'CANARY_METRICS_URL',
     describe:
       "Without Prometheus: read the canary's own /metrics page (http://canary:8000/metrics) each interval.",
@@ -84,22 +94,26 @@ export const canaryPromoteSettings = defineSettings('canary-promote', '`mlctl ca
   },
   canaryUrl: {
     field: text(),
+    placeholder: 'url',
     env: 'CANARY_URL',
     describe:
       'Base URL of the canary (http://canary:8000): smoke-test /readyz and /predict before measuring.',
   },
   smokeInput: {
     field: text(),
+    placeholder: 'json',
     describe: 'JSON body for the smoke /predict (default: one row of zeros with the served features).',
   },
   helmChart: {
     field: text(),
+    placeholder: 'chart',
     env: 'HELM_CHART',
     default: 'infra/helm/mlctl',
     describe: 'Chart path or reference used in the printed helm commands.',
   },
   imageTag: {
     field: text(),
+    placeholder: 'tag',
     env: 'CANARY_IMAGE_TAG',
     describe: "The canary's image tag; on promotion the helm command makes it the stable image.",
   },
@@ -108,6 +122,8 @@ export const canaryPromoteSettings = defineSettings('canary-promote', '`mlctl ca
 export const canaryRollbackSettings = defineSettings('canary-rollback', '`mlctl canary rollback`', {
   name: {
     field: text(),
+    placeholder: 'model',
+    required: true,
     env: 'CANARY_MODEL_NAME',
     describe: 'Registered model whose production pointer moves back.',
   },

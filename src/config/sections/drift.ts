@@ -15,17 +15,20 @@ export const DRIFT_STATTESTS = [
 export const driftSettings = defineSettings('drift', '`mlctl drift`', {
   reference: {
     field: text(),
+    placeholder: 'csv|dir|uri',
     env: 'REFERENCE_DATASET_URI',
     describe: 'Reference data: a CSV, a model artifact directory (its reference.csv), or a models:/ URI.',
   },
   current: {
     field: text(),
+    placeholder: 'csv|jsonl|loki-url',
     env: 'CURRENT_DATASET_URI',
     describe:
       'Current data: a CSV, a JSONL prediction log, or loki+http(s)://host:3100?query=<LogQL>&since=1h; unset = Loki from LOKI_BASE_URL.',
   },
   columns: {
     field: list(),
+    placeholder: 'names...',
     describe: 'Feature columns to compare (default: all the reference has but target and prediction).',
   },
   stattest: {
@@ -71,6 +74,7 @@ export const driftSettings = defineSettings('drift', '`mlctl drift`', {
   },
   report: {
     field: text(),
+    placeholder: 'file',
     describe: 'Also write the report to this file (format by extension: .html, .xml, .json, .prom, .txt).',
   },
   reportFormat: { field: oneOf(DRIFT_FORMATS), describe: 'Format of the --report file.' },
@@ -81,22 +85,26 @@ export const driftSettings = defineSettings('drift', '`mlctl drift`', {
   },
   predictionColumn: {
     field: text(),
+    placeholder: 'column',
     default: 'prediction',
     describe: 'Column holding the model output; reported separately, with PSI.',
   },
   targetColumn: {
     field: text(),
+    placeholder: 'column',
     env: 'MLCTL_TARGET',
     default: 'target',
     describe: 'Label column, left out of the comparison.',
   },
   lokiBaseUrl: {
     field: text(),
+    placeholder: 'url',
     env: 'LOKI_BASE_URL',
     describe: 'Loki server, e.g. http://loki:3100 (when --current is not given).',
   },
   lokiQuery: {
     field: text(),
+    placeholder: 'logql',
     env: 'LOKI_QUERY',
     describe: 'LogQL selecting the prediction log lines, e.g. {app="mlctl"} |= "prediction" | json.',
   },
@@ -126,6 +134,7 @@ export const driftSettings = defineSettings('drift', '`mlctl drift`', {
   },
   lokiOrgId: {
     field: text(),
+    placeholder: 'tenant',
     env: 'LOKI_ORG_ID',
     describe: 'Tenant sent as X-Scope-OrgID to a multi-tenant Loki.',
   },
@@ -138,7 +147,14 @@ export const driftSettings = defineSettings('drift', '`mlctl drift`', {
 });
 
 export const driftServeSettings = defineSettings('drift-serve', '`mlctl drift serve`', {
-  host: { field: text(), env: 'DRIFT_HOST', default: '0.0.0.0', describe: 'Address to listen on.' },
+  host: {
+    field: text(),
+    placeholder: 'address',
+    env: 'DRIFT_HOST',
+    default: '127.0.0.1',
+    describe:
+      'Address to listen on: 127.0.0.1 (this machine only), or 0.0.0.0 for every interface (containers set it).',
+  },
   port: {
     field: integer({ min: 0, max: 65535 }),
     env: 'DRIFT_PORT',
@@ -165,6 +181,7 @@ export const driftServeSettings = defineSettings('drift-serve', '`mlctl drift se
   },
   adminTokenHeader: {
     field: text(),
+    placeholder: 'header',
     env: 'ADMIN_TOKEN_HEADER',
     default: 'X-Admin-Token',
     describe: 'Header that carries the admin token.',

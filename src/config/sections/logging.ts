@@ -7,8 +7,8 @@ export const loggingSettings = defineSettings('logging', 'Logging (every command
     field: oneOf(LOG_LEVELS, { lowercase: true }),
     env: 'LOG_LEVEL',
     flag: false,
-    default: 'info' as const,
-    describe: 'Least severe level written to stderr.',
+    describe:
+      'Least severe level written to stderr; default `warn` on a terminal (warnings and errors: the result is on stdout), `info` otherwise (CI logs, containers).',
   },
   format: {
     field: oneOf(['json', 'text'] as const, { lowercase: true }),

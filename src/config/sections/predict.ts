@@ -10,12 +10,20 @@ export const predictSettings = defineSettings(
   {
     model: {
       field: text(),
+      placeholder: 'dir|json',
+      required: true,
       describe:
         'Model to score with: an mlctl model directory, a models:/ URI (the registry of MLFLOW_TRACKING_URI), or a JSON file from ml-random-forest toJSON().',
     },
-    data: { field: text(), describe: 'CSV to score; columns are matched to the model features by name.' },
+    data: {
+      field: text(),
+      placeholder: 'csv',
+      required: true,
+      describe: 'CSV to score; columns are matched to the model features by name.',
+    },
     output: {
       field: text(),
+      placeholder: 'file',
       describe: 'Write predictions to this file (atomically) instead of stdout.',
     },
     format: {
@@ -30,6 +38,7 @@ export const predictSettings = defineSettings(
     },
     features: {
       field: list(),
+      placeholder: 'names...',
       describe:
         'Feature names of an ml-random-forest JSON model, in training order (default feature_0..n-1).',
     },

@@ -32,19 +32,25 @@ export const registerSettings = defineSettings(
   {
     modelDir: {
       field: text(),
+      placeholder: 'dir',
+      required: true,
       describe: 'The model artifact directory to register, as `mlctl train` writes it (docs/ARTIFACT.md).',
     },
     name: {
       field: text(),
+      placeholder: 'name',
+      required: true,
       env: 'MLFLOW_MODEL_NAME',
       describe: 'Registered model name; a new version of it is created (the model is created when new).',
     },
     alias: {
       field: list(),
+      placeholder: 'aliases...',
       describe: 'Aliases to point at the new version (repeat or comma-separate), e.g. `challenger`.',
     },
     stage: {
       field: text(),
+      placeholder: 'stage',
       describe: 'Stage to move the new version to (deprecated in MLflow in favour of aliases; any case).',
     },
     archiveExisting: {
@@ -54,12 +60,14 @@ export const registerSettings = defineSettings(
     },
     experiment: {
       field: text(),
+      placeholder: 'name',
       env: 'MLFLOW_EXPERIMENT_NAME',
       default: 'mlctl',
       describe: 'Experiment that gets the registration run (created when missing).',
     },
     tag: {
       field: keyValues,
+      placeholder: 'key=value...',
       describe: 'Tags `key=value` for the run and the new version (repeat the flag for several).',
     },
   },

@@ -8,6 +8,7 @@ export const registrySettings = defineSettings(
   {
     trackingUri: {
       field: text(),
+      placeholder: 'uri',
       env: 'MLFLOW_TRACKING_URI',
       describe:
         'Registry to use: `http(s)://host:port` is an MLflow tracking server; a directory path or `file:` URI is the embedded local registry; unset means the local registry in MLCTL_REGISTRY_DIR.',

@@ -12,6 +12,7 @@ export const serveSettings = defineSettings(
   {
     model: {
       field: text(),
+      placeholder: 'dir|uri',
       env: 'MODEL_URI',
       describe:
         'What to serve: a model directory or a models:/ URI (models:/iris@production, models:/iris/Production, models:/iris/3).',
@@ -31,6 +32,7 @@ export const serveSettings = defineSettings(
     },
     modelName: {
       field: text(),
+      placeholder: 'name',
       env: 'MLFLOW_MODEL_NAME',
       describe:
         'Registered model name (with MODEL_SOURCE=mlflow); for a directory, the name shown in health and metrics.',
@@ -55,7 +57,14 @@ export const serveSettings = defineSettings(
       flag: false,
       describe: 'Pins a version; disables auto-refresh.',
     },
-    host: { field: text(), env: 'HOST', default: '0.0.0.0', describe: 'Address to listen on.' },
+    host: {
+      field: text(),
+      placeholder: 'address',
+      env: 'HOST',
+      default: '127.0.0.1',
+      describe:
+        'Address to listen on: 127.0.0.1 (this machine only, as `mlflow models serve`), or 0.0.0.0 for every interface (containers set it).',
+    },
     port: {
       field: integer({ min: 0, max: 65535 }),
       env: 'PORT',
@@ -101,6 +110,7 @@ export const serveSettings = defineSettings(
     },
     predictionLogPath: {
       field: text(),
+      placeholder: 'file',
       env: 'PREDICTION_LOG_PATH',
       describe: 'Also append prediction and feedback events to this JSONL file (input for `mlctl drift`).',
     },

@@ -34,24 +34,30 @@ export const trainSettings = defineSettings(
   {
     data: {
       field: text(),
+      placeholder: 'csv',
+      required: true,
       describe: 'Training data: a CSV with a header, numeric features and a class column.',
     },
     target: {
       field: text(),
+      placeholder: 'column',
       env: 'MLCTL_TARGET',
       describe: "Class column; default the schema's target, else `target`.",
     },
     schema: {
       field: text(),
+      placeholder: 'file',
       describe:
         'Dataset schema to check the data against first; default `<data>.schema.json` beside the CSV when it exists.',
     },
     features: {
       field: list(),
+      placeholder: 'names...',
       describe: 'Feature columns (comma-separated); default every column but the target.',
     },
     output: {
       field: text(),
+      placeholder: 'dir',
       default: DEFAULT_MODEL_DIR,
       describe: 'Directory the model artifact is written to (an earlier model there is replaced).',
     },

@@ -10,14 +10,16 @@ export const validateSettings = defineSettings('validate', '`mlctl validate`', {
     positional: true,
     describe: 'CSV files to check (positional arguments; in mlctl.yaml a list).',
   },
-  schema: { field: text(), describe: 'Dataset schema (JSON) to validate against.' },
+  schema: { field: text(), placeholder: 'file', describe: 'Dataset schema (JSON) to validate against.' },
   infer: {
     field: text(),
+    placeholder: 'file',
     flag: true,
     describe: 'Write a schema inferred from the one data file here instead of validating.',
   },
   target: {
     field: text(),
+    placeholder: 'column',
     env: 'MLCTL_TARGET',
     default: 'target',
     describe: 'Target column; with --infer its distinct values become the classes.',
@@ -29,6 +31,7 @@ export const validateSettings = defineSettings('validate', '`mlctl validate`', {
   },
   report: {
     field: text(),
+    placeholder: 'file',
     describe:
       'Also write the report to this file, in --report-format (default: by extension, .xml → junit, else json).',
   },

@@ -77,6 +77,7 @@ locals {
 
   values = {
     fullnameOverride = local.fullname
+    host             = "0.0.0.0" # mlctl's default, 127.0.0.1, is out of reach of the probes and the Service
     image            = { repository = var.image_repository, tag = var.image_tag }
     model            = { uri = var.model_uri, autoRefreshSeconds = var.model_auto_refresh_seconds }
     mlflow           = { trackingUri = var.mlflow_tracking_uri }
@@ -93,7 +94,7 @@ locals {
       labels  = var.service_monitor.labels
       groups  = local.rule_groups
     }
-    drift = { enabled = var.drift.enabled, lokiBaseUrl = var.drift.loki_base_url }
+    drift = { enabled = var.drift.enabled, host = "0.0.0.0", lokiBaseUrl = var.drift.loki_base_url }
   }
 }
 
