@@ -40,12 +40,42 @@ function readNumber(b: Uint8Array, s: number, e: number): number {
 
 const decoder = new TextDecoder();
 
+/** Per value read: 1 when a number was written with a fraction or an exponent (Python reads it as a float). */
+export class FloatMarks {
+  marks = new Uint8Array(256);
+
+  set(n: number, float: number): void {
+    if (n >= this.marks.length) {
+      const bigger = new Uint8Array(Math.max(this.marks.length * 2, n + 1));
+      bigger.set(this.marks);
+      this.marks = bigger;
+    }
+    this.marks[n] = float;
+  }
+}
+
+function isFloatText(b: Uint8Array, s: number, e: number): number {
+  for (let k = s; k < e; k++) {
+    const c = b[k];
+    if (c === 0x2e || c === 0x65 || c === 0x45) return 1;
+  }
+  return 0;
+}
+
 /**
  * One scalar value at b[i] (validated JSON): number, string without escapes, true, false or null, into
  * out[n]. Returns the index after it, or -1 for anything else (an escaped string, an array, an object).
  */
-function readScalar(b: Uint8Array, i: number, end: number, out: unknown[], n: number): number {
+function readScalar(
+  b: Uint8Array,
+  i: number,
+  end: number,
+  out: unknown[],
+  n: number,
+  floats: FloatMarks,
+): number {
   const c = b[i];
+  floats.set(n, 0);
   if (c === 0x22) {
     const close = skipString(b, i, end);
     for (let k = i + 1; k < close - 1; k++) if (b[k] === 0x5c) return -1;
@@ -60,6 +90,7 @@ function readScalar(b: Uint8Array, i: number, end: number, out: unknown[], n: nu
   const after = skipNumber(b, i, end);
   if (after < 0) return -1;
   out[n] = readNumber(b, i, after);
+  floats.set(n, isFloatText(b, i, after));
   return after;
 }
 
@@ -67,12 +98,18 @@ function readScalar(b: Uint8Array, i: number, end: number, out: unknown[], n: nu
  * Reads the validated JSON array b[s, e) of scalars into out; returns the count, or -1 when an element is
  * not a plain scalar (the caller then falls back to JSON.parse).
  */
-export function parseScalars(b: Uint8Array, s: number, e: number, out: unknown[]): number {
+export function parseScalars(
+  b: Uint8Array,
+  s: number,
+  e: number,
+  out: unknown[],
+  floats: FloatMarks,
+): number {
   let i = skipWs(b, s + 1, e);
   let n = 0;
   if (b[i] === 0x5d) return 0;
   for (;;) {
-    i = readScalar(b, i, e, out, n++);
+    i = readScalar(b, i, e, out, n++, floats);
     if (i < 0) return -1;
     i = skipWs(b, i, e);
     if (b[i] === 0x2c) {
@@ -88,7 +125,14 @@ export function parseScalars(b: Uint8Array, s: number, e: number, out: unknown[]
  * row after row) and `lengths` (values per row). Returns the row count, or -1 when a row is anything else
  * (rows given as objects, nested arrays): the caller then falls back to JSON.parse for the line.
  */
-export function parseRows(b: Uint8Array, s: number, e: number, flat: unknown[], lengths: number[]): number {
+export function parseRows(
+  b: Uint8Array,
+  s: number,
+  e: number,
+  flat: unknown[],
+  lengths: number[],
+  floats: FloatMarks,
+): number {
   let i = skipWs(b, s + 1, e);
   let rows = 0;
   let n = 0;
@@ -99,7 +143,7 @@ export function parseRows(b: Uint8Array, s: number, e: number, flat: unknown[], 
     let count = 0;
     if (b[i] !== 0x5d) {
       for (;;) {
-        i = readScalar(b, i, e, flat, n++);
+        i = readScalar(b, i, e, flat, n++, floats);
         if (i < 0) return -1;
         count++;
         i = skipWs(b, i, e);

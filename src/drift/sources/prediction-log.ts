@@ -1,6 +1,6 @@
-import type { ColumnBuilder } from '../table';
+import type { ColumnAccumulator } from '../values/column-side';
 import { scanJsonObject, wantedKeys } from './json-bytes';
-import { parseRows, parseScalars } from './json-rows';
+import { FloatMarks, parseRows, parseScalars } from './json-rows';
 
 // Top-level members the fast path reads, in the order of their slots in `ranges`.
 const MEMBERS = wantedKeys(['event', 'features', 'predictions', 'feature_names']);
@@ -39,6 +39,8 @@ export class PredictionRows {
   private readonly flat: unknown[] = [];
   private readonly lengths: number[] = [];
   private readonly predictions: unknown[] = [];
+  private readonly flatFloats = new FloatMarks();
+  private readonly predictionFloats = new FloatMarks();
   private lastNameBytes: Buffer | undefined;
   private lastNameLayout: Int32Array | undefined;
   // The last feature_names seen and its layout: consecutive events almost always repeat it.
@@ -46,10 +48,10 @@ export class PredictionRows {
   private lastLayout: Int32Array | undefined;
 
   constructor(
-    private readonly features: readonly ColumnBuilder[],
+    private readonly features: readonly ColumnAccumulator[],
     /** Feature names in the order the model takes them (arrays without `feature_names`). */
     featureOrder: readonly string[],
-    private readonly prediction: ColumnBuilder | undefined,
+    private readonly prediction: ColumnAccumulator | undefined,
   ) {
     this.defaultLayout = this.positions(featureOrder);
   }
@@ -93,12 +95,18 @@ export class PredictionRows {
   private fastEvent(buf: Buffer): boolean {
     const r = this.ranges;
     if (r[FEATURES] === -1) return false;
-    const rows = parseRows(buf, r[FEATURES + 1]!, r[FEATURES + 2]!, this.flat, this.lengths);
+    const rows = parseRows(buf, r[FEATURES + 1]!, r[FEATURES + 2]!, this.flat, this.lengths, this.flatFloats);
     if (rows < 0) return false;
     let predictions = 0;
     if (r[PREDICTIONS] !== -1) {
       if (buf[r[PREDICTIONS + 1]!] !== 0x5b) return false;
-      predictions = parseScalars(buf, r[PREDICTIONS + 1]!, r[PREDICTIONS + 2]!, this.predictions);
+      predictions = parseScalars(
+        buf,
+        r[PREDICTIONS + 1]!,
+        r[PREDICTIONS + 2]!,
+        this.predictions,
+        this.predictionFloats,
+      );
       if (predictions < 0) return false;
     }
     let layout = this.defaultLayout;
@@ -114,15 +122,19 @@ export class PredictionRows {
     }
     this.stats.events++;
     const features = this.features;
+    const floats = this.flatFloats.marks;
     let at = 0;
     for (let row = 0; row < rows; row++) {
       const count = this.lengths[row]!;
       for (let k = 0; k < features.length; k++) {
         const p = layout[k]!;
-        features[k]!.push(p >= 0 && p < count ? this.flat[at + p] : undefined);
+        if (p >= 0 && p < count) features[k]!.pushJson(this.flat[at + p], floats[at + p] === 1);
+        else features[k]!.pushMissing();
       }
       at += count;
-      this.prediction?.push(row < predictions ? this.predictions[row] : undefined);
+      if (row < predictions)
+        this.prediction?.pushJson(this.predictions[row], this.predictionFloats.marks[row] === 1);
+      else this.prediction?.pushMissing();
     }
     return true;
   }
@@ -161,14 +173,14 @@ export class PredictionRows {
       if (Array.isArray(row)) {
         for (let k = 0; k < features.length; k++) {
           const at = layout[k] as number;
-          (features[k] as ColumnBuilder).push(at >= 0 ? row[at] : undefined);
+          (features[k] as ColumnAccumulator).pushJson(at >= 0 ? row[at] : undefined);
         }
       } else if (typeof row === 'object' && row !== null) {
-        for (const b of this.features) b.push((row as Record<string, unknown>)[b.name]);
+        for (const b of this.features) b.pushJson((row as Record<string, unknown>)[b.name]);
       } else {
-        for (const b of this.features) b.push(undefined);
+        for (const b of this.features) b.pushMissing();
       }
-      this.prediction?.push(predictions[i]);
+      this.prediction?.pushJson(predictions[i]);
     }
   }
 
