@@ -1,4 +1,5 @@
 import { PROFILE_FORMAT } from './profile';
+import type { RunLayout } from '../values/runs';
 import type { NumberStats, ReferenceColumn, ReferenceProfile } from './profile';
 
 const MAGIC = Buffer.from('MLCTL-DRIFT-PROFILE\n');
@@ -7,7 +8,14 @@ interface ColumnHead {
   name: string;
   rows: number;
   missing: number;
-  numbers: { count: number; min: number | null; max: number | null; integerText: boolean; pairs: number };
+  numbers: {
+    count: number;
+    min: number | null;
+    max: number | null;
+    integerText: boolean;
+    layout: RunLayout;
+    length: number;
+  };
   texts: { entries: Array<[string, number]>; total: number; overflow: boolean };
   numberStats: NumberStats | null;
 }
@@ -22,14 +30,15 @@ interface Head {
 
 /**
  * A profile as bytes: a magic line, the length of a JSON head (counts, texts, statistics), the head, then
- * every column's sorted (value, count) pairs as little-endian float64, 8-byte aligned.
+ * every column's sorted numbers (as pairs of value and count, or as values) in native-endian float64,
+ * 8-byte aligned.
  */
 export function encodeProfile(profile: ReferenceProfile): Buffer {
   const arrays: Float64Array[] = [];
   const columns: ColumnHead[] = [...profile.columns.values()].map((c) => {
     const run = c.numbers.runs[0];
-    const pairs = run?.kind === 'memory' ? run.pairs : new Float64Array(0);
-    arrays.push(pairs);
+    const data = run?.kind === 'memory' ? run.data : new Float64Array(0);
+    arrays.push(data);
     const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
     return {
       name: c.name,
@@ -40,7 +49,8 @@ export function encodeProfile(profile: ReferenceProfile): Buffer {
         min: finite(c.numbers.min),
         max: finite(c.numbers.max),
         integerText: c.numbers.integerText,
-        pairs: pairs.length / 2,
+        layout: run?.layout ?? 'values',
+        length: data.length,
       },
       texts: { entries: [...c.texts.counts], total: c.texts.total, overflow: c.texts.overflow },
       numberStats: c.numberStats,
@@ -83,18 +93,21 @@ export function decodeProfile(bytes: Buffer, sha256: string): ReferenceProfile |
   at += (8 - (at % 8)) % 8;
   const columns = new Map<string, ReferenceColumn>();
   for (const c of head.columns) {
-    const size = c.numbers.pairs * 16;
+    const { layout, length } = c.numbers;
+    if ((layout !== 'pairs' && layout !== 'values') || !Number.isSafeInteger(length) || length < 0)
+      return undefined;
+    const size = length * 8;
     if (at + size > bytes.length) return undefined;
     // A copy, aligned for Float64Array whatever the Buffer's offset in its pool.
-    const pairs = new Float64Array(c.numbers.pairs * 2);
-    new Uint8Array(pairs.buffer).set(bytes.subarray(at, at + size));
+    const data = new Float64Array(c.numbers.length);
+    new Uint8Array(data.buffer).set(bytes.subarray(at, at + size));
     at += size;
     columns.set(c.name, {
       name: c.name,
       rows: c.rows,
       missing: c.missing,
       numbers: {
-        runs: pairs.length ? [{ kind: 'memory', pairs }] : [],
+        runs: data.length ? [{ kind: 'memory', layout: c.numbers.layout, data }] : [],
         count: c.numbers.count,
         min: c.numbers.min ?? Number.POSITIVE_INFINITY,
         max: c.numbers.max ?? Number.NEGATIVE_INFINITY,
@@ -104,5 +117,6 @@ export function decodeProfile(bytes: Buffer, sha256: string): ReferenceProfile |
       numberStats: c.numberStats,
     });
   }
+  if (at !== bytes.length) return undefined;
   return { format: head.format, sha256: head.sha256, rows: head.rows, header: head.header, columns };
 }

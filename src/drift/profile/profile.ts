@@ -1,7 +1,8 @@
 import type { Quantiles } from '../histogram';
-import { pairsStandardDeviation } from '../stats/wasserstein';
+import { runStandardDeviation } from '../stats/wasserstein';
 import type { ColumnSide } from '../values/column-side';
-import { mergeToMemory } from '../values/runs';
+import { RunCursor, mergeToMemory } from '../values/runs';
+import type { Run } from '../values/runs';
 
 /** Bumped whenever what a profile holds, or how it is computed, changes: older cached profiles are ignored. */
 export const PROFILE_FORMAT = 1;
@@ -46,31 +47,27 @@ export function createProfile(
   const columns = new Map<string, ReferenceColumn>();
   for (const side of sides) {
     const run = side.numbers.runs.length ? mergeToMemory(side.numbers.runs) : undefined;
-    const pairs = run?.kind === 'memory' ? run.pairs : new Float64Array(0);
     columns.set(side.name, {
       ...side,
       numbers: { ...side.numbers, runs: run ? [run] : [] },
-      numberStats: pairs.length ? numberStats(pairs, side.numbers.count) : null,
+      numberStats: run && side.numbers.count ? numberStats(run, side.numbers.count) : null,
     });
   }
   return { format: PROFILE_FORMAT, sha256, rows, header, columns };
 }
 
-export function numberStats(pairs: Float64Array, count: number): NumberStats {
-  const at = (p: number): number => valueAtRank(pairs, Math.floor(p * (count - 1)));
-  return {
-    distinct: pairs.length / 2,
-    std: pairsStandardDeviation(pairs),
-    quantiles: { q01: at(0.01), q25: at(0.25), q50: at(0.5), q75: at(0.75), q99: at(0.99) },
-  };
-}
-
-/** The value of rank `k` (0-based) in the sorted values the pairs stand for. */
-function valueAtRank(pairs: Float64Array, k: number): number {
+export function numberStats(run: Run, count: number): NumberStats {
+  // Distinct values and the quantiles in one walk over the run.
+  const ranks = [0.01, 0.25, 0.5, 0.75, 0.99].map((p) => Math.floor(p * (count - 1)));
+  const at: number[] = [];
+  let distinct = 0;
   let seen = 0;
-  for (let i = 0; i < pairs.length; i += 2) {
-    seen += pairs[i + 1]!;
-    if (seen > k) return pairs[i]!;
+  const cursor = new RunCursor(run);
+  while (cursor.next()) {
+    distinct++;
+    seen += cursor.count;
+    while (at.length < ranks.length && seen > ranks[at.length]!) at.push(cursor.value);
   }
-  return pairs[pairs.length - 2]!;
+  const [q01, q25, q50, q75, q99] = at as [number, number, number, number, number];
+  return { distinct, std: runStandardDeviation(run), quantiles: { q01, q25, q50, q75, q99 } };
 }

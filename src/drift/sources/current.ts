@@ -15,7 +15,7 @@ import { readLines } from './read-lines';
 import type { LogStats } from './prediction-log';
 
 /** Numbers buffered while the current data is read, all columns together; past it, runs are spilled. */
-export const CURRENT_BUDGET_BYTES = 48 * 1024 * 1024;
+export const CURRENT_BUDGET_BYTES = 24 * 1024 * 1024;
 
 export interface CurrentSpec {
   /** A CSV, a JSONL prediction log, or a loki+http(s):// URL; undefined = Loki from the LOKI_* settings. */

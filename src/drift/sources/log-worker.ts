@@ -38,7 +38,7 @@ async function main(input: LogWorkerInput): Promise<void> {
   // Sorting happens here, in parallel; the main thread only merges sorted runs.
   const sides = [...features, ...(prediction ? [prediction] : [])].map((a) => a.finish());
   const transfer = sides.flatMap((side) =>
-    side.numbers.runs.flatMap((run) => (run.kind === 'memory' ? [run.pairs.buffer as ArrayBuffer] : [])),
+    side.numbers.runs.flatMap((run) => (run.kind === 'memory' ? [run.data.buffer as ArrayBuffer] : [])),
   );
   const output: LogWorkerOutput = { stats: reader.stats, sides };
   parentPort!.postMessage(output, transfer);

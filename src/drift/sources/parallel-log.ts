@@ -67,7 +67,8 @@ export async function readLogParallel(
 
 function runWorker(script: string, input: LogWorkerInput): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: input });
+    // A small young generation: the worker allocates little that lives, and each MB of it is RSS.
+    const worker = new Worker(script, { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     worker.once('message', (out: LogWorkerOutput) => {
       void worker.terminate();
       if ('error' in out) {

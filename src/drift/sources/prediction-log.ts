@@ -1,6 +1,6 @@
 import type { ColumnAccumulator } from '../values/column-side';
 import { scanJsonObject, wantedKeys } from './json-bytes';
-import { FloatMarks, parseRows, parseScalars } from './json-rows';
+import { Scalars, parseRows, parseScalars } from './json-rows';
 
 // Top-level members the fast path reads, in the order of their slots in `ranges`.
 const MEMBERS = wantedKeys(['event', 'features', 'predictions', 'feature_names']);
@@ -36,11 +36,9 @@ export class PredictionRows {
   private readonly defaultLayout: Int32Array;
   // Fast-path scratch space, reused for every line.
   private readonly ranges = new Int32Array(3 * MEMBERS.length);
-  private readonly flat: unknown[] = [];
+  private readonly cells = new Scalars();
   private readonly lengths: number[] = [];
-  private readonly predictions: unknown[] = [];
-  private readonly flatFloats = new FloatMarks();
-  private readonly predictionFloats = new FloatMarks();
+  private readonly predictions = new Scalars();
   private lastNameBytes: Buffer | undefined;
   private lastNameLayout: Int32Array | undefined;
   // The last feature_names seen and its layout: consecutive events almost always repeat it.
@@ -95,18 +93,12 @@ export class PredictionRows {
   private fastEvent(buf: Buffer): boolean {
     const r = this.ranges;
     if (r[FEATURES] === -1) return false;
-    const rows = parseRows(buf, r[FEATURES + 1]!, r[FEATURES + 2]!, this.flat, this.lengths, this.flatFloats);
+    const rows = parseRows(buf, r[FEATURES + 1]!, r[FEATURES + 2]!, this.cells, this.lengths);
     if (rows < 0) return false;
     let predictions = 0;
     if (r[PREDICTIONS] !== -1) {
       if (buf[r[PREDICTIONS + 1]!] !== 0x5b) return false;
-      predictions = parseScalars(
-        buf,
-        r[PREDICTIONS + 1]!,
-        r[PREDICTIONS + 2]!,
-        this.predictions,
-        this.predictionFloats,
-      );
+      predictions = parseScalars(buf, r[PREDICTIONS + 1]!, r[PREDICTIONS + 2]!, this.predictions);
       if (predictions < 0) return false;
     }
     let layout = this.defaultLayout;
@@ -122,19 +114,19 @@ export class PredictionRows {
     }
     this.stats.events++;
     const features = this.features;
-    const floats = this.flatFloats.marks;
+    const cells = this.cells;
     let at = 0;
     for (let row = 0; row < rows; row++) {
       const count = this.lengths[row]!;
       for (let k = 0; k < features.length; k++) {
         const p = layout[k]!;
-        if (p >= 0 && p < count) features[k]!.pushJson(this.flat[at + p], floats[at + p] === 1);
+        if (p >= 0 && p < count) cells.push(features[k]!, at + p, buf);
         else features[k]!.pushMissing();
       }
       at += count;
-      if (row < predictions)
-        this.prediction?.pushJson(this.predictions[row], this.predictionFloats.marks[row] === 1);
-      else this.prediction?.pushMissing();
+      if (!this.prediction) continue;
+      if (row < predictions) this.predictions.push(this.prediction, row, buf);
+      else this.prediction.pushMissing();
     }
     return true;
   }

@@ -1,6 +1,7 @@
 import { Accumulator } from '../compare/accumulator';
 import { numericPass } from '../compare/numeric-pass';
-import { sortedCursor } from '../values/runs';
+import { RunCursor, sortedCursor } from '../values/runs';
+import type { Run } from '../values/runs';
 
 /**
  * First Wasserstein (earth mover's) distance between two samples: ∫ |F₁(x) − F₂(x)| dx, summed exactly
@@ -16,19 +17,21 @@ export function wassersteinDistance(a: ArrayLike<number>, b: ArrayLike<number>):
   }).wasserstein;
 }
 
-/** Population standard deviation (ddof = 0) of values given as pairs [v, count, …], two passes. */
-export function pairsStandardDeviation(pairs: Float64Array): number {
+/** Population standard deviation (ddof = 0) of the values a run holds, two passes. */
+export function runStandardDeviation(run: Run): number {
   const sum = new Accumulator();
   let n = 0;
-  for (let k = 0; k < pairs.length; k += 2) {
-    sum.add(pairs[k]! * pairs[k + 1]!);
-    n += pairs[k + 1]!;
+  let cursor = new RunCursor(run);
+  while (cursor.next()) {
+    sum.add(cursor.value * cursor.count);
+    n += cursor.count;
   }
   const mean = sum.value / n;
   const squares = new Accumulator();
-  for (let k = 0; k < pairs.length; k += 2) {
-    const d = pairs[k]! - mean;
-    squares.add(d * d * pairs[k + 1]!);
+  cursor = new RunCursor(run);
+  while (cursor.next()) {
+    const d = cursor.value - mean;
+    squares.add(d * d * cursor.count);
   }
   return Math.sqrt(squares.value / n);
 }

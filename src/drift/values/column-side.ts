@@ -1,6 +1,7 @@
 import { parseDecimal } from './decimal';
 import type { DecimalInfo } from './decimal';
 import type { Run } from './runs';
+import { TextCache } from './text-cache';
 import { NumberSpool } from './spill';
 import type { SpillDir } from './spill';
 
@@ -41,6 +42,12 @@ const NA_TEXT = new Set(['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '
 for (const t of ['1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null']) NA_TEXT.add(t);
 const INFINITY_TEXT = /^[+-]?(inf|infinity)$/i;
 
+/** An NA spelling or an infinity (blanks around ignored): a missing value. */
+function isMissingText(raw: string): boolean {
+  const trimmed = raw.trim();
+  return NA_TEXT.has(trimmed) || INFINITY_TEXT.test(trimmed);
+}
+
 /** Memory for buffered numbers: shared by all columns of a read (see spill.ts). */
 export interface SpoolBudget {
   /** Values buffered per column before a sorted run is spilled. */
@@ -65,6 +72,7 @@ export class ColumnAccumulator {
   private textTotal = 0;
   private overflow = false;
   private readonly info: DecimalInfo = { integer: true };
+  private readonly texts = new TextCache();
 
   constructor(
     readonly name: string,
@@ -95,11 +103,10 @@ export class ColumnAccumulator {
 
   /** A cell as text: a number, an NA spelling, an infinity, or a text value. */
   pushText(raw: string): void {
-    const trimmed = raw.trim();
-    if (NA_TEXT.has(trimmed) || INFINITY_TEXT.test(trimmed)) return this.pushMissing();
-    const bytes = Buffer.from(trimmed, 'utf8');
+    const bytes = Buffer.from(raw, 'utf8');
     const v = parseDecimal(bytes, 0, bytes.length, this.info);
     if (!Number.isNaN(v)) return this.pushNumber(v, this.info.integer);
+    if (isMissingText(raw)) return this.pushMissing();
     this.pushTextValue(raw);
   }
 
@@ -108,7 +115,15 @@ export class ColumnAccumulator {
     const v = parseDecimal(buf, start, end, this.info);
     if (!Number.isNaN(v)) return this.pushNumber(v, this.info.integer);
     if (start === end) return this.pushMissing();
-    this.pushText(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8'));
+    let entry = this.texts.get(buf, start, end);
+    if (!entry) {
+      const raw = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8');
+      const text = isMissingText(raw) ? undefined : raw;
+      this.texts.set(buf, start, end, text);
+      entry = { bytes: buf, text };
+    }
+    if (entry.text === undefined) this.pushMissing();
+    else this.pushTextValue(entry.text);
   }
 
   /**

@@ -1,13 +1,24 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { radixSort } from './radix-sort';
 
 /**
- * A sorted run of distinct finite values with their multiplicities, as interleaved pairs
- * [v₀, n₀, v₁, n₁, …] — in memory, or in a spill file (see spill.ts). Every statistic reads columns as
- * runs: runs of the same column are merged on the fly, so no column is ever held as one array of rows.
+ * A sorted run of finite values: as interleaved pairs [v₀, n₀, v₁, n₁, …] of distinct values and their
+ * counts, or as the sorted values themselves — whichever is smaller (pairs when at most half the values
+ * are distinct). In memory, or in a spill file (see spill.ts). Every statistic reads columns as runs:
+ * runs of the same column are merged on the fly, so no column is ever held as one array of rows.
  */
 export type Run =
-  | { readonly kind: 'memory'; readonly pairs: Float64Array }
-  | { readonly kind: 'file'; readonly path: string; readonly offset: number; readonly pairs: number };
+  | { readonly kind: 'memory'; readonly layout: RunLayout; readonly data: Float64Array }
+  | {
+      readonly kind: 'file';
+      readonly layout: RunLayout;
+      readonly path: string;
+      readonly offset: number;
+      /** float64 entries in the file (2 per pair). */
+      readonly length: number;
+    };
+
+export type RunLayout = 'pairs' | 'values';
 
 /** Distinct values in ascending order, each with its count; `next()` moves to the next one. */
 export interface ValueCursor {
@@ -16,8 +27,8 @@ export interface ValueCursor {
   count: number;
 }
 
-/** Pairs read from a file at a time (1 MB). */
-const BLOCK_PAIRS = 65_536;
+/** float64 entries read from a file at a time (1 MB). */
+const BLOCK = 131_072;
 
 /** Reads one run. File runs are read block by block into one reused buffer. */
 export class RunCursor implements ValueCursor {
@@ -26,44 +37,60 @@ export class RunCursor implements ValueCursor {
   private block: Float64Array;
   private at = 0;
   private end = 0;
-  private readPairs = 0;
+  private read = 0;
   private fd = -1;
+  private readonly pairs: boolean;
 
   constructor(private readonly run: Run) {
+    this.pairs = run.layout === 'pairs';
     if (run.kind === 'memory') {
-      this.block = run.pairs;
-      this.end = run.pairs.length;
+      this.block = run.data;
+      this.end = run.data.length;
     } else {
-      this.block = new Float64Array(2 * Math.min(BLOCK_PAIRS, Math.max(run.pairs, 1)));
+      this.block = new Float64Array(Math.min(BLOCK, Math.max(run.length, 2)));
     }
   }
 
   next(): boolean {
     if (this.at >= this.end && !this.refill()) return false;
-    this.value = this.block[this.at]!;
-    this.count = this.block[this.at + 1]!;
-    this.at += 2;
+    const v = this.block[this.at]!;
+    this.value = v;
+    if (this.pairs) {
+      this.count = this.block[this.at + 1]!;
+      this.at += 2;
+      return true;
+    }
+    // Sorted values: equal neighbours (possibly across blocks) are one value with a count.
+    let n = 1;
+    this.at++;
+    for (;;) {
+      if (this.at >= this.end && !this.refill()) break;
+      if (this.block[this.at] !== v) break;
+      n++;
+      this.at++;
+    }
+    this.count = n;
     return true;
   }
 
   private refill(): boolean {
     const run = this.run;
-    if (run.kind === 'memory' || this.readPairs >= run.pairs) {
+    if (run.kind === 'memory' || this.read >= run.length) {
       this.close();
       return false;
     }
     if (this.fd < 0) this.fd = openSync(run.path, 'r');
-    const pairs = Math.min(BLOCK_PAIRS, run.pairs - this.readPairs);
-    const bytes = new Uint8Array(this.block.buffer, 0, pairs * 16);
+    const entries = Math.min(this.block.length, run.length - this.read);
+    const bytes = new Uint8Array(this.block.buffer, 0, entries * 8);
     let got = 0;
     while (got < bytes.length) {
-      const n = readSync(this.fd, bytes, got, bytes.length - got, run.offset + this.readPairs * 16 + got);
+      const n = readSync(this.fd, bytes, got, bytes.length - got, run.offset + this.read * 8 + got);
       if (n === 0) throw new Error(`spill file ${run.path} is shorter than expected`);
       got += n;
     }
-    this.readPairs += pairs;
+    this.read += entries;
     this.at = 0;
-    this.end = pairs * 2;
+    this.end = entries;
     return true;
   }
 
@@ -149,45 +176,56 @@ export function openRuns(runs: readonly Run[]): ValueCursor & { close(): void } 
   return new MergeCursor(runs.map((r) => new RunCursor(r)));
 }
 
-/** Sorts `values[0, n)` in place and returns its distinct values with their counts as pairs. */
-export function sortedPairs(values: Float64Array, n: number): Float64Array {
-  const sorted = values.subarray(0, n).sort();
+/**
+ * Sorts `values[0, n)` in place and makes it a run: pairs when at most half the values are distinct (a
+ * fraction of the size), else the sorted values themselves — a view of `values`, not a copy.
+ */
+export function sortedRun(values: Float64Array, n: number): { layout: RunLayout; data: Float64Array } {
+  radixSort(values, n);
+  const sorted = values.subarray(0, n);
   let distinct = 0;
   for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+  if (2 * distinct > n) return { layout: 'values', data: sorted };
   const pairs = new Float64Array(2 * distinct);
   let k = -2;
   for (let i = 0; i < n; i++) {
     const v = sorted[i]!;
     if (k < 0 || pairs[k] !== v) {
       k += 2;
-      pairs[k] = v;
+      pairs[k] = v + 0;
     }
     pairs[k + 1]!++;
   }
-  return pairs;
+  return { layout: 'pairs', data: pairs };
 }
 
 /** Every run of a column merged into one in-memory run (the reference profile keeps columns so). */
 export function mergeToMemory(runs: readonly Run[]): Run {
   if (runs.length === 1 && runs[0]!.kind === 'memory') return runs[0]!;
   const cursor = openRuns(runs);
-  let out = new Float64Array(1024);
+  let pairs = new Float64Array(1024);
   let k = 0;
+  let total = 0;
   while (cursor.next()) {
-    if (k + 2 > out.length) {
-      const bigger = new Float64Array(out.length * 2);
-      bigger.set(out);
-      out = bigger;
+    if (k + 2 > pairs.length) {
+      const bigger = new Float64Array(pairs.length * 2);
+      bigger.set(pairs);
+      pairs = bigger;
     }
-    out[k++] = cursor.value;
-    out[k++] = cursor.count;
+    pairs[k++] = cursor.value;
+    pairs[k++] = cursor.count;
+    total += cursor.count;
   }
   cursor.close();
-  return { kind: 'memory', pairs: out.slice(0, k) };
+  if (k <= total) return { kind: 'memory', layout: 'pairs', data: pairs.slice(0, k) };
+  const values = new Float64Array(total);
+  let at = 0;
+  for (let i = 0; i < k; i += 2) values.fill(pairs[i]!, at, (at += pairs[i + 1]!));
+  return { kind: 'memory', layout: 'values', data: values };
 }
 
 /** A cursor over a plain array of finite values (tests, small inputs); the array is not changed. */
 export function sortedCursor(values: ArrayLike<number>): RunCursor {
   const copy = Float64Array.from(values);
-  return new RunCursor({ kind: 'memory', pairs: sortedPairs(copy, copy.length) });
+  return new RunCursor({ kind: 'memory', ...sortedRun(copy, copy.length) });
 }

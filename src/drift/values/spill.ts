@@ -1,8 +1,9 @@
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sortedPairs } from './runs';
-import type { Run } from './runs';
+import { FewValues } from './few-values';
+import { sortedRun } from './runs';
+import type { Run, RunLayout } from './runs';
 
 /**
  * A temporary directory for sorted runs that do not fit the memory budget, created on first use and
@@ -48,18 +49,25 @@ export class SpillFile {
   private size = 0;
   constructor(readonly path: string) {}
 
-  write(pairs: Float64Array): Run {
+  write(run: { layout: RunLayout; data: Float64Array }): Run {
+    const { data } = run;
     const fd = openSync(this.path, this.size === 0 ? 'w' : 'a');
     try {
-      const bytes = new Uint8Array(pairs.buffer, pairs.byteOffset, pairs.byteLength);
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       let done = 0;
       while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
     } finally {
       closeSync(fd);
     }
-    const run: Run = { kind: 'file', path: this.path, offset: this.size, pairs: pairs.length / 2 };
-    this.size += pairs.byteLength;
-    return run;
+    const written: Run = {
+      kind: 'file',
+      layout: run.layout,
+      path: this.path,
+      offset: this.size,
+      length: data.length,
+    };
+    this.size += data.byteLength;
+    return written;
   }
 }
 
@@ -73,20 +81,23 @@ export class NumberSpool {
   private size = 0;
   private readonly runs: Run[] = [];
   private file: SpillFile | undefined;
+  // Counted, not buffered, while the column has few distinct values.
+  private few: FewValues | undefined = new FewValues();
 
   constructor(
     private readonly capacity: number,
     private readonly spill: SpillDir | undefined,
   ) {}
 
+  /** A finite number (−0 counts as 0). */
   push(v: number): void {
+    if (this.few) {
+      if (this.few.add(v + 0)) return;
+      this.runs.push({ kind: 'memory', layout: 'pairs', data: this.few.pairs() });
+      this.few = undefined;
+    }
     if (this.size === this.buffer.length) this.makeRoom();
     this.buffer[this.size++] = v;
-  }
-
-  /** Values pushed so far that are still in the buffer. */
-  get buffered(): number {
-    return this.size;
   }
 
   private makeRoom(): void {
@@ -97,14 +108,20 @@ export class NumberSpool {
       return;
     }
     this.file ??= this.spill.file();
-    this.runs.push(this.file.write(sortedPairs(this.buffer, this.size)));
+    this.runs.push(this.file.write(sortedRun(this.buffer, this.size)));
     this.size = 0;
   }
 
   /** The sorted runs: those spilled, then what is left in the buffer (kept in memory). */
   finish(): Run[] {
+    if (this.few) {
+      const pairs = this.few.pairs();
+      this.few = undefined;
+      return pairs.length ? [{ kind: 'memory', layout: 'pairs', data: pairs }] : [];
+    }
     const runs = [...this.runs];
-    if (this.size > 0) runs.push({ kind: 'memory', pairs: sortedPairs(this.buffer, this.size) });
+    // The buffer is handed over (a view of it may be the run): a new one would start empty.
+    if (this.size > 0) runs.push({ kind: 'memory', ...sortedRun(this.buffer, this.size) });
     this.buffer = new Float64Array(0);
     this.size = 0;
     return runs;

@@ -13,7 +13,7 @@ const TEXT = 3;
 export class WindowedAccumulator extends ColumnAccumulator {
   private kinds = new Uint8Array(0);
   private numbers = new Float64Array(0);
-  private texts: Array<string | undefined> = [];
+  private windowTexts: Array<string | undefined> = [];
   private seen = 0;
 
   constructor(
@@ -33,7 +33,7 @@ export class WindowedAccumulator extends ColumnAccumulator {
   }
 
   protected override pushTextValue(text: string): void {
-    this.texts[this.slot(TEXT)] = text;
+    this.windowTexts[this.slot(TEXT)] = text;
   }
 
   override finish(): ColumnSide {
@@ -43,12 +43,12 @@ export class WindowedAccumulator extends ColumnAccumulator {
       const i = k % this.size;
       const kind = this.kinds[i];
       if (kind === MISSING) super.pushMissing();
-      else if (kind === TEXT) super.pushTextValue(this.texts[i]!);
+      else if (kind === TEXT) super.pushTextValue(this.windowTexts[i]!);
       else super.pushNumber(this.numbers[i]!, kind === INTEGER);
     }
     this.kinds = new Uint8Array(0);
     this.numbers = new Float64Array(0);
-    this.texts = [];
+    this.windowTexts = [];
     return super.finish();
   }
 
@@ -56,7 +56,7 @@ export class WindowedAccumulator extends ColumnAccumulator {
     const i = this.seen % this.size;
     if (i >= this.kinds.length) this.grow();
     this.kinds[i] = kind;
-    if (kind !== TEXT && this.texts.length > i) this.texts[i] = undefined;
+    if (kind !== TEXT && this.windowTexts.length > i) this.windowTexts[i] = undefined;
     this.seen++;
     return i;
   }

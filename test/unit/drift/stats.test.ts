@@ -5,10 +5,10 @@ import { smirnovSf } from '../../../src/drift/stats/smirnov';
 import { chi2Sf, normalCdf, normalSf } from '../../../src/drift/stats/special';
 import {
   normedWasserstein,
-  pairsStandardDeviation,
+  runStandardDeviation,
   wassersteinDistance,
 } from '../../../src/drift/stats/wasserstein';
-import { sortedPairs } from '../../../src/drift/values/runs';
+import { sortedRun } from '../../../src/drift/values/runs';
 import { compareCells } from './columns';
 import type { Cell } from './columns';
 import { expectClose, loadScipyFixture, numbers } from './fixtures';
@@ -41,7 +41,10 @@ describe(`statistics agree with scipy ${fixture.scipy} to 1e-6`, () => {
     const distance = wassersteinDistance(a, b);
     expectClose(distance, c.distance, 'distance');
     expectClose(
-      normedWasserstein(distance, pairsStandardDeviation(sortedPairs(a.slice(), a.length))),
+      normedWasserstein(
+        distance,
+        runStandardDeviation({ kind: 'memory', ...sortedRun(a.slice(), a.length) }),
+      ),
       c.normed,
       'normed',
     );
