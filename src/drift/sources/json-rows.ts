@@ -1,14 +1,19 @@
 import { parseDecimal } from '../values/decimal';
 import type { DecimalInfo } from '../values/decimal';
 import type { ColumnAccumulator } from '../values/column-side';
-import { FALSE, NULL, TRUE, skipNumber, skipString, skipWs } from './json-bytes';
+import { FALSE, NULL, TRUE, skipNumber, skipString, skipWord, skipWs } from './json-bytes';
 
 /**
- * Reads the rows of a prediction event straight from validated JSON bytes (see json-bytes.ts) into typed
- * arrays — a kind, a number or a string's byte range per value — so the fast path neither calls
- * JSON.parse nor creates a JS value per cell; the values go to the columns once a whole line has parsed.
+ * Reads the rows of a prediction event straight from JSON bytes (see json-bytes.ts), validating as it
+ * goes, into typed arrays — a kind, a number or a string's byte range per value — so the fast path neither
+ * calls JSON.parse nor creates a JS value per cell; the values go to the columns once the whole line has
+ * been read and validated.
  */
 export class Scalars {
+  /** Values read, and for rows: their number and each row's length. */
+  count = 0;
+  rows = 0;
+  readonly lengths: number[] = [];
   kinds = new Uint8Array(256);
   numbers = new Float64Array(256);
   /** Strings: [start, end) of their bytes, quotes excluded. */
@@ -65,6 +70,7 @@ function readScalar(b: Uint8Array, i: number, end: number, out: Scalars, n: numb
   const c = b[i];
   if (c === 0x22) {
     const close = skipString(b, i, end);
+    if (close < 0) return -1;
     for (let k = i + 1; k < close - 1; k++) if (b[k] === 0x5c) return -1;
     out.kinds[n] = STRING;
     out.starts[n] = i + 1;
@@ -73,7 +79,7 @@ function readScalar(b: Uint8Array, i: number, end: number, out: Scalars, n: numb
   }
   if (c === 0x74 || c === 0x66 || c === 0x6e) {
     out.kinds[n] = c === 0x74 ? BOOLEAN_TRUE : c === 0x66 ? BOOLEAN_FALSE : MISSING;
-    return i + (c === 0x74 ? TRUE : c === 0x66 ? FALSE : NULL).length;
+    return skipWord(b, i, end, c === 0x74 ? TRUE : c === 0x66 ? FALSE : NULL);
   }
   const after = skipNumber(b, i, end);
   if (after < 0) return -1;
@@ -84,58 +90,61 @@ function readScalar(b: Uint8Array, i: number, end: number, out: Scalars, n: numb
 }
 
 /**
- * Reads the validated JSON array b[s, e) of scalars into out; returns the count, or -1 when an element is
- * not a plain scalar (the caller then falls back to JSON.parse).
+ * Reads the JSON array of scalars at b[s…] into out (out.count values); returns the index after it, or -1
+ * when it is not such an array (an element that is not a plain scalar, invalid JSON: JSON.parse decides).
  */
 export function parseScalars(b: Uint8Array, s: number, e: number, out: Scalars): number {
+  if (b[s] !== 0x5b) return -1;
   let i = skipWs(b, s + 1, e);
   let n = 0;
-  if (b[i] === 0x5d) return 0;
-  for (;;) {
-    i = readScalar(b, i, e, out, n++);
-    if (i < 0) return -1;
-    i = skipWs(b, i, e);
-    if (b[i] === 0x2c) {
+  if (b[i] !== 0x5d) {
+    for (;;) {
+      i = readScalar(b, i, e, out, n++);
+      if (i < 0) return -1;
+      i = skipWs(b, i, e);
+      if (b[i] !== 0x2c) break;
       i = skipWs(b, i + 1, e);
-      continue;
     }
-    return n;
+    if (b[i] !== 0x5d) return -1;
   }
+  out.count = n;
+  return i + 1;
 }
 
 /**
- * Reads the validated JSON array of rows b[s, e), each row an array of scalars, into `out` (all values,
- * row after row) and `lengths` (values per row). Returns the row count, or -1 when a row is anything else
- * (rows given as objects, nested arrays): the caller then falls back to JSON.parse for the line.
+ * Reads the JSON array of rows at b[s…], each row an array of scalars, into out (all values row after
+ * row, out.rows rows of out.lengths[r] values); returns the index after it, or -1 when it is anything else
+ * (rows given as objects, nested arrays, invalid JSON): the caller then falls back to JSON.parse.
  */
-export function parseRows(b: Uint8Array, s: number, e: number, out: Scalars, lengths: number[]): number {
+export function parseRows(b: Uint8Array, s: number, e: number, out: Scalars): number {
+  if (b[s] !== 0x5b) return -1;
   let i = skipWs(b, s + 1, e);
   let rows = 0;
   let n = 0;
-  if (b[i] === 0x5d) return 0;
-  for (;;) {
-    if (b[i] !== 0x5b) return -1;
-    i = skipWs(b, i + 1, e);
-    let count = 0;
-    if (b[i] !== 0x5d) {
-      for (;;) {
-        i = readScalar(b, i, e, out, n++);
-        if (i < 0) return -1;
-        count++;
-        i = skipWs(b, i, e);
-        if (b[i] === 0x2c) {
-          i = skipWs(b, i + 1, e);
-          continue;
-        }
-        break;
-      }
-    }
-    lengths[rows++] = count;
-    i = skipWs(b, i + 1, e); // past the row's ]
-    if (b[i] === 0x2c) {
+  if (b[i] !== 0x5d) {
+    for (;;) {
+      if (b[i] !== 0x5b) return -1;
       i = skipWs(b, i + 1, e);
-      continue;
+      let count = 0;
+      if (b[i] !== 0x5d) {
+        for (;;) {
+          i = readScalar(b, i, e, out, n++);
+          if (i < 0) return -1;
+          count++;
+          i = skipWs(b, i, e);
+          if (b[i] !== 0x2c) break;
+          i = skipWs(b, i + 1, e);
+        }
+        if (b[i] !== 0x5d) return -1;
+      }
+      out.lengths[rows++] = count;
+      i = skipWs(b, i + 1, e); // past the row's ]
+      if (b[i] !== 0x2c) break;
+      i = skipWs(b, i + 1, e);
     }
-    return rows;
+    if (b[i] !== 0x5d) return -1;
   }
+  out.rows = rows;
+  out.count = n;
+  return i + 1;
 }

@@ -1,5 +1,6 @@
 import type { ColumnAccumulator } from '../values/column-side';
 import { scanJsonObject, wantedKeys } from './json-bytes';
+import type { MemberParser } from './json-bytes';
 import { Scalars, parseRows, parseScalars } from './json-rows';
 
 // Top-level members the fast path reads, in the order of their slots in `ranges`.
@@ -37,8 +38,9 @@ export class PredictionRows {
   // Fast-path scratch space, reused for every line.
   private readonly ranges = new Int32Array(3 * MEMBERS.length);
   private readonly cells = new Scalars();
-  private readonly lengths: number[] = [];
   private readonly predictions = new Scalars();
+  // The rows and predictions are read during the scan (their bytes are walked once).
+  private readonly parsers: Array<MemberParser | undefined> = [];
   private lastNameBytes: Buffer | undefined;
   private lastNameLayout: Int32Array | undefined;
   // The last feature_names seen and its layout: consecutive events almost always repeat it.
@@ -52,6 +54,8 @@ export class PredictionRows {
     private readonly prediction: ColumnAccumulator | undefined,
   ) {
     this.defaultLayout = this.positions(featureOrder);
+    this.parsers[FEATURES / 3] = (b, s, e) => parseRows(b, s, e, this.cells);
+    this.parsers[PREDICTIONS / 3] = (b, s, e) => parseScalars(b, s, e, this.predictions);
   }
 
   /** Reads one log line; anything that is not a prediction event is counted and skipped. */
@@ -72,7 +76,7 @@ export class PredictionRows {
     if (start === end) return;
     this.stats.lines++;
     const r = this.ranges;
-    if (scanJsonObject(buf, start, end, MEMBERS, r)) {
+    if (scanJsonObject(buf, start, end, MEMBERS, r, this.parsers)) {
       if (r[EVENT] === -1) {
         this.stats.otherEvents++;
         return;
@@ -93,14 +97,8 @@ export class PredictionRows {
   private fastEvent(buf: Buffer): boolean {
     const r = this.ranges;
     if (r[FEATURES] === -1) return false;
-    const rows = parseRows(buf, r[FEATURES + 1]!, r[FEATURES + 2]!, this.cells, this.lengths);
-    if (rows < 0) return false;
-    let predictions = 0;
-    if (r[PREDICTIONS] !== -1) {
-      if (buf[r[PREDICTIONS + 1]!] !== 0x5b) return false;
-      predictions = parseScalars(buf, r[PREDICTIONS + 1]!, r[PREDICTIONS + 2]!, this.predictions);
-      if (predictions < 0) return false;
-    }
+    const rows = this.cells.rows;
+    const predictions = r[PREDICTIONS] === -1 ? 0 : this.predictions.count;
     let layout = this.defaultLayout;
     if (r[NAMES] !== -1) {
       const s = r[NAMES + 1]!;
@@ -117,7 +115,7 @@ export class PredictionRows {
     const cells = this.cells;
     let at = 0;
     for (let row = 0; row < rows; row++) {
-      const count = this.lengths[row]!;
+      const count = cells.lengths[row]!;
       for (let k = 0; k < features.length; k++) {
         const p = layout[k]!;
         if (p >= 0 && p < count) cells.push(features[k]!, at + p, buf);
