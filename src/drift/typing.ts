@@ -64,7 +64,8 @@ export function textType(
   side: { distinct: number; values: number; overflow: boolean },
 ): Typed {
   const which = typing === 'legacy' ? 'reference' : 'current';
-  const many = side.overflow || side.distinct > 0.5 * side.values;
+  // Past the count limit `distinct` is a lower bound: enough to call a column text, not categorical.
+  const many = side.distinct > 0.5 * side.values;
   const counted = `texts, ${thousands(side.distinct)}${side.overflow ? '+' : ''} distinct of ${thousands(side.values)} ${which} values`;
   return many
     ? { type: 'text', rule: `${counted} (more than half)` }

@@ -229,3 +229,36 @@ describe('--max-rows', () => {
     expect([kept, side.rows, side.missing, [...side.texts.counts.keys()]]).toEqual([[3], 3, 1, ['kept']]);
   });
 });
+
+describe('texts past the count limit', () => {
+  it('are identifier-like when even the counted values are more than half, else not evaluated for their number', () => {
+    const many = (n: number, prefix: string): Cell[] => seq(n, (i) => `${prefix}${i}`);
+    const ids = profileOf([
+      sideOf('a', many(120_000, 'r')),
+      sideOf(
+        'b',
+        seq(120_000, (i) => i + 0.5),
+      ),
+    ]);
+    const r = analyseDrift(ids, sides({ a: many(120_000, 'c'), b: seq(120_000, (i) => i + 0.5) }), options());
+    expect([r.columns[0]!.type, r.columns[0]!.reason]).toEqual([
+      'text',
+      expect.stringMatching(/^identifier-like text \(texts, 100,000\+ distinct/),
+    ]);
+    // 110,000 distinct labels in 240,000 values: not more than half, but too many to count each.
+    const labels = (n: number): Cell[] => seq(n, (i) => `l${i % 110_000}`);
+    const wide = profileOf([
+      sideOf('a', labels(240_000)),
+      sideOf(
+        'b',
+        seq(240_000, (i) => i + 0.5),
+      ),
+    ]);
+    const w = analyseDrift(wide, sides({ a: labels(240_000), b: seq(240_000, (i) => i + 0.5) }), options());
+    expect([w.columns[0]!.type, w.columns[0]!.status, w.columns[0]!.reason]).toEqual([
+      'categorical',
+      'not_evaluated',
+      'more than 100,000 distinct values (mlctl counts at most that many per column)',
+    ]);
+  });
+});
