@@ -1,7 +1,9 @@
-"""Evidently's DataDriftPreset (the legacy API the seed used) on the same files as `mlctl drift`:
-read the reference CSV and the JSONL prediction log, run the report, save its HTML. Prints JSON timings.
+"""Evidently 0.7's default API (`Report([DataDriftPreset()])`) on the same files as `mlctl drift`: read the
+reference CSV and the current data (a CSV with pandas, or a JSONL prediction log the way the seed read it:
+json.loads per line, one dict per row, a DataFrame), run the report, save its HTML. Prints JSON: timings,
+peak RSS, the tests and scores per column.
 
-Run by bench/drift.bench.js with MLCTL_BENCH_EVIDENTLY_PYTHON (a venv with `evidently`)."""
+Run by bench/drift.bench.js with MLCTL_BENCH_EVIDENTLY_PYTHON (scripts/ci/evidently.sh makes the venv)."""
 import json
 import os
 import resource
@@ -15,54 +17,60 @@ started = time.perf_counter()
 
 import pandas as pd  # noqa: E402
 import evidently  # noqa: E402
-from evidently.legacy.metric_preset import DataDriftPreset  # noqa: E402
-from evidently.legacy.pipeline.column_mapping import ColumnMapping  # noqa: E402
-from evidently.legacy.report import Report  # noqa: E402
+from evidently import Report  # noqa: E402
+from evidently.presets import DataDriftPreset  # noqa: E402
 
 imported = time.perf_counter()
 reference = pd.read_csv(reference_path)
-features = [c for c in reference.columns if c not in ("target", "prediction")]
-rows, predictions = [], []
-with open(current_path) as f:
-    for line in f:
-        try:
-            event = json.loads(line)
-        except ValueError:
-            continue
-        if not isinstance(event, dict) or event.get("event") != "prediction":
-            continue
-        names = event.get("feature_names") or features
-        for i, row in enumerate(event.get("features") or []):
-            rows.append(dict(zip(names, row)))
+# mlctl leaves the target out and compares the features and the prediction: so does Evidently here.
+reference = reference.drop(columns=["target"], errors="ignore")
+features = [c for c in reference.columns if c != "prediction"]
+if current_path.endswith(".csv"):
+    current = pd.read_csv(current_path)
+else:
+    rows, predictions = [], []
+    with open(current_path) as f:
+        for line in f:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(event, dict) or event.get("event") != "prediction":
+                continue
+            names = event.get("feature_names") or features
             p = event.get("predictions") or []
-            predictions.append(p[i] if i < len(p) else None)
-current = pd.DataFrame(rows, columns=features)
-current["prediction"] = predictions
-reference = reference[features + ["prediction"]]
+            for i, row in enumerate(event.get("features") or []):
+                rows.append(dict(zip(names, row)))
+                predictions.append(p[i] if i < len(p) else None)
+    current = pd.DataFrame(rows, columns=features)
+    current["prediction"] = predictions
+current = current[[c for c in reference.columns]]
 loaded = time.perf_counter()
 
-report = Report(metrics=[DataDriftPreset()])
-report.run(
-    reference_data=reference,
-    current_data=current,
-    column_mapping=ColumnMapping(numerical_features=features, prediction="prediction"),
-)
-result = report.as_dict()
+snapshot = Report([DataDriftPreset()]).run(current, reference)
+result = snapshot.dict()
 computed = time.perf_counter()
-report.save_html(html_path)
+snapshot.save_html(html_path)
 saved = time.perf_counter()
 
-drift = next(m["result"] for m in result["metrics"] if "drift_by_columns" in m["result"])
+scores = {}
+share = None
+for metric in result["metrics"]:
+    config = metric["config"]
+    if config.get("type") == "evidently:metric_v2:ValueDrift":
+        scores[config["column"]] = [config["method"], metric["value"]]
+    elif config.get("type") == "evidently:metric_v2:DriftedColumnsCount":
+        share = metric["value"]["share"]
 print(json.dumps({
     "evidently": evidently.__version__,
+    "pandas": pd.__version__,
     "import_seconds": imported - started,
     "load_seconds": loaded - imported,
     "compute_seconds": computed - loaded,
     "html_seconds": saved - computed,
-    "seconds": saved - imported,
+    "rows": len(current),
     "maxRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "html_bytes": os.path.getsize(html_path),
-    "share": drift["share_of_drifted_columns"],
-    "dataset_drift": drift["dataset_drift"],
-    "scores": {k: [v["stattest_name"], v["drift_score"]] for k, v in drift["drift_by_columns"].items()},
+    "share": share,
+    "scores": scores,
 }))

@@ -19,7 +19,7 @@ export function createDriftMetrics(registry = new Registry()): DriftMetrics {
   });
   const share = new Gauge({
     name: 'ml_data_drift_share',
-    help: 'Share of feature columns with drift in the last run (NaN when not evaluated).',
+    help: 'Share of the evaluated feature columns with drift in the last run (NaN when none was evaluated).',
     ...opts,
   });
   const featureScore = new Gauge({
@@ -30,8 +30,14 @@ export function createDriftMetrics(registry = new Registry()): DriftMetrics {
   });
   const featureStatus = new Gauge({
     name: 'ml_feature_drift_status',
-    help: 'Drift per feature in the last run: 1 drift, 0 no drift.',
+    help: 'Drift per feature in the last run: 1 drift, 0 no drift (a feature not evaluated has no series).',
     labelNames: ['feature'] as const,
+    ...opts,
+  });
+  const missingShare = new Gauge({
+    name: 'ml_feature_missing_share',
+    help: 'Share of missing cells per feature in the last run, for the reference and the current data.',
+    labelNames: ['feature', 'dataset'] as const,
     ...opts,
   });
   const predictionPsi = new Gauge({
@@ -70,7 +76,12 @@ export function createDriftMetrics(registry = new Registry()): DriftMetrics {
       share.set(result.drift_share ?? Number.NaN);
       featureScore.reset();
       featureStatus.reset();
+      missingShare.reset();
       for (const c of result.columns) {
+        if (c.reference_missing_share !== null)
+          missingShare.set({ feature: c.name, dataset: 'reference' }, c.reference_missing_share);
+        if (c.current_missing_share !== null)
+          missingShare.set({ feature: c.name, dataset: 'current' }, c.current_missing_share);
         if (c.score === null || c.stattest === null) continue;
         featureScore.set({ feature: c.name, test: c.stattest }, c.score);
         featureStatus.set({ feature: c.name }, c.drift_detected ? 1 : 0);

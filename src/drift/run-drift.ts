@@ -4,18 +4,17 @@ import { MlctlError } from '../errors';
 import { writeFileAtomic } from '../io/fs-atomic';
 import { analyseDrift } from './dataset-drift';
 import type { DriftAnalysis } from './dataset-drift';
+import { ProfileStore } from './profile/store';
+import type { ProfileOrigin } from './profile/store';
 import { formatDrift } from './reports';
 import type { DriftFormat } from './reports';
-import { STAT_TESTS } from './select-test';
 import type { StatTestName } from './select-test';
-import { peekCsv, readCsvTable } from './sources/csv';
 import { readCurrent } from './sources/current';
-import type { CurrentColumns, CurrentData } from './sources/current';
-import { isLokiUrl } from './sources/loki-url';
-import type { ColumnKind } from './table';
 import type { LokiDefaults } from './sources/loki-url';
 import { locateReference } from './sources/reference';
 import type { ModelUriResolver } from './sources/reference';
+import type { ColumnTyping } from './typing';
+import { SpillDir } from './values/spill';
 
 export interface DriftRunOptions {
   /** A CSV, a model artifact directory, or a models:/ URI. */
@@ -24,6 +23,8 @@ export interface DriftRunOptions {
   current?: string;
   loki: LokiDefaults;
   columns?: string[];
+  /** How columns get their types: Evidently 0.7's rules (default) or the legacy ones. */
+  columnTyping?: ColumnTyping;
   stattest: 'auto' | StatTestName;
   threshold?: number;
   driftShare: number;
@@ -34,6 +35,8 @@ export interface DriftRunOptions {
   threads?: number;
   predictionColumn: string;
   targetColumn: string;
+  /** Directory of cached reference profiles (absolute); unset: computed in memory each time. */
+  profileCache?: string;
   /** Also write the report here, in `reportFormat`. */
   report?: string;
   reportFormat?: DriftFormat;
@@ -46,11 +49,20 @@ export interface DriftRunDeps {
   now?: () => number;
   /** Resolves models:/ references; without it they are a usage error. */
   resolveModelUri?: ModelUriResolver;
+  /** Reference profiles kept between runs (`drift serve`); default: a store for this run. */
+  profiles?: ProfileStore;
 }
 
 export interface DriftResult extends DriftAnalysis {
   evaluated_at: string;
-  reference: { source: string; rows: number; artifact: string | null };
+  reference: {
+    source: string;
+    rows: number;
+    artifact: string | null;
+    sha256: string;
+    /** Where the reference profile came from: computed from the CSV, the disk cache, or memory. */
+    profile: ProfileOrigin;
+  };
   current: {
     source: string;
     kind: 'csv' | 'jsonl' | 'loki';
@@ -67,114 +79,81 @@ export interface DriftResult extends DriftAnalysis {
 export async function runDrift(options: DriftRunOptions, deps: DriftRunDeps): Promise<DriftResult> {
   const now = deps.now ?? Date.now;
   const location = await locateReference(options.reference, deps.cwd, deps.resolveModelUri);
-  const read = (plan: ReadPlan): Promise<CurrentData> =>
-    readCurrent(
-      { source: options.current, loki: options.loki, maxRows: options.maxRows, threads: options.threads },
-      plan.current,
-      { cwd: deps.cwd, now },
-    );
-  // A local current file is read while the reference is (its kinds guessed from the reference's first
-  // rows); it is read again only if a guess proves wrong. Remote sources wait for a valid reference.
-  const peek =
-    options.current !== undefined && !isLokiUrl(options.current) ? await peekCsv(location.path) : undefined;
-  const guessed = peek ? planRead(peek.header, (n) => peek.kinds.get(n) ?? 'numerical', options) : undefined;
-  const early = guessed ? settle(read(guessed)) : undefined;
-
-  const ref = await readCsvTable(location.path, location.label, { what: 'reference', maxRows: undefined });
-  const plan = planRead(ref.header, (name) => ref.table.columns.get(name)!.sample.kind, options);
-  checkColumns(plan.columns, ref.header);
-  checkStatTest(options.stattest, plan.current.features);
-  const featureOrder = plan.current.featureOrder;
-  const columns = plan.columns;
-  const speculated = early && guessed && samePlan(guessed, plan) ? await early : undefined;
-  if (speculated && 'error' in speculated) throw speculated.error;
-  const current = speculated?.value ?? (await read(plan));
-  if (current.missing.length) {
-    throw new MlctlError('INPUT_INVALID', `the current data has no column ${current.missing.join(', ')}`, {
-      hint: `The reference has ${featureOrder.join(', ')}; compare fewer with --columns.`,
-    });
-  }
+  const profiles = deps.profiles ?? new ProfileStore(options.profileCache, deps.logger);
+  const { profile, origin } = await profiles.load(location, options.reference);
   deps.logger.debug(
-    { reference: location.label, current: current.label, rows: current.table.rows },
-    'data read',
+    { reference: location.label, sha256: profile.sha256, profile: origin },
+    'reference profile',
   );
-
-  const analysis = analyseDrift(ref.table, current.table, {
-    columns,
-    stattest: options.stattest,
-    threshold: options.threshold,
-    driftShare: options.driftShare,
-    bins: options.bins,
-    minRows: options.minRows,
-    predictionColumn: options.predictionColumn,
-  });
-  const result: DriftResult = {
-    ...analysis,
-    evaluated_at: new Date(now()).toISOString(),
-    reference: { source: location.label, rows: ref.table.rows, artifact: location.artifact ?? null },
-    current: {
-      source: current.label,
-      kind: current.kind,
-      rows: current.table.rows,
-      log: current.log
-        ? {
-            lines: current.log.lines,
-            events: current.log.events,
-            not_json: current.log.notJson,
-            other_events: current.log.otherEvents,
-            malformed: current.log.malformed,
-          }
-        : null,
-      loki: current.loki ?? null,
-    },
-    stattest: options.stattest,
-    min_rows: options.minRows,
-  };
-  if (options.report !== undefined) {
-    const format = options.reportFormat ?? 'json';
-    await writeFileAtomic(resolve(deps.cwd, options.report), await formatDrift(result, format));
-    deps.logger.debug({ report: options.report, format }, 'report written');
-  }
-  return result;
-}
-
-interface ReadPlan {
-  columns: readonly string[];
-  current: CurrentColumns;
-}
-
-/** Which columns to compare and read, with the kinds the reference gives them. */
-function planRead(
-  header: string[],
-  kindOf: (name: string) => ColumnKind,
-  options: DriftRunOptions,
-): ReadPlan {
+  const header = profile.header;
   const utility = new Set([options.targetColumn, options.predictionColumn]);
   const featureOrder = header.filter((name) => !utility.has(name));
   const columns = options.columns?.length ? options.columns : featureOrder;
-  const known = columns.filter((name) => header.includes(name));
-  return {
-    columns,
-    current: {
-      features: known.map((name) => ({ name, kind: kindOf(name) })),
-      featureOrder,
-      prediction: header.includes(options.predictionColumn)
-        ? { name: options.predictionColumn, kind: kindOf(options.predictionColumn) }
-        : undefined,
-    },
-  };
-}
-
-function samePlan(a: ReadPlan, b: ReadPlan): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** A promise that never rejects, so an early read that is not needed cannot crash the process. */
-function settle<T>(p: Promise<T>): Promise<{ value: T } | { error: unknown; value?: undefined }> {
-  return p.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
+  checkColumns(columns, header);
+  const spill = new SpillDir();
+  try {
+    const current = await readCurrent(
+      { source: options.current, loki: options.loki, maxRows: options.maxRows, threads: options.threads },
+      {
+        features: columns,
+        featureOrder,
+        prediction: header.includes(options.predictionColumn) ? options.predictionColumn : undefined,
+      },
+      { cwd: deps.cwd, now, spill },
+    );
+    if (current.missing.length) {
+      throw new MlctlError('INPUT_INVALID', `the current data has no column ${current.missing.join(', ')}`, {
+        hint: `The reference has ${featureOrder.join(', ')}; compare fewer with --columns.`,
+      });
+    }
+    deps.logger.debug({ reference: location.label, current: current.label, rows: current.rows }, 'data read');
+    const analysis = analyseDrift(profile, current.sides, {
+      columns,
+      typing: options.columnTyping ?? 'evidently',
+      stattest: options.stattest,
+      threshold: options.threshold,
+      driftShare: options.driftShare,
+      bins: options.bins,
+      minRows: options.minRows,
+      predictionColumn: options.predictionColumn,
+    });
+    const result: DriftResult = {
+      ...analysis,
+      evaluated_at: new Date(now()).toISOString(),
+      reference: {
+        source: location.label,
+        rows: profile.rows,
+        artifact: location.artifact ?? null,
+        sha256: profile.sha256,
+        profile: origin,
+      },
+      current: {
+        source: current.label,
+        kind: current.kind,
+        rows: current.rows,
+        log: current.log
+          ? {
+              lines: current.log.lines,
+              events: current.log.events,
+              not_json: current.log.notJson,
+              other_events: current.log.otherEvents,
+              malformed: current.log.malformed,
+            }
+          : null,
+        loki: current.loki ?? null,
+      },
+      stattest: options.stattest,
+      min_rows: options.minRows,
+    };
+    if (options.report !== undefined) {
+      const format = options.reportFormat ?? 'json';
+      await writeFileAtomic(resolve(deps.cwd, options.report), await formatDrift(result, format));
+      deps.logger.debug({ report: options.report, format }, 'report written');
+    }
+    return result;
+  } finally {
+    spill.dispose();
+  }
 }
 
 function checkColumns(columns: readonly string[], header: readonly string[]): void {
@@ -183,23 +162,5 @@ function checkColumns(columns: readonly string[], header: readonly string[]): vo
     throw new MlctlError('USAGE', `the reference has no column ${unknown.join(', ')}`, {
       hint: `Its columns: ${header.join(', ')}.`,
     });
-  }
-}
-
-/** A forced test must fit every column's type (K-S and Wasserstein need numbers). */
-export function checkStatTest(
-  stattest: 'auto' | StatTestName,
-  columns: ReadonlyArray<{ name: string; kind: 'numerical' | 'categorical' }>,
-): void {
-  if (stattest === 'auto') return;
-  const misfits = columns.filter((c) => !STAT_TESTS[stattest].types.includes(c.kind));
-  if (misfits.length) {
-    throw new MlctlError(
-      'USAGE',
-      `--stattest ${stattest} needs numerical columns; ${misfits.map((c) => c.name).join(', ')} ${misfits.length === 1 ? 'is' : 'are'} categorical`,
-      {
-        hint: 'Pick a test that takes categories (chisquare, z, jensenshannon, psi), or leave those columns out with --columns.',
-      },
-    );
   }
 }

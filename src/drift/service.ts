@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createDriftMetrics } from './metrics';
 import { createDriftMonitor } from './monitor';
 import type { DriftMonitor } from './monitor';
+import { ProfileStore } from './profile/store';
 import { renderHtmlReport } from './reports/html';
 import { runDrift } from './run-drift';
 import type { DriftRunOptions } from './run-drift';
@@ -30,8 +31,10 @@ export async function startDriftService(
   options: DriftServiceOptions,
   deps: { logger: Logger; cwd: string; now?: () => number; resolveModelUri?: ModelUriResolver },
 ): Promise<DriftService> {
+  // The reference profile is computed once and reused every interval while the reference is unchanged.
+  const profiles = new ProfileStore(options.run.profileCache, deps.logger);
   const monitor = createDriftMonitor({
-    evaluate: () => runDrift(options.run, deps),
+    evaluate: () => runDrift(options.run, { ...deps, profiles }),
     render: async (result) => renderHtmlReport(result),
     metrics: createDriftMetrics(),
     logger: deps.logger,

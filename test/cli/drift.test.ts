@@ -102,7 +102,7 @@ describe('mlctl drift (in-process)', () => {
     ]);
   });
 
-  it('re-reads the current data when the reference turns a column categorical after its first 64 KB', async () => {
+  it('keeps a numeric column with a rare text value numeric, counting the value apart; types it from the current data', async () => {
     const rows = Array.from({ length: 4000 }, (_, i) => `${(i % 97) / 7},${i % 5},0`);
     rows.push('1.5,other,1');
     const lateRef = tmp.write('late-ref.csv', `x,code,prediction\n${rows.join('\n')}\n`);
@@ -118,11 +118,18 @@ describe('mlctl drift (in-process)', () => {
     const r = await runCli(['drift', '--reference', lateRef, '--current', cur, '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
+    // "code" holds 0–4 and one "other" in 4001 reference rows: numbers with a typo. In the log it holds
+    // "0"–"4": complete integers with 5 values, categorical by Evidently 0.7's rule.
     expect(doc.columns.map((c: { name: string; type: string }) => [c.name, c.type])).toEqual([
       ['x', 'numerical'],
       ['code', 'categorical'],
     ]);
-    expect(doc.columns[1].current_rows).toBe(200);
+    expect(doc.columns[1]).toMatchObject({
+      current_rows: 200,
+      reference_rows: 4000,
+      reference_non_numeric: 1,
+      stattest: 'jensenshannon',
+    });
   });
 
   it('takes the reference from a registered model (models:/ URI), verified and cached', async () => {
@@ -227,6 +234,58 @@ describe('mlctl drift (in-process)', () => {
     } finally {
       await loki.close();
     }
+  });
+
+  it('compares a regression artifact’s reference (text categories, empty cells, numeric target and prediction) with its log', async () => {
+    // reference.csv as issue 18's artifact writes it: raw values, empty cells, numbers for target and prediction.
+    const rows = ['sqft,city,age,target,prediction'];
+    for (let i = 0; i < 600; i++) {
+      const city = i % 11 === 0 ? '' : ['Lyon', 'Nantes', 'Lille'][i % 3];
+      const age = i % 7 === 0 ? '' : String(i % 40);
+      rows.push(
+        `${50 + ((i * 37) % 150)}.5,${city},${age},${(1000 + i * 3.25).toFixed(2)},${(990 + i * 3.3).toFixed(3)}`,
+      );
+    }
+    const reference = tmp.write('regression/reference.csv', `${rows.join('\n')}\n`);
+    const log = Array.from({ length: 400 }, (_, i) =>
+      JSON.stringify({
+        event: 'prediction',
+        feature_names: ['sqft', 'city', 'age'],
+        features: [
+          [50 + ((i * 37) % 150) + 0.5, i % 10 === 0 ? null : ['Lyon', 'Nantes', 'Lille'][i % 3], i % 40],
+        ],
+        predictions: [1500 + i * 4.1],
+      }),
+    );
+    const current = tmp.write('regression/log.jsonl', `${log.join('\n')}\n`);
+    const r = await runCli(['drift', '--reference', reference, '--current', current, '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    const by = Object.fromEntries(doc.columns.map((c: { name: string }) => [c.name, c]));
+    expect(Object.keys(by)).toEqual(['sqft', 'city', 'age']);
+    expect(by.city).toMatchObject({
+      type: 'categorical',
+      status: 'no_drift',
+      reference_missing: 55,
+      current_missing: 40,
+    });
+    expect(by.city.reference_missing_share).toBeCloseTo(55 / 600, 12);
+    // Complete integers in the log, 40 values: numerical (the reference's gaps do not decide).
+    expect(by.age).toMatchObject({
+      type: 'numerical',
+      stattest: 'ks',
+      reference_missing: 86,
+      current_missing: 0,
+    });
+    // The regression output is a number: a numerical test, not PSI over classes; it drifted (1500+ vs ~1000–3000).
+    expect(doc.prediction).toMatchObject({
+      name: 'prediction',
+      type: 'numerical',
+      stattest: 'ks',
+      drift_detected: true,
+    });
+    expect(doc.prediction.psi).toBeGreaterThan(0.1);
+    expect(doc).toMatchObject({ number_of_columns: 3, not_evaluated_columns: 0 });
   });
 
   it('writes GitHub Actions outputs and a step summary', async () => {

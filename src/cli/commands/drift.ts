@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { MlctlError } from '../../errors';
 import { driftServeSettings, driftSettings } from '../../config/sections/drift';
@@ -146,6 +147,8 @@ function runOptions(settings: DriftSettings, ctx: CliContext): DriftRunOptions {
       timeoutSeconds: settings.lokiTimeoutSeconds,
     },
     columns: settings.columns,
+    columnTyping: settings.columnTyping,
+    profileCache: settings.profileCache === 'none' ? undefined : resolve(ctx.cwd, settings.profileCache),
     stattest: settings.stattest,
     threshold: settings.threshold,
     driftShare: settings.driftShare,

@@ -31,6 +31,21 @@ export const driftSettings = defineSettings('drift', '`mlctl drift`', {
     placeholder: 'names...',
     describe: 'Feature columns to compare (default: all the reference has but target and prediction).',
   },
+  columnTyping: {
+    field: oneOf(['evidently', 'legacy'] as const),
+    env: 'DRIFT_COLUMN_TYPING',
+    default: 'evidently' as const,
+    describe:
+      "How columns get their type: `evidently` follows Evidently 0.7's default rules on the current data (integers with ≤ 10 values are categorical, mostly-distinct text is left out); `legacy`: the reference decides, numbers are numerical.",
+  },
+  profileCache: {
+    field: text(),
+    placeholder: 'dir',
+    env: 'DRIFT_PROFILE_CACHE',
+    default: '.mlctl/cache/drift',
+    describe:
+      "Directory where reference profiles are cached by the reference file's sha256 (relative to the working directory); `none` computes them every run.",
+  },
   stattest: {
     field: oneOf(DRIFT_STATTESTS),
     default: 'auto' as const,

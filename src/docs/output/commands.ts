@@ -91,15 +91,25 @@ export const trainOutput = (registration: z.ZodType) =>
 
 const columnDrift = {
   name: z.string(),
-  type: z.enum(['numerical', 'categorical']),
+  type: z
+    .enum(['numerical', 'categorical', 'text'])
+    .nullable()
+    .describe('Evidently 0.7’s column type; null when neither side holds a value.'),
+  type_rule: z.string().describe('How the type was decided (docs/DRIFT.md).'),
+  status: z.enum(['drift', 'no_drift', 'not_evaluated']),
+  reason: z.string().nullable().describe('Why the column was not evaluated; null when it was.'),
   stattest: z.enum(STAT_TEST_NAMES).nullable(),
   score: z.number().nullable().describe('p-value or distance; null when not evaluated (or not finite).'),
   threshold: z.number().nullable(),
   drift_detected: z.boolean().nullable(),
-  reference_rows: z.number().int(),
+  reference_rows: z.number().int().describe('Values compared (missing and non-numeric cells left out).'),
   current_rows: z.number().int(),
-  reference_dropped: z.number().int(),
-  current_dropped: z.number().int(),
+  reference_missing: z.number().int(),
+  current_missing: z.number().int(),
+  reference_missing_share: z.number().nullable().describe('Missing cells / cells; null without cells.'),
+  current_missing_share: z.number().nullable(),
+  reference_non_numeric: z.number().int().describe('Cells of a numeric column that are not numbers.'),
+  current_non_numeric: z.number().int(),
 };
 
 export const driftOutput = z.strictObject({
@@ -109,14 +119,22 @@ export const driftOutput = z.strictObject({
   drift_share: z.number().nullable(),
   drift_share_threshold: z.number(),
   drifted_columns: z.number().int().nullable(),
-  number_of_columns: z.number().int(),
+  number_of_columns: z.number().int().describe('Columns evaluated: the drift share’s denominator.'),
+  not_evaluated_columns: z.number().int().describe('Columns compared but not evaluated (each says why).'),
+  column_typing: z.enum(['evidently', 'legacy']),
   columns: z.array(z.strictObject(columnDrift)),
   prediction: z
     .strictObject({ ...columnDrift, psi: z.number().nullable(), psi_threshold: z.number() })
     .nullable(),
   stattest: z.enum(['auto', ...STAT_TEST_NAMES]),
   min_rows: z.number().int(),
-  reference: z.strictObject({ source: z.string(), rows: z.number().int(), artifact: z.string().nullable() }),
+  reference: z.strictObject({
+    source: z.string(),
+    rows: z.number().int(),
+    artifact: z.string().nullable(),
+    sha256: z.string(),
+    profile: z.enum(['memory', 'disk', 'computed']).describe('Where the reference profile came from.'),
+  }),
   current: z.strictObject({
     source: z.string(),
     kind: z.enum(['csv', 'jsonl', 'loki']),

@@ -25,8 +25,9 @@ export function sparkline(shares: number[], max: number, color: string, label: s
 }
 
 /**
- * Reference and current shares side by side per bin, with axes: bin edges (numbers) or category labels
- * under the bars, shares on the left.
+ * Reference and current shares side by side: one pair of bars per value or category (labels under each),
+ * or per bin (edge values as ticks; on a symmetric-log axis the bins are equal in log space, so the
+ * ticks are spread unevenly in value and say so).
  */
 export function distributionChart(h: Histogram, title: string): string {
   const width = 560;
@@ -34,13 +35,14 @@ export function distributionChart(h: Histogram, title: string): string {
   const left = 54;
   const right = 10;
   const top = 12;
+  const values = h.kind === 'values';
   // Short labels (class ids) stand upright; longer ones are turned so neighbours do not overlap.
-  const turn = h.kind === 'categorical' && h.labels.some((l) => l.length > 4);
+  const turn = values && (h.labels.some((l) => l.length > 4) || h.labels.length > 16);
   const bottom = turn ? 62 : 34;
   const plotW = width - left - right;
   const plotH = height - top - bottom;
   const n = h.reference.length;
-  if (n === 0) return '<p class="muted">No values to plot.</p>';
+  if (n === 0) return '<p class="muted">Nothing to plot.</p>';
   const max = Math.max(...h.reference, ...h.current, 1e-12);
   const step = plotW / n;
   const barW = Math.max((step - 2) / 2, 0.6);
@@ -56,23 +58,32 @@ export function distributionChart(h: Histogram, title: string): string {
     const x = left + i * step + 1;
     const a = h.reference[i] ?? 0;
     const b = h.current[i] ?? 0;
+    const label = escapeXml(binLabel(h, i));
     parts.push(
-      `<rect x="${r2(x)}" y="${r2(y(a))}" width="${r2(barW)}" height="${r2(top + plotH - y(a))}" fill="${REFERENCE_COLOR}"><title>reference ${escapeXml(binLabel(h, i))}: ${r2(a * 100)}%</title></rect>`,
+      `<rect x="${r2(x)}" y="${r2(y(a))}" width="${r2(barW)}" height="${r2(top + plotH - y(a))}" fill="${REFERENCE_COLOR}"><title>reference ${label}: ${r2(a * 100)}%</title></rect>`,
     );
     parts.push(
-      `<rect x="${r2(x + barW)}" y="${r2(y(b))}" width="${r2(barW)}" height="${r2(top + plotH - y(b))}" fill="${CURRENT_COLOR}"><title>current ${escapeXml(binLabel(h, i))}: ${r2(b * 100)}%</title></rect>`,
+      `<rect x="${r2(x + barW)}" y="${r2(y(b))}" width="${r2(barW)}" height="${r2(top + plotH - y(b))}" fill="${CURRENT_COLOR}"><title>current ${label}: ${r2(b * 100)}%</title></rect>`,
     );
   }
   const base = top + plotH;
   parts.push(`<line x1="${left}" x2="${width - right}" y1="${base}" y2="${base}" class="axis"/>`);
-  if (h.kind === 'numerical') {
-    const ticks = [0, Math.floor(n / 2), n];
-    for (const t of ticks) {
+  if (h.kind === 'bins') {
+    const ticks =
+      h.scale === 'log' ? [0, n / 4, n / 2, (3 * n) / 4, n].map(Math.round) : [0, Math.floor(n / 2), n];
+    for (const t of [...new Set(ticks)]) {
       const x = left + t * step;
       // The outer labels align inwards so they stay inside the chart.
       const anchor = t === 0 ? 'start' : t === n ? 'end' : 'middle';
-      const label = escapeXml(formatScore(h.edges[t] ?? 0));
-      parts.push(`<text x="${r2(x)}" y="${base + 16}" text-anchor="${anchor}">${label}</text>`);
+      parts.push(`<line x1="${r2(x)}" x2="${r2(x)}" y1="${base}" y2="${base + 4}" class="axis"/>`);
+      parts.push(
+        `<text x="${r2(x)}" y="${base + 16}" text-anchor="${anchor}">${escapeXml(formatScore(h.edges[t] ?? 0))}</text>`,
+      );
+    }
+    if (h.scale === 'log') {
+      parts.push(
+        `<text x="${width - right}" y="${top + 10}" text-anchor="end" class="note">log scale (long tail)</text>`,
+      );
     }
   } else {
     h.labels.forEach((label, i) => {
@@ -88,6 +99,6 @@ export function distributionChart(h: Histogram, title: string): string {
 }
 
 function binLabel(h: Histogram, i: number): string {
-  if (h.kind === 'categorical') return h.labels[i] ?? '';
+  if (h.kind === 'values') return h.labels[i] ?? '';
   return `[${formatScore(h.edges[i] ?? 0)}, ${formatScore(h.edges[i + 1] ?? 0)}${i === h.edges.length - 2 ? ']' : ')'}`;
 }

@@ -1,9 +1,11 @@
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MlctlError, fromFsError } from '../../errors';
-import { ColumnBuilder, buildTable } from '../table';
-import type { ColumnKind, DriftTable } from '../table';
-import { readCsvTable } from './csv';
+import { ColumnAccumulator } from '../values/column-side';
+import type { ColumnSide, SpoolBudget } from '../values/column-side';
+import type { SpillDir } from '../values/spill';
+import { WindowedAccumulator } from '../values/window';
+import { readCsvColumns } from './csv-columns';
 import type { LokiStats } from './loki';
 import { isLokiUrl, redactLokiUrl, resolveLokiQuery } from './loki-url';
 import type { LokiDefaults } from './loki-url';
@@ -11,6 +13,9 @@ import { logThreads, readLogParallel } from './parallel-log';
 import { PredictionRows } from './prediction-log';
 import { readLines } from './read-lines';
 import type { LogStats } from './prediction-log';
+
+/** Numbers buffered while the current data is read, all columns together; past it, runs are spilled. */
+export const CURRENT_BUDGET_BYTES = 24 * 1024 * 1024;
 
 export interface CurrentSpec {
   /** A CSV, a JSONL prediction log, or a loki+http(s):// URL; undefined = Loki from the LOKI_* settings. */
@@ -22,7 +27,9 @@ export interface CurrentSpec {
 }
 
 export interface CurrentData {
-  table: DriftTable;
+  /** Each column read, by name. */
+  sides: Map<string, ColumnSide>;
+  rows: number;
   kind: 'csv' | 'jsonl' | 'loki';
   /** The source as it may be shown (no credentials). */
   label: string;
@@ -33,61 +40,93 @@ export interface CurrentData {
 }
 
 export interface CurrentColumns {
-  /** Feature columns and their kinds, from the reference. */
-  features: ReadonlyArray<{ name: string; kind: ColumnKind }>;
+  /** Feature columns to read. */
+  features: readonly string[];
   /** The reference's feature order, for log rows given as arrays without feature_names. */
   featureOrder: readonly string[];
-  prediction?: { name: string; kind: ColumnKind };
+  prediction?: string;
 }
 
-/** Reads the current data from a CSV, a prediction log or Loki into the reference's columns and kinds. */
+/**
+ * Reads the current data — a CSV, a prediction log or Loki — into one ColumnSide per column. Memory is
+ * bounded: numbers beyond the budget go to sorted runs in `spill`; with --max-rows, the window is held.
+ */
 export async function readCurrent(
   spec: CurrentSpec,
   columns: CurrentColumns,
-  deps: { cwd: string; now: () => number },
+  deps: { cwd: string; now: () => number; spill: SpillDir },
 ): Promise<CurrentData> {
+  const names = [...columns.features, ...(columns.prediction ? [columns.prediction] : [])];
+  const budget: SpoolBudget = {
+    capacity: Math.max(65_536, Math.floor(CURRENT_BUDGET_BYTES / 8 / Math.max(names.length, 1))),
+    spill: deps.spill,
+  };
+  const accumulator = (name: string): ColumnAccumulator =>
+    spec.maxRows === undefined
+      ? new ColumnAccumulator(name, budget)
+      : new WindowedAccumulator(name, budget, spec.maxRows);
   const source = spec.source;
   if (source === undefined || isLokiUrl(source)) {
     const query = resolveLokiQuery(source, spec.loki, deps.now());
-    const { rows, builders } = logReader(columns, spec.maxRows);
+    const log = logReader(columns, accumulator);
     // undici loads only when Loki is the source.
     const { readLoki } = await import('./loki');
-    const loki = await readLoki(query, (line) => rows.line(line));
+    const loki = await readLoki(query, (line) => log.rows.line(line));
     const label = source !== undefined ? redactLokiUrl(source) : `${query.baseUrl} ${query.query}`;
-    return { table: buildTable(builders), kind: 'loki', label, log: rows.stats, loki, missing: [] };
+    return { ...finished(log.accumulators), kind: 'loki', label, log: log.rows.stats, loki, missing: [] };
   }
   const path = resolve(deps.cwd, source);
   if (await looksLikeJsonLines(path, source)) {
     const size = (await stat(path)).size;
     const threads = spec.maxRows === undefined ? logThreads(size, spec.threads) : 1;
-    const parallel = threads > 1 ? await readLogParallel(path, size, threads, columns) : undefined;
-    if (parallel)
-      return { table: parallel.table, kind: 'jsonl', label: source, log: parallel.stats, missing: [] };
-    const { rows, builders } = logReader(columns, spec.maxRows);
-    await readLines(path, 'current data', (buf, start, end) => rows.bytes(buf, start, end));
-    return { table: buildTable(builders), kind: 'jsonl', label: source, log: rows.stats, missing: [] };
+    const parallel =
+      threads > 1
+        ? await readLogParallel(path, size, threads, columns, {
+            capacity: budget.capacity,
+            spill: deps.spill,
+          })
+        : undefined;
+    if (parallel) {
+      const rows = parallel.sides.values().next().value?.rows ?? 0;
+      return { sides: parallel.sides, rows, kind: 'jsonl', label: source, log: parallel.stats, missing: [] };
+    }
+    const log = logReader(columns, accumulator);
+    await readLines(path, 'current data', (buf, start, end) => log.rows.bytes(buf, start, end));
+    return { ...finished(log.accumulators), kind: 'jsonl', label: source, log: log.rows.stats, missing: [] };
   }
-  const wanted = [...columns.features, ...(columns.prediction ? [columns.prediction] : [])];
-  const csv = await readCsvTable(path, source, {
+  let accumulators: ColumnAccumulator[] = [];
+  const { rows, header } = await readCsvColumns(path, {
     what: 'current data',
-    kinds: new Map(wanted.map((c) => [c.name, c.kind])),
-    columns: wanted.map((c) => c.name),
-    maxRows: spec.maxRows,
+    shown: source,
+    onHeader(fields) {
+      accumulators = names.filter((n) => fields.includes(n)).map(accumulator);
+      return fields.map((f) => accumulators.find((a) => a.name === f));
+    },
   });
-  const missing = columns.features.map((c) => c.name).filter((n) => !csv.header.includes(n));
-  return { table: csv.table, kind: 'csv', label: source, missing };
+  const sides = new Map(accumulators.map((a) => [a.name, a.finish()]));
+  const missing = columns.features.filter((n) => !header.includes(n));
+  return {
+    sides,
+    rows: spec.maxRows === undefined ? rows : Math.min(rows, spec.maxRows),
+    kind: 'csv',
+    label: source,
+    missing,
+  };
 }
 
 function logReader(
   columns: CurrentColumns,
-  maxRows: number | undefined,
-): { rows: PredictionRows; builders: ColumnBuilder[] } {
-  const features = columns.features.map((c) => new ColumnBuilder(c.name, c.kind, maxRows));
-  const prediction = columns.prediction
-    ? new ColumnBuilder(columns.prediction.name, columns.prediction.kind, maxRows)
-    : undefined;
+  accumulator: (name: string) => ColumnAccumulator,
+): { rows: PredictionRows; accumulators: ColumnAccumulator[] } {
+  const features = columns.features.map(accumulator);
+  const prediction = columns.prediction ? accumulator(columns.prediction) : undefined;
   const rows = new PredictionRows(features, columns.featureOrder, prediction);
-  return { rows, builders: prediction ? [...features, prediction] : features };
+  return { rows, accumulators: prediction ? [...features, prediction] : features };
+}
+
+function finished(accumulators: ColumnAccumulator[]): { sides: Map<string, ColumnSide>; rows: number } {
+  const sides = new Map(accumulators.map((a) => [a.name, a.finish()]));
+  return { sides, rows: sides.values().next().value?.rows ?? 0 };
 }
 
 /** A prediction log by its extension (.jsonl, .ndjson, .json, .log), else by a first character of `{`. */

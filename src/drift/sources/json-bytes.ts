@@ -17,10 +17,14 @@ export function wantedKeys(names: readonly string[]): WantedKeys {
 
 const MAX_DEPTH = 64;
 
+/** Reads (and validates) a member's value from b[start…]: the index after it, or -1. */
+export type MemberParser = (b: Uint8Array, start: number, end: number) => number;
+
 /**
  * Validates b[start, end) as one JSON object. For the k-th wanted key, ranges[3k..3k+2] receive the key's
- * start and its value's start and end (-1 when absent). False when the line is not a JSON object, or when a
- * wanted key is repeated or written with escapes (JSON.parse then decides).
+ * start and its value's start and end (-1 when absent); a wanted member with a parser is read by it instead
+ * of being skipped (so its bytes are walked once). False when the line is not a JSON object, when a wanted
+ * key is repeated or written with escapes, or when a parser refuses its value (JSON.parse then decides).
  */
 export function scanJsonObject(
   b: Uint8Array,
@@ -28,6 +32,7 @@ export function scanJsonObject(
   end: number,
   wanted: WantedKeys,
   ranges: Int32Array,
+  parsers: ReadonlyArray<MemberParser | undefined> = [],
 ): boolean {
   ranges.fill(-1);
   let i = skipWs(b, start, end);
@@ -44,10 +49,11 @@ export function scanJsonObject(
     if (b[i] !== 0x3a) return false;
     i = skipWs(b, i + 1, end);
     const valueStart = i;
-    i = skipValue(b, i, end, 0);
+    if (k >= 0 && ranges[3 * k] !== -1) return false;
+    const parse = k >= 0 ? parsers[k] : undefined;
+    i = parse ? parse(b, i, end) : skipValue(b, i, end, 0);
     if (i < 0) return false;
     if (k >= 0) {
-      if (ranges[3 * k] !== -1) return false;
       ranges[3 * k] = keyStart;
       ranges[3 * k + 1] = valueStart;
       ranges[3 * k + 2] = i;
@@ -137,7 +143,7 @@ export function skipNumber(b: Uint8Array, i: number, end: number): number {
   return i > end ? -1 : i;
 }
 
-function skipWord(b: Uint8Array, i: number, end: number, word: readonly number[]): number {
+export function skipWord(b: Uint8Array, i: number, end: number, word: readonly number[]): number {
   if (i + word.length > end) return -1;
   for (let k = 0; k < word.length; k++) if (b[i + k] !== word[k]) return -1;
   return i + word.length;

@@ -1,6 +1,7 @@
-import type { ColumnBuilder } from '../table';
+import type { ColumnAccumulator } from '../values/column-side';
 import { scanJsonObject, wantedKeys } from './json-bytes';
-import { parseRows, parseScalars } from './json-rows';
+import type { MemberParser } from './json-bytes';
+import { Scalars, parseRows, parseScalars } from './json-rows';
 
 // Top-level members the fast path reads, in the order of their slots in `ranges`.
 const MEMBERS = wantedKeys(['event', 'features', 'predictions', 'feature_names']);
@@ -36,9 +37,10 @@ export class PredictionRows {
   private readonly defaultLayout: Int32Array;
   // Fast-path scratch space, reused for every line.
   private readonly ranges = new Int32Array(3 * MEMBERS.length);
-  private readonly flat: unknown[] = [];
-  private readonly lengths: number[] = [];
-  private readonly predictions: unknown[] = [];
+  private readonly cells = new Scalars();
+  private readonly predictions = new Scalars();
+  // The rows and predictions are read during the scan (their bytes are walked once).
+  private readonly parsers: Array<MemberParser | undefined> = [];
   private lastNameBytes: Buffer | undefined;
   private lastNameLayout: Int32Array | undefined;
   // The last feature_names seen and its layout: consecutive events almost always repeat it.
@@ -46,12 +48,14 @@ export class PredictionRows {
   private lastLayout: Int32Array | undefined;
 
   constructor(
-    private readonly features: readonly ColumnBuilder[],
+    private readonly features: readonly ColumnAccumulator[],
     /** Feature names in the order the model takes them (arrays without `feature_names`). */
     featureOrder: readonly string[],
-    private readonly prediction: ColumnBuilder | undefined,
+    private readonly prediction: ColumnAccumulator | undefined,
   ) {
     this.defaultLayout = this.positions(featureOrder);
+    this.parsers[FEATURES / 3] = (b, s, e) => parseRows(b, s, e, this.cells);
+    this.parsers[PREDICTIONS / 3] = (b, s, e) => parseScalars(b, s, e, this.predictions);
   }
 
   /** Reads one log line; anything that is not a prediction event is counted and skipped. */
@@ -72,7 +76,7 @@ export class PredictionRows {
     if (start === end) return;
     this.stats.lines++;
     const r = this.ranges;
-    if (scanJsonObject(buf, start, end, MEMBERS, r)) {
+    if (scanJsonObject(buf, start, end, MEMBERS, r, this.parsers)) {
       if (r[EVENT] === -1) {
         this.stats.otherEvents++;
         return;
@@ -93,14 +97,8 @@ export class PredictionRows {
   private fastEvent(buf: Buffer): boolean {
     const r = this.ranges;
     if (r[FEATURES] === -1) return false;
-    const rows = parseRows(buf, r[FEATURES + 1]!, r[FEATURES + 2]!, this.flat, this.lengths);
-    if (rows < 0) return false;
-    let predictions = 0;
-    if (r[PREDICTIONS] !== -1) {
-      if (buf[r[PREDICTIONS + 1]!] !== 0x5b) return false;
-      predictions = parseScalars(buf, r[PREDICTIONS + 1]!, r[PREDICTIONS + 2]!, this.predictions);
-      if (predictions < 0) return false;
-    }
+    const rows = this.cells.rows;
+    const predictions = r[PREDICTIONS] === -1 ? 0 : this.predictions.count;
     let layout = this.defaultLayout;
     if (r[NAMES] !== -1) {
       const s = r[NAMES + 1]!;
@@ -114,15 +112,19 @@ export class PredictionRows {
     }
     this.stats.events++;
     const features = this.features;
+    const cells = this.cells;
     let at = 0;
     for (let row = 0; row < rows; row++) {
-      const count = this.lengths[row]!;
+      const count = cells.lengths[row]!;
       for (let k = 0; k < features.length; k++) {
         const p = layout[k]!;
-        features[k]!.push(p >= 0 && p < count ? this.flat[at + p] : undefined);
+        if (p >= 0 && p < count) cells.push(features[k]!, at + p, buf);
+        else features[k]!.pushMissing();
       }
       at += count;
-      this.prediction?.push(row < predictions ? this.predictions[row] : undefined);
+      if (!this.prediction) continue;
+      if (row < predictions) this.predictions.push(this.prediction, row, buf);
+      else this.prediction.pushMissing();
     }
     return true;
   }
@@ -161,14 +163,14 @@ export class PredictionRows {
       if (Array.isArray(row)) {
         for (let k = 0; k < features.length; k++) {
           const at = layout[k] as number;
-          (features[k] as ColumnBuilder).push(at >= 0 ? row[at] : undefined);
+          (features[k] as ColumnAccumulator).pushJson(at >= 0 ? row[at] : undefined);
         }
       } else if (typeof row === 'object' && row !== null) {
-        for (const b of this.features) b.push((row as Record<string, unknown>)[b.name]);
+        for (const b of this.features) b.pushJson((row as Record<string, unknown>)[b.name]);
       } else {
-        for (const b of this.features) b.push(undefined);
+        for (const b of this.features) b.pushMissing();
       }
-      this.prediction?.push(predictions[i]);
+      this.prediction?.pushJson(predictions[i]);
     }
   }
 

@@ -1,11 +1,14 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { fromFsError } from '../../errors';
 
+const CHUNK = 1 << 20;
+
 /**
- * Calls `onLine(buffer, start, end)` with the bytes of every line of a file, streaming (the file is never
- * held whole, nor decoded as a whole). With a byte range, only the lines that start inside [start, end)
- * are read: a range that starts mid-line leaves that line to the range before, which reads past its end
- * to finish it. A UTF-8 BOM at the start of the file is dropped.
+ * Calls `onLine(buffer, start, end)` with the bytes of every line of a file, streaming into one reused
+ * buffer (the file is never held whole, nor decoded as a whole, and no buffer is allocated per chunk).
+ * With a byte range, only the lines that start inside [start, end) are read: a range that starts mid-line
+ * leaves that line to the range before, which reads past its end to finish it. A UTF-8 BOM at the start
+ * of the file is dropped.
  */
 export async function readLines(
   path: string,
@@ -13,56 +16,64 @@ export async function readLines(
   onLine: (buf: Buffer, start: number, end: number) => void,
   range: { start: number; end: number } = { start: 0, end: Number.POSITIVE_INFINITY },
 ): Promise<void> {
-  const from = Math.max(range.start - 1, 0);
-  const stream = createReadStream(path, { start: from, highWaterMark: 1 << 20 });
-  let offset = from; // file offset of the current chunk's first byte
-  let skipping = range.start > 0; // inside a line that the previous range owns
-  // The unfinished last line of the previous chunk (and its file offset); only it is ever copied.
-  let pending: Buffer = Buffer.alloc(0);
-  let pendingAt = from;
-  const emit = (buf: Buffer, start: number, end: number, at: number): boolean => {
-    if (skipping) {
-      skipping = false;
-      return true;
-    }
-    if (at >= range.end) return false;
-    const bom = at === 0 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf ? 3 : 0;
-    onLine(buf, start + bom, end);
-    return true;
-  };
+  let handle;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    handle = await open(path, 'r');
+  } catch (err) {
+    throw fromFsError(err, what, path);
+  }
+  try {
+    // Reading from one byte before the range tells whether the range starts at a line's beginning.
+    let position = Math.max(range.start - 1, 0);
+    let skipping = range.start > 0; // inside a line that the previous range owns
+    let buf = Buffer.allocUnsafe(2 * CHUNK);
+    let carry = 0; // bytes of an unfinished line at the start of buf
+    let carryAt = position; // its file offset
+    for (;;) {
+      if (carry + CHUNK > buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, carry);
+        buf = bigger;
+      }
+      const { bytesRead } = await handle.read(buf, carry, CHUNK, position);
+      position += bytesRead;
+      const end = carry + bytesRead;
       let lineStart = 0;
-      if (pending.length) {
-        const nl = chunk.indexOf(10);
-        if (nl === -1) {
-          pending = Buffer.concat([pending, chunk]);
-          offset += chunk.length;
-          continue;
-        }
-        const line = Buffer.concat([pending, chunk.subarray(0, nl)]);
-        pending = Buffer.alloc(0);
-        if (!emit(line, 0, line.length, pendingAt)) break;
-        lineStart = nl + 1;
-      }
       let stop = false;
-      for (let nl = chunk.indexOf(10, lineStart); nl !== -1; nl = chunk.indexOf(10, lineStart)) {
-        if (!emit(chunk, lineStart, nl, offset + lineStart)) {
+      for (let nl = buf.indexOf(10, carry); nl !== -1 && nl < end; nl = buf.indexOf(10, nl + 1)) {
+        const at = carryAt + lineStart;
+        if (skipping) skipping = false;
+        else if (at >= range.end) {
           stop = true;
-          pending = Buffer.alloc(0);
           break;
-        }
+        } else emitLine(buf, lineStart, nl, at, onLine);
         lineStart = nl + 1;
       }
-      if (stop) break;
-      pending = Buffer.from(chunk.subarray(lineStart));
-      pendingAt = offset + lineStart;
-      offset += chunk.length;
+      if (stop) return;
+      if (bytesRead === 0) {
+        // The last line, without a newline.
+        if (lineStart < end && !skipping && carryAt + lineStart < range.end)
+          emitLine(buf, lineStart, end, carryAt + lineStart, onLine);
+        return;
+      }
+      buf.copyWithin(0, lineStart, end);
+      carryAt += lineStart;
+      carry = end - lineStart;
     }
   } catch (err) {
     throw fromFsError(err, what, path);
   } finally {
-    stream.destroy();
+    await handle.close();
   }
-  if (pending.length) emit(pending, 0, pending.length, pendingAt);
+}
+
+function emitLine(
+  buf: Buffer,
+  start: number,
+  end: number,
+  at: number,
+  onLine: (buf: Buffer, start: number, end: number) => void,
+): void {
+  const bom = at === 0 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf ? 3 : 0;
+  onLine(buf, start + bom, end);
 }

@@ -1,7 +1,7 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MlctlError, fromFsError } from '../../errors';
-import { verifyChecksums } from '../../artifact/checksums';
+import { CHECKSUMS_FILE, parseChecksums, verifyChecksums } from '../../artifact/checksums';
 
 /** Turns a `models:/name/…` URI into the local directory of that model version's artifact. */
 export type ModelUriResolver = (uri: string) => Promise<string>;
@@ -11,13 +11,14 @@ export interface ReferenceLocation {
   path: string;
   /** How to show it: the argument as given, plus the artifact's reference.csv when it was a model. */
   label: string;
-  /** The model artifact directory, when the reference came from one (its checksums were verified). */
+  /** The model artifact directory, when the reference came from one. */
   artifact?: string;
 }
 
 /**
- * Where the reference data is: a CSV file; a model artifact directory (its SHA256SUMS verified first, then
- * its reference.csv — docs/ARTIFACT.md); or a `models:/` URI, resolved to such a directory by the registry.
+ * Where the reference data is: a CSV file; a model artifact directory (its reference.csv —
+ * docs/ARTIFACT.md); or a `models:/` URI, resolved to such a directory by the registry. Nothing is
+ * verified yet: see `verifyReference`.
  */
 export async function locateReference(
   spec: string,
@@ -40,22 +41,34 @@ export async function locateReference(
     const path = resolve(cwd, spec.replace(/^file:\/\//i, ''));
     let isDir: boolean;
     try {
-      const info = await stat(path);
-      isDir = info.isDirectory();
+      isDir = (await stat(path)).isDirectory();
     } catch (err) {
       throw fromFsError(err, 'reference', spec);
     }
     if (!isDir) return { path, label: spec };
     dir = path;
   }
+  return { path: join(dir, 'reference.csv'), label: `${spec} (reference.csv)`, artifact: dir };
+}
+
+/**
+ * Checks a reference before it is read: an artifact's SHA256SUMS (a tampered artifact fails with
+ * ARTIFACT_INVALID) and that it has a reference.csv. Returns the sha256 the artifact records for
+ * reference.csv (verified), or undefined for a plain CSV.
+ */
+export async function verifyReference(
+  location: ReferenceLocation,
+  spec: string,
+): Promise<string | undefined> {
+  const dir = location.artifact;
+  if (dir === undefined) return undefined;
   await verifyChecksums(dir);
-  const csv = join(dir, 'reference.csv');
-  try {
-    await stat(csv);
-  } catch {
+  const sums = parseChecksums(await readFile(join(dir, CHECKSUMS_FILE), 'utf8'), join(dir, CHECKSUMS_FILE));
+  const sha = sums['reference.csv'];
+  if (sha === undefined) {
     throw new MlctlError('INPUT_INVALID', `model artifact ${spec} has no reference.csv`, {
       hint: 'Models trained by `mlctl train` carry reference.csv (docs/ARTIFACT.md); pass a reference CSV instead.',
     });
   }
-  return { path: csv, label: `${spec} (reference.csv)`, artifact: dir };
+  return sha;
 }

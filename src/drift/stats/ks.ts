@@ -1,3 +1,5 @@
+import { numericPass } from '../compare/numeric-pass';
+import { sortedCursor } from '../values/runs';
 import { kolmogorovSf } from './kolmogorov';
 
 export interface KsResult {
@@ -19,10 +21,18 @@ export const KS_EXACT_MAX_N = 10_000;
  * Both inputs must be sorted ascending and free of NaN.
  */
 export function ks2Samp(a: Float64Array, b: Float64Array): KsResult {
-  const n1 = a.length;
-  const n2 = b.length;
-  if (n1 === 0 || n2 === 0) throw new RangeError('ks2Samp needs two non-empty samples');
-  let d = ksStatistic(a, b);
+  if (a.length === 0 || b.length === 0) throw new RangeError('ks2Samp needs two non-empty samples');
+  const pass = numericPass(sortedCursor(a), sortedCursor(b), {
+    nReference: a.length,
+    nCurrent: b.length,
+    chartEdges: new Float64Array(0),
+  });
+  return ksTest(a.length, b.length, pass.ksStatistic);
+}
+
+/** The K-S test for samples of sizes n1 and n2 whose empirical CDFs differ by at most `statistic`. */
+export function ksTest(n1: number, n2: number, statistic: number): KsResult {
+  let d = statistic;
   if (Math.max(n1, n2) <= KS_EXACT_MAX_N) {
     const g = gcd(n1, n2);
     const lcm = (n1 / g) * n2;
@@ -36,26 +46,6 @@ export function ks2Samp(a: Float64Array, b: Float64Array): KsResult {
   const en = (m * n) / (m + n);
   const p = kolmogorovSf(roundHalfEven(en), d);
   return { statistic: d, pvalue: Math.min(1, Math.max(0, p)), method: 'asymp' };
-}
-
-/** sup over the pooled values of |F₁(v) − F₂(v)|, the empirical CDFs taken right-continuous (ties together). */
-export function ksStatistic(a: Float64Array, b: Float64Array): number {
-  const n1 = a.length;
-  const n2 = b.length;
-  let i = 0;
-  let j = 0;
-  let maxUp = 0;
-  let maxDown = 0;
-  while (i < n1 || j < n2) {
-    const v =
-      j >= n2 || (i < n1 && (a[i] as number) <= (b[j] as number)) ? (a[i] as number) : (b[j] as number);
-    while (i < n1 && a[i] === v) i++;
-    while (j < n2 && b[j] === v) j++;
-    const diff = i / n1 - j / n2;
-    if (diff > maxUp) maxUp = diff;
-    if (-diff > maxDown) maxDown = -diff;
-  }
-  return Math.min(1, Math.max(maxUp, maxDown));
 }
 
 /**

@@ -1,40 +1,37 @@
-import { Accumulator } from '../sample';
+import { Accumulator } from '../compare/accumulator';
+import { numericPass } from '../compare/numeric-pass';
+import { RunCursor, sortedCursor } from '../values/runs';
+import type { Run } from '../values/runs';
 
 /**
  * First Wasserstein (earth mover's) distance between two samples: ∫ |F₁(x) − F₂(x)| dx, summed exactly
- * over the pooled sorted values (scipy's `wasserstein_distance` for 1-D samples). Inputs sorted ascending.
+ * over the pooled sorted values (scipy's `wasserstein_distance` for 1-D samples).
  */
-export function wassersteinDistance(a: Float64Array, b: Float64Array): number {
-  const n1 = a.length;
-  const n2 = b.length;
-  if (n1 === 0 || n2 === 0) throw new RangeError('wassersteinDistance needs two non-empty samples');
-  const total = new Accumulator();
-  let i = 0;
-  let j = 0;
-  let previous = Math.min(a[0] as number, b[0] as number);
-  let diff = 0;
-  while (i < n1 || j < n2) {
-    const v =
-      j >= n2 || (i < n1 && (a[i] as number) <= (b[j] as number)) ? (a[i] as number) : (b[j] as number);
-    if (diff !== 0) total.add(Math.abs(diff) * (v - previous));
-    while (i < n1 && a[i] === v) i++;
-    while (j < n2 && b[j] === v) j++;
-    diff = i / n1 - j / n2;
-    previous = v;
-  }
-  return total.value;
+export function wassersteinDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length === 0 || b.length === 0)
+    throw new RangeError('wassersteinDistance needs two non-empty samples');
+  return numericPass(sortedCursor(a), sortedCursor(b), {
+    nReference: a.length,
+    nCurrent: b.length,
+    chartEdges: new Float64Array(0),
+  }).wasserstein;
 }
 
-/** Population standard deviation (ddof = 0), two passes with compensated sums. */
-export function standardDeviation(a: Float64Array): number {
-  const n = a.length;
-  const s = new Accumulator();
-  for (let i = 0; i < n; i++) s.add(a[i] as number);
-  const mean = s.value / n;
+/** Population standard deviation (ddof = 0) of the values a run holds, two passes. */
+export function runStandardDeviation(run: Run): number {
+  const sum = new Accumulator();
+  let n = 0;
+  let cursor = new RunCursor(run);
+  while (cursor.next()) {
+    sum.add(cursor.value * cursor.count);
+    n += cursor.count;
+  }
+  const mean = sum.value / n;
   const squares = new Accumulator();
-  for (let i = 0; i < n; i++) {
-    const d = (a[i] as number) - mean;
-    squares.add(d * d);
+  cursor = new RunCursor(run);
+  while (cursor.next()) {
+    const d = cursor.value - mean;
+    squares.add(d * d * cursor.count);
   }
   return Math.sqrt(squares.value / n);
 }
@@ -43,6 +40,6 @@ export function standardDeviation(a: Float64Array): number {
  * Evidently's `wasserstein` score: the distance divided by the reference's standard deviation, which is
  * floored at 0.001 so a constant reference does not divide by zero.
  */
-export function normedWasserstein(reference: Float64Array, current: Float64Array): number {
-  return wassersteinDistance(reference, current) / Math.max(standardDeviation(reference), 0.001);
+export function normedWasserstein(distance: number, referenceStd: number): number {
+  return distance / Math.max(referenceStd, 0.001);
 }

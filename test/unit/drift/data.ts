@@ -46,3 +46,45 @@ export function predictionLog(rows: number, options: { shift: number; seed?: num
   }
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * Five awkward columns as CSV (reference, current): a shifted number with gaps, a 0/1/2 integer, text
+ * categories with gaps, a heavy-tailed amount with a "?" typo, an identifier; plus a numeric prediction.
+ */
+export function mixedTables(rows: number, seed = 3): { reference: string; current: string } {
+  const make = (shift: number, rnd: () => number): string => {
+    const lines = ['amount,visits,plan,income,user_id,prediction'];
+    for (let i = 0; i < rows; i++) {
+      const amount = i % 17 === 0 ? '' : (rnd() * 10 + shift).toFixed(2);
+      const visits = String(Math.floor(rnd() * (shift ? 2 : 3)));
+      const plan =
+        i % 23 === 0 ? '' : ['basic', 'pro', 'team', 'enterprise'][Math.floor(rnd() ** (1 + shift) * 4)];
+      const income = i === 5 ? '?' : (100 / (1 - rnd()) ** 1.5).toFixed(0);
+      lines.push(
+        `${amount},${visits},${plan},${income},u${seed}-${shift}-${i},${(rnd() * 3 + shift / 2).toFixed(4)}`,
+      );
+    }
+    return `${lines.join('\n')}\n`;
+  };
+  return { reference: make(0, generator(seed)), current: make(1, generator(seed + 1)) };
+}
+
+/** `columns` numeric columns named f01…, every other one shifted in the current data; CSV pairs. */
+export function wideTables(columns: number, rows: number): { reference: string; current: string } {
+  const names = Array.from({ length: columns }, (_, c) => `f${String(c + 1).padStart(2, '0')}`);
+  const make = (current: boolean, rnd: () => number): string => {
+    const lines = [names.join(',')];
+    for (let i = 0; i < rows; i++) {
+      lines.push(
+        names
+          .map((_, c) => {
+            const shift = current && c % 2 === 0 ? 0.2 + c / columns : 0;
+            return c % 5 === 4 ? String(Math.floor(rnd() * 4 + shift * 3)) : (rnd() * 4 + shift).toFixed(3);
+          })
+          .join(','),
+      );
+    }
+    return `${lines.join('\n')}\n`;
+  };
+  return { reference: make(false, generator(11)), current: make(true, generator(12)) };
+}

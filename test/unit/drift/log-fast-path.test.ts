@@ -1,33 +1,34 @@
 import { writeFileSync } from 'node:fs';
 import { PredictionRows } from '../../../src/drift/sources/prediction-log';
 import { readLines } from '../../../src/drift/sources/read-lines';
-import { ColumnBuilder, buildTable } from '../../../src/drift/table';
-import type { DriftTable } from '../../../src/drift/table';
+import { ColumnAccumulator } from '../../../src/drift/values/column-side';
+import type { ColumnSide } from '../../../src/drift/values/column-side';
+import { openRuns } from '../../../src/drift/values/runs';
 import { useTmpDir } from '../../helpers/tmp';
 
 const tmp = useTmpDir('mlctl-log-fast-');
 
-function reader(): { rows: PredictionRows; table: () => DriftTable } {
-  const features = [
-    new ColumnBuilder('x', 'numerical'),
-    new ColumnBuilder('y', 'numerical'),
-    new ColumnBuilder('c', 'categorical'),
-  ];
-  const prediction = new ColumnBuilder('prediction', 'categorical');
+function reader(): { rows: PredictionRows; sides: () => ColumnSide[] } {
+  const features = ['x', 'y', 'c'].map((n) => new ColumnAccumulator(n, { capacity: 1 << 16 }));
+  const prediction = new ColumnAccumulator('prediction', { capacity: 1 << 16 });
   const rows = new PredictionRows(features, ['x', 'y', 'c'], prediction);
-  return { rows, table: () => buildTable([...features, prediction]) };
+  return { rows, sides: () => [...features, prediction].map((a) => a.finish()) };
 }
 
-/** Everything a table holds, comparable with toEqual (numbers by bits, so -0 and 0 differ). */
-function snapshot(t: DriftTable): unknown {
-  return [...t.columns.values()].map((c) => ({
-    name: c.name,
-    dropped: c.dropped,
-    values:
-      c.sample.kind === 'numerical'
-        ? Array.from(c.sample.sorted, (v) => (Object.is(v, -0) ? '-0' : v))
-        : [...c.sample.counts.entries()].sort(),
-  }));
+/** Everything a column holds, comparable with toEqual (numbers by bits, so -0 and 0 differ). */
+function snapshot(sides: ColumnSide[]): unknown {
+  return sides.map((side) => {
+    const numbers: Array<[number | string, number]> = [];
+    const cursor = openRuns(side.numbers.runs);
+    while (cursor.next()) numbers.push([Object.is(cursor.value, -0) ? '-0' : cursor.value, cursor.count]);
+    return {
+      name: side.name,
+      rows: side.rows,
+      missing: side.missing,
+      numbers,
+      texts: [...side.texts.counts.entries()].sort(),
+    };
+  });
 }
 
 const LINES = [
@@ -69,7 +70,7 @@ describe('prediction log: the byte fast path gives exactly what JSON.parse gives
       fast.rows.bytes(buf, 2, buf.length - 2);
       expect([line, fast.rows.stats]).toEqual([line, slow.rows.stats]);
     }
-    expect(snapshot(fast.table())).toEqual(snapshot(slow.table()));
+    expect(snapshot(fast.sides())).toEqual(snapshot(slow.sides()));
     expect(slow.rows.stats).toEqual({ lines: 25, events: 15, notJson: 6, otherEvents: 3, malformed: 1 });
   });
 
@@ -93,7 +94,19 @@ describe('prediction log: the byte fast path gives exactly what JSON.parse gives
       fast.rows.bytes(Buffer.from(line), 0, Buffer.byteLength(line));
     }
     expect(fast.rows.stats).toEqual(slow.rows.stats);
-    expect(snapshot(fast.table())).toEqual(snapshot(slow.table()));
+    expect(snapshot(fast.sides())).toEqual(snapshot(slow.sides()));
+  });
+
+  it('knows, on the fast path, which numbers were written as floats (as Python reads them)', () => {
+    const fast = reader();
+    const first = Buffer.from('{"event":"prediction","features":[[5,1e2,"a"]],"predictions":[3]}');
+    fast.rows.bytes(first, 0, first.length);
+    const ints = fast.sides();
+    expect(ints.map((s) => s.numbers.integerText)).toEqual([true, false, true, true]);
+    const again = reader();
+    const line = '{"event":"prediction","features":[[5.0,2,"a"]],"predictions":[3.5]}';
+    again.rows.bytes(Buffer.from(line), 0, line.length);
+    expect(again.sides().map((s) => s.numbers.integerText)).toEqual([false, true, true, false]);
   });
 
   it('splits a file into lines across chunk boundaries, CRLF and a BOM included', async () => {

@@ -1,16 +1,28 @@
 import { PredictionRows } from '../../../src/drift/sources/prediction-log';
-import { ColumnBuilder, buildTable } from '../../../src/drift/table';
+import { ColumnAccumulator } from '../../../src/drift/values/column-side';
+import type { ColumnSide } from '../../../src/drift/values/column-side';
+import { openRuns } from '../../../src/drift/values/runs';
 
-function reader(): { rows: PredictionRows; table: () => ReturnType<typeof buildTable> } {
-  const features = ['x', 'y'].map((n) => new ColumnBuilder(n, 'numerical'));
-  const prediction = new ColumnBuilder('prediction', 'categorical');
+type Table = { rows: number; columns: Map<string, ColumnSide> };
+
+function reader(): { rows: PredictionRows; table: () => Table } {
+  const features = ['x', 'y'].map((n) => new ColumnAccumulator(n, { capacity: 1024 }));
+  const prediction = new ColumnAccumulator('prediction', { capacity: 1024 });
   const rows = new PredictionRows(features, ['x', 'y'], prediction);
-  return { rows, table: () => buildTable([...features, prediction]) };
+  return {
+    rows,
+    table: () => {
+      const sides = [...features, prediction].map((a) => a.finish());
+      return { rows: sides[0]!.rows, columns: new Map(sides.map((s) => [s.name, s])) };
+    },
+  };
 }
 
-const values = (t: ReturnType<typeof buildTable>, name: string): number[] => {
-  const s = t.columns.get(name)!.sample;
-  return s.kind === 'numerical' ? Array.from(s.sorted) : [];
+const values = (t: Table, name: string): number[] => {
+  const out: number[] = [];
+  const cursor = openRuns(t.columns.get(name)!.numbers.runs);
+  while (cursor.next()) for (let k = 0; k < cursor.count; k++) out.push(cursor.value);
+  return out;
 };
 
 describe('prediction log flattening (docs/PREDICTION-LOG.md)', () => {
@@ -29,8 +41,7 @@ describe('prediction log flattening (docs/PREDICTION-LOG.md)', () => {
     );
     const t = table();
     expect([t.rows, values(t, 'x'), values(t, 'y')]).toEqual([2, [1, 2], [10, 20]]);
-    const p = t.columns.get('prediction')!.sample;
-    expect(p.kind === 'categorical' && Object.fromEntries(p.counts)).toEqual({ '0': 1, '1': 1 });
+    expect(values(t, 'prediction')).toEqual([0, 1]);
   });
 
   it('reads arrays without feature_names in the reference order, and object rows by name', () => {
@@ -71,6 +82,6 @@ describe('prediction log flattening (docs/PREDICTION-LOG.md)', () => {
     rows.line(JSON.stringify({ event: 'prediction', features: [[1], [2, null]], predictions: [0] }));
     const t = table();
     expect(t.rows).toBe(2);
-    expect([t.columns.get('y')!.dropped, t.columns.get('prediction')!.dropped]).toEqual([2, 1]);
+    expect([t.columns.get('y')!.missing, t.columns.get('prediction')!.missing]).toEqual([2, 1]);
   });
 });

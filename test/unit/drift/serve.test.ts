@@ -88,6 +88,12 @@ describe('mlctl drift serve (real server on port 0)', () => {
     expect([json.status, json.columns.length]).toEqual(['drift', 3]);
   });
 
+  it('computes the reference profile once and reuses it from memory on the next runs', async () => {
+    expect(service.monitor.state().latest!.result.reference.profile).not.toBe('memory');
+    expect(await service.monitor.runOnce()).toBe('done');
+    expect(service.monitor.state().latest!.result.reference.profile).toBe('memory');
+  });
+
   it('reports health, and goes unhealthy (503) once the last success is older than the stale limit', async () => {
     const ok = await get('/healthz');
     expect(ok.status).toBe(200);

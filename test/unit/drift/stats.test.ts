@@ -1,12 +1,16 @@
-import { numericalSample, categoricalSample } from '../../../src/drift/sample';
-import type { Sample } from '../../../src/drift/sample';
-import { computeScore, selectStatTest } from '../../../src/drift/select-test';
 import type { StatTestName } from '../../../src/drift/select-test';
 import { kolmogorovSf } from '../../../src/drift/stats/kolmogorov';
 import { ks2Samp } from '../../../src/drift/stats/ks';
 import { smirnovSf } from '../../../src/drift/stats/smirnov';
 import { chi2Sf, normalCdf, normalSf } from '../../../src/drift/stats/special';
-import { normedWasserstein, wassersteinDistance } from '../../../src/drift/stats/wasserstein';
+import {
+  normedWasserstein,
+  runStandardDeviation,
+  wassersteinDistance,
+} from '../../../src/drift/stats/wasserstein';
+import { sortedRun } from '../../../src/drift/values/runs';
+import { compareCells } from './columns';
+import type { Cell } from './columns';
 import { expectClose, loadScipyFixture, numbers } from './fixtures';
 import type { DataSpec } from './fixtures';
 
@@ -34,8 +38,16 @@ describe(`statistics agree with scipy ${fixture.scipy} to 1e-6`, () => {
   it.each(fixture.wasserstein.map((c) => [c.name, c]))('wasserstein_distance: %s', (_name, c) => {
     const a = sorted(c.reference);
     const b = sorted(c.current);
-    expectClose(wassersteinDistance(a, b), c.distance, 'distance');
-    expectClose(normedWasserstein(a, b), c.normed, 'normed');
+    const distance = wassersteinDistance(a, b);
+    expectClose(distance, c.distance, 'distance');
+    expectClose(
+      normedWasserstein(
+        distance,
+        runStandardDeviation({ kind: 'memory', ...sortedRun(a.slice(), a.length) }),
+      ),
+      c.normed,
+      'normed',
+    );
   });
 
   it('chi2.sf over degrees of freedom and the whole range', () => {
@@ -50,18 +62,25 @@ describe(`statistics agree with scipy ${fixture.scipy} to 1e-6`, () => {
   });
 });
 
-function sampleOf(kind: 'num' | 'int' | 'cat', spec: DataSpec): Sample {
-  if (kind === 'cat') return categoricalSample((spec as string[]).map(String));
-  return numericalSample(numbers(spec), kind === 'int');
+function cellsOf(kind: 'num' | 'int' | 'cat', spec: DataSpec): Cell[] {
+  if (kind === 'cat') return (spec as unknown[]).map(String);
+  return Array.from(numbers(spec));
 }
 
+// The fixture's data was typed the legacy way (numbers numerical, texts categorical): so is it here.
 describe(`Evidently ${fixture.evidently} stattests on the same data`, () => {
   it.each(fixture.evidently_tests.map((c) => [c.name, c]))('%s', (_name, c) => {
-    const reference = sampleOf(c.kind, c.reference);
-    const current = sampleOf(c.kind, c.current);
-    expect(selectStatTest(reference, current)).toBe(c.default);
+    const reference = cellsOf(c.kind, c.reference);
+    const current = cellsOf(c.kind, c.current);
+    const integers = c.kind === 'int';
+    expect(compareCells(reference, current, { typing: 'legacy', integers }).stattest).toBe(c.default);
     for (const [test, score] of Object.entries(c.scores)) {
-      expectClose(computeScore(test as StatTestName, reference, current), score, `${c.name} ${test}`);
+      const forced = compareCells(reference, current, {
+        typing: 'legacy',
+        integers,
+        stattest: test as StatTestName,
+      });
+      expectClose(forced.score!, score, `${c.name} ${test}`);
     }
   });
 });
