@@ -12,16 +12,19 @@ if (!isMainThread && parentPort) {
       port.close();
       return;
     }
-    const result = growTree(job.data, job.y, job.nClasses, job.params, job.params.seed, request.tree);
+    const result = growTree(job.data, job.target, job.params, job.params.seed, request.tree);
     const transfer = [
-      result.feature.buffer,
-      result.threshold.buffer,
-      result.left.buffer,
-      result.right.buffer,
-      result.value.buffer,
-      result.oobRows.buffer,
-      result.rowLeaves.buffer,
-    ] as ArrayBuffer[];
+      result.feature,
+      result.threshold,
+      result.left,
+      result.right,
+      result.value,
+      result.cover,
+      result.flags,
+      result.categoryBits,
+      result.oobRows,
+      result.rowLeaves,
+    ].flatMap((a) => (a ? [a.buffer as ArrayBuffer] : []));
     port.postMessage({ tree: request.tree, result } satisfies WorkerReply, transfer);
   });
 }
