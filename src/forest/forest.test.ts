@@ -8,6 +8,7 @@ import type { ForestTraining } from './forest';
 import { runTreeWorkers } from './worker-pool';
 import { binFeatures } from './binning';
 import { Predictor } from './predictor';
+import { forestOutputs } from './batch';
 
 const COMPILED_WORKER = join(__dirname, '..', '..', 'dist', 'forest', 'train-worker.js');
 
@@ -159,6 +160,7 @@ describe('trainForest on categories, gaps and numbers to predict', () => {
         forest: r.forest,
       });
       expect(Array.from(r.trainPredictions)).toEqual(Array.from(predictor.predictColumns(columns, rows)));
+      expect(Array.from(forestOutputs(r.forest, columns, rows))).toEqual(Array.from(r.trainPredictions));
     }
   });
 

@@ -95,8 +95,9 @@ export async function trainForest(
   if (used > 1) {
     await runTreeWorkers(script as string, { data, target, params }, used, accept);
   } else {
+    const scratch = {};
     for (let t = 0; t < params.nEstimators; t++) {
-      accept(t, growTree(data, target, params, params.seed, t));
+      accept(t, growTree(data, target, params, params.seed, t, scratch));
       // Let progress output and signals through between trees.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

@@ -15,7 +15,7 @@ export class NodeStore {
   private words: number[] = [];
 
   constructor(
-    private readonly S: number,
+    readonly S: number,
     private capacity: number,
   ) {
     this.feature = new Int32Array(capacity);
@@ -26,9 +26,23 @@ export class NodeStore {
     this.stats = new Float64Array(capacity * S);
   }
 
+  /** Empties the store for the next tree, keeping its arrays: a thread grows all its trees in one. */
+  reset(): this {
+    this.size = 0;
+    this.words = [];
+    return this;
+  }
+
+  /** A new leaf: every field zero (as a fresh array), feature -1. */
   add(): number {
     if (this.size === this.capacity) this.grow();
-    this.feature[this.size] = -1;
+    const i = this.size;
+    this.feature[i] = -1;
+    this.threshold[i] = 0;
+    this.left[i] = 0;
+    this.right[i] = 0;
+    this.flags[i] = 0;
+    for (let s = i * this.S; s < (i + 1) * this.S; s++) this.stats[s] = 0;
     return this.size++;
   }
 

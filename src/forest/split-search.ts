@@ -56,6 +56,10 @@ export class SplitSearch {
   private totalW = 0;
   private count = 0;
   private bestProxy = -Infinity;
+  private bestCut = 0;
+  private bestValues = 0;
+  private bestMissingBin = -1;
+  private readonly bestOrder = new Int32Array(MAX_BINS);
   bestFeature = -1;
   readonly best: SplitChoice;
 
@@ -64,8 +68,6 @@ export class SplitSearch {
     private readonly regression: boolean,
     private readonly K: number,
     private readonly minLeaf: number,
-    /** Regression targets by row. */
-    private readonly target?: Float64Array,
     classWeight?: Float64Array,
   ) {
     const S = (this.S = regression ? 2 : K);
@@ -102,23 +104,40 @@ export class SplitSearch {
     this.bestFeature = -1;
   }
 
-  /** Scores every split of feature f in rows [start, end); false when f is constant there. */
-  tryFeature(f: number, idx: Int32Array, packed: Int32Array, start: number, end: number): boolean {
+  /**
+   * Scores every split of feature f in rows [start, end); false when f is constant there. `wys`
+   * (regression) holds weight·target of each entry of idx.
+   */
+  tryFeature(
+    f: number,
+    idx: Int32Array,
+    packed: Int32Array,
+    wys: Float64Array,
+    start: number,
+    end: number,
+  ): boolean {
     const { hist, rows, present, S } = this;
     const n = this.data.n;
     const bins = this.data.bins;
     const off = f * n;
     let D = 0;
-    if (this.regression) {
-      const y = this.target as Float64Array;
+    if (this.regression && this.minLeaf === 1) {
+      // Every row weighs at least 1, so an empty bin has weight 0; with leaves of one row allowed no
+      // cut needs row counts (each side of a cut has a bin of values, so a row): none are kept.
       for (let i = start; i < end; i++) {
-        const row = idx[i] as number;
-        const b = bins[off + row] as number;
-        const w = (packed[i] as number) >>> CLASS_BITS;
+        const b = bins[off + (idx[i] as number)] as number;
+        const w = hist[2 * b] as number;
+        if (w === 0) present[D++] = b;
+        hist[2 * b] = w + ((packed[i] as number) >>> CLASS_BITS);
+        hist[2 * b + 1] = (hist[2 * b + 1] as number) + (wys[i] as number);
+      }
+    } else if (this.regression) {
+      for (let i = start; i < end; i++) {
+        const b = bins[off + (idx[i] as number)] as number;
         if ((rows[b] as number) === 0) present[D++] = b;
         rows[b] = (rows[b] as number) + 1;
-        hist[2 * b] = (hist[2 * b] as number) + w;
-        hist[2 * b + 1] = (hist[2 * b + 1] as number) + w * (y[row] as number);
+        hist[2 * b] = (hist[2 * b] as number) + ((packed[i] as number) >>> CLASS_BITS);
+        hist[2 * b + 1] = (hist[2 * b + 1] as number) + (wys[i] as number);
       }
     } else {
       for (let i = start; i < end; i++) {
@@ -135,7 +154,7 @@ export class SplitSearch {
       return false;
     }
     const missingBin = this.data.hasMissing[f] ? (this.data.binCount[f] as number) : -1;
-    const nMissing = missingBin < 0 ? 0 : (rows[missingBin] as number);
+    const nMissing = missingBin < 0 ? 0 : this.rowsIn(missingBin);
     // The bins of values, in bin order; the missing bin (the feature's last) is left out of the cuts.
     this.sortPresent(D, f, missingBin);
     const values = nMissing > 0 ? D - 1 : D;
@@ -146,9 +165,17 @@ export class SplitSearch {
     return true;
   }
 
+  /** Rows in bin b; without row counts (regression, leaves of 1), 1 for a bin that has any. */
+  private rowsIn(b: number): number {
+    if (this.regression && this.minLeaf === 1) return (this.hist[2 * b] as number) > 0 ? 1 : 0;
+    return this.rows[b] as number;
+  }
+
   private sortPresent(D: number, f: number, missingBin: number): void {
-    const { present, rows } = this;
-    if (D < SORT_PRESENT_BELOW) {
+    const { present } = this;
+    const bound = missingBin >= 0 ? missingBin + 1 : (this.data.binCount[f] as number);
+    // Insertion sort costs ~D²/4 steps, a pass over the feature's bins `bound`: take the cheaper.
+    if (D < SORT_PRESENT_BELOW && D * D < 4 * bound) {
       for (let a = 1; a < D; a++) {
         const v = present[a] as number;
         let j = a - 1;
@@ -156,8 +183,7 @@ export class SplitSearch {
         present[j + 1] = v;
       }
     } else {
-      const bound = missingBin >= 0 ? missingBin + 1 : (this.data.binCount[f] as number);
-      for (let b = 0, k = 0; b < bound; b++) if ((rows[b] as number) > 0) present[k++] = b;
+      for (let b = 0, k = 0; b < bound; b++) if (this.rowsIn(b) > 0) present[k++] = b;
     }
   }
 
@@ -190,13 +216,16 @@ export class SplitSearch {
     missingBin: number,
     categorical: boolean,
   ): void {
-    const { left, withMissing, missing, rows, hist, S, count, minLeaf } = this;
+    const { left, withMissing, missing, rows, hist, S, minLeaf } = this;
+    // Leaves of one row: every cut qualifies (each side has a bin of values), so rows are not counted.
+    const counted = minLeaf > 1 || !this.regression;
+    const count = counted ? this.count : Infinity;
     left.fill(0);
     let leftN = 0;
     const last = nMissing > 0 ? values : values - 1;
     for (let j = 0; j < last; j++) {
       const b = bins[j] as number;
-      leftN += rows[b] as number;
+      leftN += counted ? (rows[b] as number) : 1;
       for (let s = 0; s < S; s++) left[s] = (left[s] as number) + (hist[b * S + s] as number);
       if (nMissing === 0) {
         if (leftN < minLeaf) continue;
@@ -237,12 +266,29 @@ export class SplitSearch {
     best.leftStats.set(stats);
     best.bin = bins[j] as number;
     best.nextBin = j + 1 < values ? (bins[j + 1] as number) : -1;
-    // The bins that go left, as the tree partitions its rows and (categorical) writes its bit set.
+    this.bestCut = j;
+    this.bestValues = values;
+    this.bestMissingBin = missingBin;
+    // A categorical order is overwritten by the next one tried: keep the winner's.
+    if (categorical) this.bestOrder.set(bins.subarray(0, values));
+  }
+
+  /**
+   * Fills `best.leftBins` (and, categorical, `best.presentBins`) for the split found: done once per
+   * node, not at every improvement, which a scan makes many of.
+   */
+  finish(): void {
+    const best = this.best;
     best.leftBins.fill(0);
-    best.presentBins.fill(0);
-    for (let k = 0; k <= j; k++) best.leftBins[bins[k] as number] = 1;
-    if (categorical) for (let k = 0; k < values; k++) best.presentBins[bins[k] as number] = 1;
-    if (missingBin >= 0) best.leftBins[missingBin] = missingLeft ? 1 : 0;
+    if (best.categorical) {
+      best.presentBins.fill(0);
+      for (let k = 0; k < this.bestValues; k++) best.presentBins[this.bestOrder[k] as number] = 1;
+      for (let k = 0; k <= this.bestCut; k++) best.leftBins[this.bestOrder[k] as number] = 1;
+    } else {
+      // Bins are cut in ascending order: every bin up to the cut goes left.
+      best.leftBins.fill(1, 0, best.bin + 1);
+    }
+    if (this.bestMissingBin >= 0) best.leftBins[this.bestMissingBin] = best.missingLeft ? 1 : 0;
   }
 
   /** The score of a left side with these (unweighted) statistics; the right side is the rest. */

@@ -41,6 +41,16 @@ export interface GrownTree extends TreeArrays {
 
 const MAX_WEIGHT = 0x7fff;
 
+/**
+ * What a thread keeps from one tree to the next: its node store, whose arrays grow to the largest
+ * tree once instead of for every tree (garbage that kept a worker's memory high).
+ */
+export interface TreeScratch {
+  store?: NodeStore;
+  /** Per-row work arrays, n long. */
+  rows?: { draws: Int32Array; idx: Int32Array; packed: Int32Array; ys: Float64Array; wys: Float64Array };
+}
+
 /** The value layout of a target's trees. */
 export function layoutOf(target: TreeTarget): ValueLayout {
   return target.task === 'regression'
@@ -60,15 +70,26 @@ export function growTree(
   params: TreeParams,
   seed: number,
   treeIndex: number,
+  scratch: TreeScratch = {},
 ): GrownTree {
   const { n, d, bins } = data;
   const regression = target.task === 'regression';
   const S = regression ? 2 : target.K;
   const rng = createRng(seed, treeStream(treeIndex));
 
-  const draws = new Int32Array(n);
-  if (params.bootstrap === false) draws.fill(1);
-  else {
+  if (scratch.rows?.draws.length !== n || scratch.rows.ys.length !== (regression ? n : 0)) {
+    scratch.rows = {
+      draws: new Int32Array(n),
+      idx: new Int32Array(n),
+      packed: new Int32Array(n),
+      ys: new Float64Array(regression ? n : 0),
+      wys: new Float64Array(regression ? n : 0),
+    };
+  }
+  const work = scratch.rows;
+  const draws = work.draws;
+  draws.fill(params.bootstrap === false ? 1 : 0);
+  if (params.bootstrap !== false) {
     for (let i = 0; i < n; i++) {
       const r = rng.nextInt(n);
       draws[r] = (draws[r] as number) + 1;
@@ -76,9 +97,16 @@ export function growTree(
   }
   let m = 0;
   for (let i = 0; i < n; i++) if ((draws[i] as number) > 0) m++;
-  const idx = new Int32Array(m);
-  const packed = new Int32Array(m);
-  const store = new NodeStore(S, Math.max(16, Math.ceil(m / params.minSamplesLeaf)));
+  const idx = work.idx.subarray(0, m);
+  const packed = work.packed.subarray(0, m);
+  // Regression: each in-bag row's target and weight·target, kept beside idx (and partitioned with it)
+  // so the split search reads them in order instead of jumping through the target column.
+  const ys = work.ys.subarray(0, regression ? m : 0);
+  const wys = work.wys.subarray(0, regression ? m : 0);
+  const store =
+    scratch.store?.S === S
+      ? scratch.store.reset()
+      : (scratch.store = new NodeStore(S, Math.max(16, Math.ceil(m / params.minSamplesLeaf))));
   const root = store.add();
   for (let i = 0, k = 0; i < n; i++) {
     const w = draws[i] as number;
@@ -87,9 +115,12 @@ export function growTree(
     if (w > MAX_WEIGHT) throw new RangeError(`bootstrap weight ${w} exceeds ${MAX_WEIGHT}`);
     idx[k] = i;
     if (regression) {
+      const y = target.y[i] as number;
+      ys[k] = y;
+      wys[k] = w * y;
       packed[k++] = w << CLASS_BITS;
       store.stats[0] = (store.stats[0] as number) + w;
-      store.stats[1] = (store.stats[1] as number) + w * (target.y[i] as number);
+      store.stats[1] = (store.stats[1] as number) + w * y;
     } else {
       const c = target.y[i] as number;
       packed[k++] = (w << CLASS_BITS) | c;
@@ -103,7 +134,6 @@ export function growTree(
     regression,
     S,
     params.minSamplesLeaf,
-    regression ? target.y : undefined,
     regression ? undefined : target.classWeight,
   );
   const perm = Int32Array.from({ length: d }, (_, f) => f);
@@ -114,7 +144,7 @@ export function growTree(
     const end = stack.pop() as number;
     const start = stack.pop() as number;
     const count = end - start;
-    const pure = regression ? constantTarget(target.y, idx, start, end) : isPure(store.stats, node * S, S);
+    const pure = regression ? constantTarget(ys, start, end) : isPure(store.stats, node * S, S);
     if (depth >= params.maxDepth || count < 2 * params.minSamplesLeaf || pure) {
       for (let k = start; k < end; k++) rowLeaves[idx[k] as number] = node;
       continue;
@@ -129,13 +159,14 @@ export function growTree(
       const f = perm[r] as number;
       perm[r] = perm[j] as number;
       perm[j] = f;
-      if (search.tryFeature(f, idx, packed, start, end)) nonConstant++;
+      if (search.tryFeature(f, idx, packed, wys, start, end)) nonConstant++;
     }
     if (search.bestFeature < 0) {
       for (let k = start; k < end; k++) rowLeaves[idx[k] as number] = node;
       continue;
     }
 
+    search.finish();
     const best = search.best;
     const f = best.feature;
     const goesLeft = best.leftBins;
@@ -151,7 +182,16 @@ export function growTree(
         idx[k] = t;
         const p = packed[i] as number;
         packed[i] = packed[k] as number;
-        packed[k--] = p;
+        packed[k] = p;
+        if (regression) {
+          const y = ys[i] as number;
+          ys[i] = ys[k] as number;
+          ys[k] = y;
+          const wy = wys[i] as number;
+          wys[i] = wys[k] as number;
+          wys[k] = wy;
+        }
+        k--;
       }
     }
 
@@ -235,8 +275,8 @@ function isPure(stats: Float64Array, at: number, K: number): boolean {
 }
 
 /** A node whose rows all have the same target cannot be improved by any split. */
-function constantTarget(y: Float64Array, idx: Int32Array, start: number, end: number): boolean {
-  const first = y[idx[start] as number] as number;
-  for (let k = start + 1; k < end; k++) if (y[idx[k] as number] !== first) return false;
+function constantTarget(ys: Float64Array, start: number, end: number): boolean {
+  const first = ys[start] as number;
+  for (let k = start + 1; k < end; k++) if (ys[k] !== first) return false;
   return true;
 }

@@ -4,7 +4,7 @@ import type { ClassifierMetrics, Evaluation, ModelMetrics, RegressorMetrics } fr
 import { readEvaluationTable } from '../../data/evaluation-table';
 import type { TrainingTable } from '../../data/training-table';
 import type { ForestTraining } from '../../forest/forest';
-import type { Predictor } from '../../forest/predictor';
+import { forestOutputs } from '../../forest/batch';
 import { shuffleSplit, stratifiedSplit } from '../../forest/split';
 import { classificationMetrics, probabilityMetrics, regressionMetrics } from '../../forest/metrics';
 import type { ClassLabel } from '../../forest/predictor';
@@ -103,7 +103,6 @@ export async function evaluationRows(
   table: TrainingTable,
   split: { train: Int32Array; test: Int32Array },
   training: ForestTraining,
-  predictor: Predictor,
   trainTruth: ArrayLike<number>,
 ): Promise<EvaluatedRows> {
   const trainRows = split.train.length;
@@ -124,14 +123,14 @@ export async function evaluationRows(
     return {
       evaluation: 'test_data',
       truth: test.truth,
-      outputs: predictor.predictColumns(test.columns, all),
+      outputs: forestOutputs(training.forest, test.columns, all),
       trainRows,
     };
   }
   if (split.test.length === 0) {
     const picked: number[] = [];
     training.oobScored.forEach((s, i) => s && picked.push(i));
-    const K = predictor.nOutputs;
+    const K = training.forest.nClasses;
     return {
       evaluation: 'oob',
       truth: Float64Array.from(picked, (i) => trainTruth[i] as number),
@@ -146,7 +145,7 @@ export async function evaluationRows(
   return {
     evaluation: 'holdout',
     truth: Float64Array.from(split.test, (row) => truth[row] as number),
-    outputs: predictor.predictColumns(table.columns, split.test),
+    outputs: forestOutputs(training.forest, table.columns, split.test),
     trainRows,
   };
 }

@@ -10,7 +10,6 @@ import { sha256File } from '../../artifact/checksums';
 import { trainForest } from '../../forest/forest';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, featureInfo } from '../../artifact/model-file';
 import type { ModelParams } from '../../artifact/model-file';
-import { Predictor } from '../../forest/predictor';
 import type { ClassLabel } from '../../forest/predictor';
 import type { Task } from '../../forest/tree-arrays';
 import { checkAgainstSchema, findSchema } from './dataset-check';
@@ -194,20 +193,7 @@ export async function runTrain(options: TrainOptions, deps: TrainDeps): Promise<
     'forest trained',
   );
 
-  const predictor = new Predictor({
-    features: table.features,
-    classes: table.classes,
-    forest: training.forest,
-  });
-  const evaluated = await evaluationRows(
-    options,
-    deps,
-    table,
-    split,
-    training,
-    predictor,
-    trainValues ?? trainY,
-  );
+  const evaluated = await evaluationRows(options, deps, table, split, training, trainValues ?? trainY);
   const metrics = measure(evaluated, training, trainValues ?? trainY, table.classes);
   const gate = judge(options, metrics, evaluated.evaluation === 'oob' ? 'out-of-bag' : 'held-out');
 
