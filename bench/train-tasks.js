@@ -19,12 +19,8 @@ async function trainAndScore({ train, test, seed = 0, threads }) {
   const te = await readSet(test);
   const readSeconds = (performance.now() - readStarted) / 1000;
   const started = performance.now();
-  const {
-    forest,
-    oobAccuracy,
-    threads: used,
-  } = await trainForest(
-    { columns: tr.columns, y: tr.y, nClasses: tr.classes.length },
+  const { forest, threads: used } = await trainForest(
+    { columns: tr.columns, target: { task: 'classification', y: tr.y, K: tr.classes.length } },
     {
       nEstimators: 100,
       seed,
@@ -49,7 +45,6 @@ async function trainAndScore({ train, test, seed = 0, threads }) {
     fitSeconds,
     readSeconds,
     accuracy: right / te.rows,
-    oobAccuracy,
     threads: used,
     nodesPerTree: nodes / forest.trees.length,
     predictMicros: singleRowMicros(predictor, te),
@@ -70,8 +65,103 @@ function singleRowMicros(predictor, table, calls = 20000) {
   return micros;
 }
 
+/**
+ * A table with categories and gaps, read as `mlctl train` reads it; `encoding` turns its categorical
+ * features into what an encoding would give the learner instead of native splits: `onehot` (one 0/1
+ * column per category, NaN where missing) or `ordinal` (the category codes as numbers).
+ */
+async function readTable(train, test, task, encoding) {
+  const { readTrainingTable } = dist('data/training-table.js');
+  const { readEvaluationTable } = dist('data/evaluation-table.js');
+  const tr = await readTrainingTable(train, { target: 'target', task });
+  const te = await readEvaluationTable(test, {
+    features: tr.specs,
+    target: 'target',
+    classes: tr.classes,
+    naValues: [],
+    name: test,
+  });
+  const encode = (columns) =>
+    tr.specs.flatMap((spec, f) => {
+      const column = columns[f];
+      if (spec.type !== 'categorical' || encoding === 'native') return [column];
+      if (encoding === 'ordinal') return [column];
+      return spec.categories.map((_, k) => column.map((v) => (v !== v ? NaN : v === k ? 1 : 0)));
+    });
+  const categories =
+    encoding === 'native' ? tr.specs.map((s) => s.categories?.length ?? 0) : encode(tr.columns).map(() => 0);
+  return { tr, te, trainColumns: encode(tr.columns), testColumns: encode(te.columns), categories };
+}
+
+/** Fits on a table's training file and scores the test file: accuracy, or R² for regression. */
+async function tableFit({ train, test, task, seed = 0, encoding = 'native', threads }) {
+  const { trainForest } = dist('forest/forest.js');
+  const { resolveMaxFeatures } = dist('commands/train/resolve-params.js');
+  const { regressionMetrics, classificationMetrics } = dist('forest/metrics.js');
+  const { treesBinChunks } = dist('artifact/trees-bin.js');
+  const { tr, te, trainColumns, testColumns, categories } = await readTable(train, test, task, encoding);
+  const target = task === 'regression' ? { task, y: tr.values } : { task, y: tr.y, K: tr.classes.length };
+  const started = performance.now();
+  const { forest, threads: used } = await trainForest(
+    { columns: trainColumns, categories, target },
+    {
+      nEstimators: 100,
+      seed,
+      mtry: resolveMaxFeatures(task === 'regression' ? 'all' : 'sqrt', trainColumns.length),
+      minSamplesLeaf: 1,
+      maxDepth: Infinity,
+    },
+    { threads },
+  );
+  const fitSeconds = (performance.now() - started) / 1000;
+  const { forestOutputs } = dist('forest/batch.js');
+  const out = forestOutputs(
+    forest,
+    testColumns,
+    Int32Array.from({ length: te.rows }, (_, i) => i),
+  );
+  let score;
+  if (task === 'regression') score = regressionMetrics(te.truth, out).r2;
+  else {
+    const K = tr.classes.length;
+    const predicted = Array.from({ length: te.rows }, (_, i) => {
+      let best = 0;
+      for (let c = 1; c < K; c++) if (out[i * K + c] > out[i * K + best]) best = c;
+      return best;
+    });
+    score = classificationMetrics(te.truth, predicted, tr.classes).accuracy;
+  }
+  let treesBinBytes = 0;
+  for (const chunk of treesBinChunks(forest)) treesBinBytes += chunk.length;
+  const nodes = forest.trees.reduce((a, t) => a + t.feature.length, 0);
+  return { fitSeconds, score, threads: used, nodes, treesBinBytes, features: trainColumns.length };
+}
+
 module.exports = {
   fit: trainAndScore,
+  tableFit,
+
+  /** Every table task of the manifest with one encoding, one after another. */
+  async tables({ tasks, encoding }) {
+    const out = [];
+    for (const t of tasks) {
+      const r = await tableFit({
+        train: `${t.train}.csv`,
+        test: `${t.test}.csv`,
+        task: t.task,
+        seed: t.split,
+        encoding,
+      });
+      out.push({
+        dataset: t.dataset,
+        split: t.split,
+        score: r.score,
+        fitSeconds: r.fitSeconds,
+        treesBinBytes: r.treesBinBytes,
+      });
+    }
+    return out;
+  },
 
   /** Every accuracy task of the manifest, one after another. */
   async accuracy({ tasks }) {

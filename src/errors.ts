@@ -104,7 +104,7 @@ export const ERROR_CATALOGUE = {
     exit: 2,
     http: 400,
     summary:
-      'The model file is neither an mlctl artifact nor an ml-random-forest JSON, or has an unknown format version.',
+      'The model file is neither an mlctl artifact nor an ml-random-forest JSON, has an unknown format version, or is a kind of model the command does not take yet (serve: regression, categorical features).',
   },
   WORKER_FAILED: {
     exit: 1,

@@ -4,27 +4,27 @@ import { MlctlError, fromFsError } from '../errors';
 import { METRICS_FILE } from './write';
 import type { ModelMetrics } from './write';
 import { verifyChecksums } from './checksums';
-import { importMlRandomForest } from './mljs';
-import {
-  MODEL_FILE,
-  MODEL_FORMAT,
-  MODEL_FORMAT_VERSION,
-  TREES_FILE,
-  checkTrees,
-  decodeTrees,
-  treesFromJson,
-} from './model-file';
-import type { ModelDocument, ModelParams } from './model-file';
+import { MODEL_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, TREES_FILE } from './model-file';
+import type { FeatureInfo, ModelDocument, ModelParams } from './model-file';
+import { completeDecodedTrees, decodeTrees, decodeTreesV1 } from './trees-bin';
+import { checkTrees, treesFromJson } from './trees-read';
 import { Predictor } from '../forest/predictor';
 import type { ClassLabel } from '../forest/predictor';
+import type { Task, ValueLayout } from '../forest/tree-arrays';
 
 /** A model ready to predict, and what is known about it. */
 export interface LoadedModel {
   format: typeof MODEL_FORMAT | 'ml-random-forest';
   /** The directory (mlctl artifact) or file (ml.js JSON) it was loaded from. */
   path: string;
+  task: Task;
   predictor: Predictor;
   features: readonly string[];
+  /** Categorical and nullable features (absent: numeric, never missing in training). */
+  featureInfo: Readonly<Record<string, FeatureInfo>>;
+  /** Texts read as missing besides the empty cell. */
+  naValues: readonly string[];
+  /** Class labels (empty for regression). */
   classes: readonly ClassLabel[];
   /** The target column's name (mlctl artifacts). */
   target?: string;
@@ -64,53 +64,101 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
     throw new MlctlError(
       'MODEL_UNSUPPORTED',
       `${where} has format version ${doc.format_version}; this mlctl reads up to ${MODEL_FORMAT_VERSION}`,
-      {
-        hint: 'Upgrade mlctl to load this model.',
-      },
+      { hint: 'Upgrade mlctl to load this model.' },
     );
   }
   const { forest: meta } = doc;
-  const K = meta.n_classes;
+  const task: Task = doc.task === 'regression' ? 'regression' : 'classification';
+  const classes = task === 'regression' ? [] : (doc.classes ?? []);
+  const K = task === 'regression' ? 1 : meta?.n_classes;
+  const featureInfo = doc.feature_info ?? {};
   if (
+    !meta ||
     !Array.isArray(doc.features) ||
     doc.features.length !== meta.n_features ||
-    !Array.isArray(doc.classes) ||
-    doc.classes.length !== K
+    !Array.isArray(meta.node_counts) ||
+    (task === 'classification' && (!Array.isArray(doc.classes) || doc.classes.length !== K || !(K >= 1))) ||
+    (meta.class_weight !== undefined &&
+      (!Array.isArray(meta.class_weight) || meta.class_weight.length !== K)) ||
+    typeof featureInfo !== 'object'
   ) {
     throw new MlctlError('ARTIFACT_INVALID', `${where}: features or classes do not match the forest`);
   }
+  const classWeight = meta.class_weight ? Float64Array.from(meta.class_weight) : undefined;
+  const layout: ValueLayout = { task, K: K as number, ...(classWeight ? { classWeight } : {}) };
+  const categories = doc.features.map((name) => categoryCount(featureInfo[name], where, name));
+  const bin = join(path, TREES_FILE);
   const trees =
     meta.storage === 'inline'
-      ? treesFromJson(meta.trees, K, where)
-      : decodeTrees(await readBytes(join(path, TREES_FILE)), meta.node_counts, K, join(path, TREES_FILE));
-  checkTrees(trees, meta.n_features, where);
+      ? treesFromJson(meta.trees, layout, where)
+      : doc.format_version === 1
+        ? decodeTreesV1(await readBytes(bin), meta.node_counts, K as number, bin)
+        : decodeTrees(
+            await readBytes(bin),
+            {
+              nodeCounts: meta.node_counts,
+              layout,
+              dtype: meta.leaf_count_dtype as never,
+              ...(meta.category_words ? { categoryWords: meta.category_words } : {}),
+            },
+            bin,
+          );
+  checkTrees(trees, categories, where);
+  if (meta.storage !== 'inline' && doc.format_version > 1) completeDecodedTrees(trees, layout);
   const predictor = new Predictor({
     features: doc.features,
-    classes: doc.classes,
-    forest: { nFeatures: meta.n_features, nClasses: K, trees },
+    classes,
+    forest: {
+      task,
+      nFeatures: meta.n_features,
+      nClasses: K as number,
+      ...(classWeight ? { classWeight } : {}),
+      trees,
+    },
   });
   const metrics = (await readJson(join(path, METRICS_FILE), true)) as ModelMetrics | undefined;
   return {
     format: MODEL_FORMAT,
     path,
+    task,
     predictor,
     features: doc.features,
-    classes: doc.classes,
+    featureInfo,
+    naValues: doc.na_values ?? [],
+    classes,
     target: doc.target,
     params: doc.params,
     metrics,
   };
 }
 
+/** A categorical feature's number of categories (0: numeric), checked. */
+function categoryCount(info: FeatureInfo | undefined, where: string, name: string): number {
+  if (info === undefined || info.type === 'numeric') return 0;
+  const n = Array.isArray(info.categories) ? info.categories.length : 0;
+  if (info.type !== 'categorical' || n === 0) {
+    throw new MlctlError(
+      'ARTIFACT_INVALID',
+      `${where}: feature_info of "${name}" is not a numeric or categorical feature with categories`,
+    );
+  }
+  return n;
+}
+
 async function loadJsonModel(path: string, options: LoadModelOptions): Promise<LoadedModel> {
   const json = (await readJson(path)) as { name?: unknown; format?: unknown };
   if (json?.name === 'RFClassifier') {
+    // ml-random-forest is loaded for ml.js files only: artifacts never need it.
+    const { importMlRandomForest } = await import('./mljs');
     const definition = importMlRandomForest(json, options.features, path);
     return {
       format: 'ml-random-forest',
       path,
+      task: 'classification',
       predictor: new Predictor(definition),
       features: definition.features,
+      featureInfo: {},
+      naValues: [],
       classes: definition.classes,
     };
   }

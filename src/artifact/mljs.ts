@@ -60,7 +60,12 @@ export function importMlRandomForest(
     K = Math.max(K, compiled.K);
     return compiled.tree;
   });
-  const forest: Forest = { nFeatures, nClasses: K, trees: trees.map((tree) => widen(tree, K)) };
+  const forest: Forest = {
+    task: 'classification',
+    nFeatures,
+    nClasses: K,
+    trees: trees.map((tree) => widen(tree, K)),
+  };
   return {
     features: featureNames ?? Array.from({ length: nFeatures }, (_, i) => `feature_${i}`),
     classes: Array.from({ length: K }, (_, i) => i),

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { TrainingTable } from '../data/training-table';
+import type { FeatureSpec, TrainingTable } from '../data/training-table';
 import type { ModelParams } from './model-file';
 import { MODEL_FILE, MODEL_FORMAT } from './model-file';
 
@@ -9,7 +9,10 @@ export interface MlmodelInfo {
   mlctlVersion: string;
   params: ModelParams;
   data: { path: string; sha256: string; rows: number };
-  features: readonly string[];
+  /** Each feature's type, in model order: MLflow's column type and `required` follow from it. */
+  specs: readonly FeatureSpec[];
+  /** Regression models output a double. */
+  task: TrainingTable['task'];
   classType: TrainingTable['classType'];
   /** 32 hex digits. */
   uuid: string;
@@ -25,9 +28,11 @@ const OUTPUT_TYPE = { integer: 'long', number: 'double', string: 'string' } as c
  */
 export function formatMlmodel(info: MlmodelInfo): string {
   // MLflow's own spacing (Python's json.dumps), so the file reads like one MLflow wrote.
-  const inputs = info.features.map(
-    (name) => `{"type": "double", "name": ${JSON.stringify(name)}, "required": true}`,
+  const inputs = info.specs.map(
+    (spec) =>
+      `{"type": "${columnType(spec)}", "name": ${JSON.stringify(spec.name)}, "required": ${spec.nullable ? 'false' : 'true'}}`,
   );
+  const output = info.task === 'regression' ? 'double' : OUTPUT_TYPE[info.classType];
   const doc = {
     artifact_path: 'model',
     flavors: {
@@ -43,9 +48,15 @@ export function formatMlmodel(info: MlmodelInfo): string {
     utc_time_created: info.created.toISOString().replace('T', ' ').replace('Z', '000'),
     signature: {
       inputs: `[${inputs.join(', ')}]`,
-      outputs: `[{"type": "${OUTPUT_TYPE[info.classType]}", "required": true}]`,
+      outputs: `[{"type": "${output}", "required": true}]`,
       params: null,
     },
   };
   return stringify(doc, { defaultStringType: 'QUOTE_SINGLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
+}
+
+/** MLflow's column type of a feature: double, or string / long for text / integer categories. */
+function columnType(spec: FeatureSpec): 'double' | 'string' | 'long' {
+  if (spec.type === 'numeric') return 'double';
+  return (spec.categories ?? []).every((c) => typeof c === 'number') ? 'long' : 'string';
 }

@@ -4,32 +4,51 @@ import { basename, dirname, join } from 'node:path';
 import { MlctlError } from '../errors';
 import { CHECKSUMS_FILE, writeChecksums } from './checksums';
 import type { Forest } from '../forest/forest';
-import type { ClassificationMetrics } from '../forest/metrics';
+import type { ClassificationMetrics, ProbabilityMetrics, RegressionMetrics } from '../forest/metrics';
 import { formatJson } from './json-text';
 import { MLMODEL_FILE, formatMlmodel } from './mlmodel';
 import type { MlmodelInfo } from './mlmodel';
-import { MODEL_FILE, TREES_FILE, encodeModel, treesBinChunks } from './model-file';
+import { MODEL_FILE, TREES_FILE, encodeModel } from './model-file';
 import type { ModelDocument } from './model-file';
+import { treesBinChunks } from './trees-bin';
 import type { ClassLabel } from '../forest/predictor';
 
 export const METRICS_FILE = 'metrics.json';
 export const REFERENCE_FILE = 'reference.csv';
 
-/** metrics.json (docs/ARTIFACT.md). */
-export interface ModelMetrics extends ClassificationMetrics {
+/** Which rows the metrics come from (docs/ARTIFACT.md, metrics.json). */
+export type Evaluation = 'holdout' | 'test_data' | 'oob';
+
+/** metrics.json of a classifier. */
+export interface ClassifierMetrics extends ClassificationMetrics, ProbabilityMetrics {
+  evaluation: Evaluation;
   oob_accuracy: number | null;
   rows: { train: number; test: number };
 }
 
+/** metrics.json of a regressor. */
+export interface RegressorMetrics extends RegressionMetrics {
+  evaluation: Evaluation;
+  oob_r2: number | null;
+  rows: { train: number; test: number };
+}
+
+/** metrics.json (docs/ARTIFACT.md). */
+export type ModelMetrics = ClassifierMetrics | RegressorMetrics;
+
 /** The training rows with their target and the model's prediction: drift's baseline. */
 export interface ReferenceRows {
   features: readonly string[];
+  /** Numbers, or category codes; NaN missing. */
   columns: readonly Float64Array[];
+  /** Per feature: its categories (categorical), written in place of the codes. */
+  categories: ReadonlyArray<readonly ClassLabel[] | undefined>;
   /** Which rows of `columns`, in order. */
   rows: Int32Array;
-  /** Class index of each listed row's target and prediction. */
+  /** Classification: class indexes (into `classes`); regression: the numbers. */
   target: ArrayLike<number>;
   prediction: ArrayLike<number>;
+  /** Classification: the labels; empty for regression. */
   classes: readonly ClassLabel[];
 }
 
@@ -89,11 +108,7 @@ export async function writeModelArtifact(
     await mkdir(tmp);
     const model = encodeModel(contents.document, contents.forest);
     await writeFile(join(tmp, MODEL_FILE), model.json);
-    if (model.treesBin)
-      await writeChunks(
-        join(tmp, TREES_FILE),
-        treesBinChunks(contents.forest.trees, contents.forest.nClasses),
-      );
+    if (model.treesBin) await writeChunks(join(tmp, TREES_FILE), treesBinChunks(contents.forest));
     await writeFile(join(tmp, METRICS_FILE), `${formatJson(contents.metrics)}\n`);
     await writeReference(join(tmp, REFERENCE_FILE), contents.reference);
     await writeFile(join(tmp, MLMODEL_FILE), formatMlmodel(contents.mlmodel));
@@ -128,14 +143,28 @@ async function writeChunks(path: string, chunks: Iterable<Uint8Array>): Promise<
 
 const CHUNK_ROWS = 4096;
 
+/** reference.csv: raw values — numbers, category texts, empty cells for missing (docs/ARTIFACT.md). */
 async function writeReference(path: string, ref: ReferenceRows): Promise<void> {
   const handle = await open(path, 'w');
+  const regression = ref.classes.length === 0;
   try {
-    const label = (c: number): string => csvField(String(ref.classes[c]));
+    const label = (c: number): string => (regression ? String(c) : csvField(String(ref.classes[c])));
+    const cell = ref.columns.map((col, f) => {
+      const categories = ref.categories[f];
+      return categories
+        ? (row: number): string => {
+            const v = col[row] as number;
+            return v !== v ? '' : csvField(String(categories[v]));
+          }
+        : (row: number): string => {
+            const v = col[row] as number;
+            return v !== v ? '' : String(v);
+          };
+    });
     let lines = [[...ref.features, 'target', 'prediction'].map(csvField).join(',')];
     for (let k = 0; k < ref.rows.length; k++) {
       const row = ref.rows[k] as number;
-      const values = ref.columns.map((col) => String(col[row]));
+      const values = cell.map((c) => c(row));
       values.push(label(ref.target[k] as number), label(ref.prediction[k] as number));
       lines.push(values.join(','));
       if (lines.length >= CHUNK_ROWS) {

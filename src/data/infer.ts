@@ -3,6 +3,7 @@ import { plural } from '../format/plural';
 import type { CsvDefect } from './csv';
 import type { ColumnSpec, DatasetSchema } from './schema';
 import { isFiniteNumberText } from './numeric-text';
+import { identifierLike, inferTask } from './column-types';
 
 /** A text column with at most this many distinct values becomes a category with an enumerated domain (as TFDV). */
 export const MAX_CATEGORY_VALUES = 100;
@@ -16,7 +17,7 @@ export type InferResult =
   | { schema: DatasetSchema; rows: number }
   | { defects: Array<{ line: number; message: string }>; rows: number };
 
-interface ColumnStats {
+export interface ColumnStats {
   name: string;
   nulls: number;
   numeric: boolean;
@@ -25,6 +26,8 @@ interface ColumnStats {
   max: number;
   /** Distinct non-empty values while there are few; undefined once past the category limit. */
   distinct?: Set<string>;
+  /** Non-empty values seen. */
+  values?: number;
 }
 
 /**
@@ -44,15 +47,7 @@ export async function inferDatasetSchema(file: string, options: InferOptions): P
       const names = fields.map((f) => f.trim());
       const dup = names.find((n, i) => names.indexOf(n) !== i);
       if (dup !== undefined) defects.push({ line: 1, message: `column "${dup}" appears more than once in the header` });
-      stats = names.map((name) => ({
-        name,
-        nulls: 0,
-        numeric: true,
-        integer: true,
-        min: Infinity,
-        max: -Infinity,
-        distinct: new Set(),
-      }));
+      stats = names.map(newColumnStats);
       return;
     }
     rows++;
@@ -84,11 +79,18 @@ export async function inferDatasetSchema(file: string, options: InferOptions): P
   };
 }
 
-function observe(s: ColumnStats, text: string): void {
+/** A column's statistics before its first value. */
+export function newColumnStats(name: string): ColumnStats {
+  return { name, nulls: 0, numeric: true, integer: true, min: Infinity, max: -Infinity, distinct: new Set() };
+}
+
+/** Adds one trimmed value ('' is missing). */
+export function observe(s: ColumnStats, text: string): void {
   if (text === '') {
     s.nulls++;
     return;
   }
+  s.values = (s.values ?? 0) + 1;
   if (s.distinct) {
     s.distinct.add(text);
     if (s.distinct.size > MAX_CATEGORY_VALUES) s.distinct = undefined;
@@ -105,11 +107,17 @@ function observe(s: ColumnStats, text: string): void {
   if (n > s.max) s.max = n;
 }
 
-function describeColumn(s: ColumnStats, isTarget: boolean): ColumnSpec {
+/**
+ * The schema entry of a column from its statistics: the rule `validate --infer` writes and `train` types
+ * its features by (docs/DATA.md). A text column is a category when it has at most 100 distinct values
+ * and is not identifier-like; a numeric target is a class column unless it looks like a quantity
+ * (column-types.ts, `inferTask`), when it gets a range instead of values.
+ */
+export function describeColumn(s: ColumnStats, isTarget: boolean): ColumnSpec {
   const seen = s.min <= s.max; // false when the column is entirely empty
   if (s.numeric && seen) {
     const spec: ColumnSpec = { name: s.name, type: s.integer ? 'integer' : 'number', nullable: s.nulls > 0 };
-    if (isTarget && s.distinct) {
+    if (isTarget && s.distinct && inferTask(s).task === 'classification') {
       spec.values = [...s.distinct].map(Number).sort((a, b) => a - b);
     } else {
       spec.min = s.min;
@@ -117,7 +125,7 @@ function describeColumn(s: ColumnStats, isTarget: boolean): ColumnSpec {
     }
     return spec;
   }
-  if (s.distinct && s.distinct.size > 0) {
+  if (s.distinct && s.distinct.size > 0 && !identifierLike(s)) {
     return {
       name: s.name,
       type: 'category',

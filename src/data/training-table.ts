@@ -1,85 +1,152 @@
 import { MlctlError } from '../errors';
 import type { ClassLabel } from '../forest/predictor';
+import { ColumnReader } from './column-reader';
+import { inferTask } from './column-types';
+import type { Task } from './column-types';
 import { readCsvRecords } from './csv';
+import { planColumns, ProblemList } from './table-plan';
+import { typeFeatures } from './feature-types';
+import type { FeatureSpec, LeftOut } from './feature-types';
 import { isFiniteNumberText } from './numeric-text';
+import type { DatasetSchema } from './schema';
+
+export type { FeatureSpec, LeftOut } from './feature-types';
 
 /** A labelled dataset in memory, column by column, as the learner takes it. */
 export interface TrainingTable {
   features: string[];
-  target: string;
-  /** One array per feature. */
+  /** Each feature's type, categories and whether it was missing anywhere. */
+  specs: FeatureSpec[];
+  /** One array per feature: numbers, or category codes (indexes into the spec's categories); NaN missing. */
   columns: Float64Array[];
-  /** Class index of every row, into `classes`. */
+  target: string;
+  task: Task;
+  /** Why the task is what it is (inferred, or as asked). */
+  taskReason: string;
+  /** Classification: class index of every row, into `classes`. */
   y: Uint16Array;
-  /** Sorted: numerically when every label is a number, else as text. */
+  /** Classification: sorted numerically when every label is a number, else as text. Empty for regression. */
   classes: ClassLabel[];
   /** How the labels read: MLflow's signature type follows from it. */
   classType: 'integer' | 'number' | 'string';
+  /** Regression: the target of every row. */
+  values: Float64Array;
   rows: number;
+  /** Columns that are not features, and why (identifier-like, empty…). */
+  leftOut: LeftOut[];
+  /** Advice about the data (e.g. texts that look like missing-value markers). */
+  notes: string[];
 }
 
 export interface ReadTableOptions {
   target: string;
-  /** Feature columns; default every column but the target. */
+  /** Feature columns; default every column but the target (less those that cannot be features). */
   features?: string[];
   /** The file's name in messages (default: the path). */
   name?: string;
+  /** Column types from a dataset schema (docs/DATA.md). */
+  schema?: DatasetSchema;
+  /** Columns forced categorical / numeric. */
+  categorical?: string[];
+  numeric?: string[];
+  /** Texts read as missing, besides the empty cell. */
+  naValues?: string[];
+  /** Default: inferred from the target (column-types.ts). */
+  task?: Task;
 }
 
 /** Past this many distinct labels the target is almost surely not a class column (a regression target). */
 export const MAX_CLASSES = 1000;
-const MAX_SAMPLES = 10;
 
 /**
- * Reads a training CSV in one streaming pass into typed columns. Every value of a feature column must be
- * a finite number and every row must have a target; all such problems are collected and reported at once
- * (INPUT_INVALID, exit 2), so the user fixes the file in one go.
+ * Reads a training CSV in one streaming pass into typed columns: every feature numeric or categorical
+ * (from the schema, the overrides, or inferred by validate --infer's rules), empty cells missing. All
+ * problems are collected and reported at once (INPUT_INVALID, exit 2), so the user fixes the file in one
+ * go.
  */
 export async function readTrainingTable(path: string, options: ReadTableOptions): Promise<TrainingTable> {
   const file = options.name ?? path;
   const problems = new ProblemList();
-  let layout: { featureIndex: number[]; targetIndex: number; features: string[]; width: number } | undefined;
-  let columns: Float64Array[] = [];
-  let rows = 0;
+  const naValues = new Set(options.naValues ?? []);
+  let plan: ReturnType<typeof planColumns> | undefined;
+  let readers: ColumnReader[] = [];
+  let target: ColumnReader | undefined;
   const labelIndex = new Map<string, number>();
   let labels = new Uint32Array(1024);
+  let rows = 0;
+  const noTarget: number[] = [];
 
   const onDefect = (d: { line: number; message: string }): void => problems.add(`line ${d.line}: ${d.message}`);
   for await (const record of readCsvRecords(path, { onDefect })) {
-    if (layout === undefined) {
-      layout = planColumns(record.fields.map((f) => f.trim()), options, file);
-      columns = layout.features.map(() => new Float64Array(1024));
+    if (plan === undefined) {
+      plan = planColumns(record.fields.map((f) => f.trim()), options, file);
+      readers = plan.candidates.map((name) => new ColumnReader(name, naValues));
+      target = new ColumnReader(options.target, naValues);
       continue;
     }
-    if (record.fields.length !== layout.width) {
-      problems.add(`line ${record.line}: ${record.fields.length} fields, the header has ${layout.width}`);
+    if (record.fields.length !== plan.width) {
+      problems.add(`line ${record.line}: ${record.fields.length} fields, the header has ${plan.width}`);
       continue;
     }
+    const label = (record.fields[plan.targetIndex] as string).trim();
+    // Nothing to learn from a row without a target: it is left out, and said so.
+    if (label === '' || naValues.has(label)) {
+      noTarget.push(record.line);
+      continue;
+    }
+    for (let f = 0; f < readers.length; f++)
+      (readers[f] as ColumnReader).add(record.fields[plan.candidateIndex[f] as number] as string, record.line);
+    (target as ColumnReader).add(label, record.line);
     if (rows === labels.length) {
-      columns = columns.map((c) => grow(c));
-      labels = grow(labels);
+      const bigger = new Uint32Array(labels.length * 2);
+      bigger.set(labels);
+      labels = bigger;
     }
-    for (let f = 0; f < layout.featureIndex.length; f++) {
-      const text = (record.fields[layout.featureIndex[f] as number] as string).trim();
-      if (isFiniteNumberText(text)) (columns[f] as Float64Array)[rows] = Number(text);
-      else problems.add(`line ${record.line}: column "${layout.features[f]}" = ${JSON.stringify(text)} is not a finite number`);
-    }
-    const label = (record.fields[layout.targetIndex] as string).trim();
-    if (label === '') problems.add(`line ${record.line}: the target "${options.target}" is empty`);
+    // A regression target has as many labels as rows: past MAX_CLASSES none is kept.
     let index = labelIndex.get(label);
-    if (index === undefined) labelIndex.set(label, (index = labelIndex.size));
-    labels[rows++] = index;
+    if (index === undefined && labelIndex.size <= MAX_CLASSES) labelIndex.set(label, (index = labelIndex.size));
+    labels[rows++] = index ?? 0;
+  }
+  if (plan === undefined || target === undefined || rows === 0) {
+    if (problems.count === 0) {
+      throw new MlctlError('INPUT_INVALID', `${file} has no data rows${noTarget.length > 0 ? ` with a target` : ''}`, {
+        hint: noTarget.length > 0 ? `Every row's target "${options.target}" is empty.` : 'Train on a CSV with a header and rows.',
+      });
+    }
+    throw tableProblems(file, problems);
   }
 
-  if (problems.count > 0) {
-    throw new MlctlError('INPUT_INVALID', `${file}: ${problems.count} problem${problems.count === 1 ? '' : 's'} in the training data`, {
-      problems: problems.list(),
-      hint: 'Features must be numeric with no empty values. Pick numeric columns with --features, or clean the file (`mlctl validate --infer` shows each column\'s type).',
-      location: { file },
-    });
+  const typed = typeFeatures(readers, plan.explicit, options, problems);
+  if (noTarget.length > 0) {
+    const lines = noTarget.slice(0, 5).join(', ') + (noTarget.length > 5 ? ', …' : '');
+    typed.notes.unshift(`${noTarget.length} row${noTarget.length === 1 ? ' has' : 's have'} no target "${options.target}" and ${noTarget.length === 1 ? 'is' : 'are'} left out (line${noTarget.length === 1 ? '' : 's'} ${lines})`);
   }
-  if (layout === undefined || rows === 0) {
-    throw new MlctlError('INPUT_INVALID', `${file} has no data rows`, { hint: 'Train on a CSV with a header and rows.' });
+  const { task, reason } = options.task
+    ? { task: options.task, reason: 'as asked (--task)' }
+    : inferTask(target.stats);
+  if (task === 'regression') {
+    for (const bad of target.texts) problems.add(`line ${bad.line}: the target "${options.target}" = ${JSON.stringify(bad.text)} is not a number (regression)`);
+  }
+  if (problems.count > 0) throw tableProblems(file, problems);
+
+  const base = {
+    features: typed.specs.map((s) => s.name),
+    specs: typed.specs,
+    columns: typed.columns,
+    target: options.target,
+    task,
+    taskReason: reason,
+    rows,
+    leftOut: typed.leftOut,
+    notes: typed.notes,
+  };
+  if (task === 'regression') {
+    return { ...base, y: new Uint16Array(0), classes: [], classType: 'number', values: target.numericColumn() };
+  }
+  if (labelIndex.size > MAX_CLASSES) {
+    throw new MlctlError('INPUT_INVALID', `the target "${options.target}" has more than ${MAX_CLASSES} distinct values, too many classes`, {
+      hint: 'A column of many distinct numbers is a regression target (--task regression); check --target.',
+    });
   }
   const { classes, classType, remap } = orderClasses([...labelIndex.keys()]);
   if (classes.length < 2) {
@@ -87,71 +154,24 @@ export async function readTrainingTable(path: string, options: ReadTableOptions)
       hint: 'A classifier needs at least two classes in the target column; check --target and the data.',
     });
   }
-  if (classes.length > MAX_CLASSES) {
-    throw new MlctlError('INPUT_INVALID', `the target "${options.target}" has ${classes.length} distinct values, more than ${MAX_CLASSES} classes`, {
-      hint: 'mlctl trains classifiers; a column of many distinct numbers is a regression target. Check --target.',
-    });
-  }
   const y = new Uint16Array(rows);
   for (let i = 0; i < rows; i++) y[i] = remap[labels[i] as number] as number;
-  return {
-    features: layout.features,
-    target: options.target,
-    columns: columns.map((c) => c.slice(0, rows)),
-    y,
-    classes,
-    classType,
-    rows,
-  };
+  return { ...base, y, classes, classType, values: new Float64Array(0) };
 }
 
-function planColumns(header: string[], options: ReadTableOptions, file: string) {
-  const duplicate = header.find((h, i) => header.indexOf(h) !== i);
-  if (duplicate !== undefined) {
-    throw new MlctlError('INPUT_INVALID', `${file}: column "${duplicate}" appears more than once in the header`, {
-      hint: 'Give every column a unique name.',
-    });
-  }
-  const targetIndex = header.indexOf(options.target);
-  if (targetIndex < 0) {
-    throw new MlctlError('INPUT_INVALID', `${file}: no target column "${options.target}"`, {
-      problems: [`columns: ${header.join(', ')}`],
-      hint: 'Name the class column with --target <column> (env MLCTL_TARGET).',
-    });
-  }
-  const features = options.features ?? header.filter((_, i) => i !== targetIndex);
-  const repeated = features.find((f, i) => features.indexOf(f) !== i);
-  if (repeated !== undefined) {
-    throw new MlctlError('INPUT_INVALID', `--features names "${repeated}" more than once`);
-  }
-  const missing = features.filter((f) => !header.includes(f));
-  if (missing.length > 0) {
-    throw new MlctlError('INPUT_INVALID', `${file}: --features names columns that are not in the file`, {
-      problems: [...missing.map((m) => `no column "${m}"`), `columns: ${header.join(', ')}`],
-    });
-  }
-  if (features.includes(options.target)) {
-    throw new MlctlError('INPUT_INVALID', `the target "${options.target}" cannot also be a feature`, {
-      hint: 'Remove it from --features.',
-    });
-  }
-  const clash = features.filter((f) => f === 'target' || f === 'prediction');
-  if (clash.length > 0) {
-    throw new MlctlError('INPUT_INVALID', `feature column "${clash[0]}" clashes with a column of reference.csv`, {
-      hint: 'reference.csv adds the columns `target` and `prediction`; rename the feature, or leave it out with --features.',
-    });
-  }
-  if (features.length === 0) {
-    throw new MlctlError('INPUT_INVALID', `${file}: no feature columns besides the target "${options.target}"`);
-  }
-  return { features, targetIndex, featureIndex: features.map((f) => header.indexOf(f)), width: header.length };
+function tableProblems(file: string, problems: ProblemList): MlctlError {
+  return new MlctlError('INPUT_INVALID', `${file}: ${problems.count} problem${problems.count === 1 ? '' : 's'} in the training data`, {
+    problems: problems.list(),
+    hint: 'Numeric features take decimal numbers, categorical ones text; an empty cell is a missing value (--na-values adds texts such as NA). `mlctl validate --infer` shows each column\'s type; --numeric/--categorical override it.',
+    location: { file },
+  });
 }
 
 /**
  * Labels sorted numerically when all are numbers (so "10" follows "9", and "1.0" is the class 1), as
  * text otherwise. `remap` takes a label's order of appearance to its class index.
  */
-function orderClasses(labels: string[]): {
+export function orderClasses(labels: string[]): {
   classes: ClassLabel[];
   classType: TrainingTable['classType'];
   remap: Uint16Array;
@@ -165,24 +185,4 @@ function orderClasses(labels: string[]): {
   const remap = Uint16Array.from(keys, (k) => position.get(k) as number);
   const classType = !numeric ? 'string' : classes.every((c) => Number.isInteger(c)) ? 'integer' : 'number';
   return { classes, classType, remap };
-}
-
-function grow<T extends Float64Array | Uint32Array>(a: T): T {
-  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-  b.set(a);
-  return b;
-}
-
-class ProblemList {
-  count = 0;
-  private readonly samples: string[] = [];
-
-  add(problem: string): void {
-    this.count++;
-    if (this.samples.length < MAX_SAMPLES) this.samples.push(problem);
-  }
-
-  list(): string[] {
-    return this.count > this.samples.length ? [...this.samples, `… and ${this.count - this.samples.length} more`] : this.samples;
-  }
 }

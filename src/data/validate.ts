@@ -51,6 +51,8 @@ export interface FileReport {
 export interface ValidateOptions {
   /** Samples kept per check; the total count is always exact. */
   maxSamples: number;
+  /** Texts that stand for an empty value (`train --na-values`). */
+  naValues?: readonly string[];
 }
 
 /** Checks one CSV file against a schema, streaming: memory does not grow with the file. */
@@ -72,7 +74,7 @@ export async function validateCsvFile(
   const onRecord = (fields: string[], line: number): void => {
     if (header === undefined) {
       header = fields.map((f) => f.trim());
-      columnChecks = checkHeader(header, schema, checks);
+      columnChecks = checkHeader(header, schema, checks, new Set(options.naValues ?? []));
       return;
     }
     rows++;
@@ -119,10 +121,16 @@ interface ColumnCheck {
   numeric: boolean;
   integer: boolean;
   allowed?: Set<string>;
+  naValues: ReadonlySet<string>;
 }
 
 /** Header problems, and the per-value checks for the columns the schema knows. */
-function checkHeader(header: string[], schema: DatasetSchema, checks: CheckSet): ColumnCheck[] {
+function checkHeader(
+  header: string[],
+  schema: DatasetSchema,
+  checks: CheckSet,
+  naValues: ReadonlySet<string>,
+): ColumnCheck[] {
   checks.declare('duplicate_header');
   checks.declare('ragged_row');
   const firstIndex = new Map<string, number>();
@@ -171,6 +179,7 @@ function checkHeader(header: string[], schema: DatasetSchema, checks: CheckSet):
       numeric,
       integer: spec.type === 'integer',
       allowed: spec.values ? new Set(spec.values.map((v) => normaliseValue(v, numeric))) : undefined,
+      naValues,
     });
   }
   return result;
@@ -179,7 +188,7 @@ function checkHeader(header: string[], schema: DatasetSchema, checks: CheckSet):
 function checkValue(check: ColumnCheck, raw: string, line: number, checks: CheckSet): void {
   const { spec } = check;
   const text = raw.length > 0 && (raw.charCodeAt(0) === 32 || raw.charCodeAt(raw.length - 1) === 32) ? raw.trim() : raw;
-  if (text === '') {
+  if (text === '' || (check.naValues.size > 0 && check.naValues.has(text))) {
     if (!spec.nullable) {
       checks.add('null_value', { line, column: spec.name, value: raw, message: 'empty value' });
     }

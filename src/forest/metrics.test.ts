@@ -1,4 +1,4 @@
-import { classificationMetrics } from './metrics';
+import { classificationMetrics, probabilityMetrics, regressionMetrics } from './metrics';
 
 describe('classificationMetrics', () => {
   it('matches a hand-computed confusion matrix and per-class scores', () => {
@@ -28,5 +28,50 @@ describe('classificationMetrics', () => {
     expect(m.per_class['2']).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
     // class 0: P 2/3, R 1 → F1 0.8; class 1: 0; class 2 never occurs and is left out.
     expect(m.f1_macro).toBeCloseTo(0.4, 12);
+  });
+});
+
+describe('probability and regression metrics', () => {
+  // Expected values are scikit-learn 1.9.1's (log_loss, roc_auc_score multi_class="ovr",
+  // balanced_accuracy_score, r2_score, root_mean_squared_error, mean_absolute_error) for these arrays.
+  it('match scikit-learn on three classes', () => {
+    const y = [0, 0, 1, 2, 2, 1, 0, 2, 1, 1];
+    const p = Float64Array.from(
+      [
+        [0.7, 0.2, 0.1],
+        [0.5, 0.5, 0],
+        [0.2, 0.6, 0.2],
+        [0.1, 0.1, 0.8],
+        [0.3, 0.3, 0.4],
+        [0.25, 0.5, 0.25],
+        [1, 0, 0],
+        [0.2, 0.5, 0.3],
+        [0.1, 0.8, 0.1],
+        [0.4, 0.3, 0.3],
+      ].flat(),
+    );
+    const m = probabilityMetrics(y, p, 3);
+    expect(m.log_loss).toBeCloseTo(0.602431837197906, 14);
+    expect(m.roc_auc).toBeCloseTo(0.9434523809523808, 14);
+    expect(m.balanced_accuracy).toBeCloseTo(0.8055555555555555, 14);
+  });
+
+  it('match scikit-learn on two classes (a probability of exactly 1 clipped), and AUC needs both classes', () => {
+    const y = [0, 1, 1, 0, 1, 0, 1, 1];
+    const p1 = [0.2, 0.7, 0.7, 0.3, 0.9, 0.7, 0.4, 1.0];
+    const m = probabilityMetrics(y, Float64Array.from(p1.flatMap((q) => [1 - q, q])), 2);
+    expect(m.log_loss).toBeCloseTo(0.43984905437354055, 14);
+    expect(m.roc_auc).toBeCloseTo(0.8666666666666667, 14);
+    expect(m.balanced_accuracy).toBeCloseTo(0.7333333333333334, 14);
+    expect(probabilityMetrics([1, 1], Float64Array.from([0.2, 0.8, 0.6, 0.4]), 2).roc_auc).toBeNull();
+  });
+
+  it('r2, rmse and mae match scikit-learn; a constant truth scores r2 1 only when hit exactly', () => {
+    const m = regressionMetrics([3, -0.5, 2, 7, 4.25], [2.5, 0, 2, 8, 4]);
+    expect(m.r2).toBeCloseTo(0.9491042345276873, 14);
+    expect(m.rmse).toBeCloseTo(0.5590169943749475, 14);
+    expect(m.mae).toBeCloseTo(0.45, 14);
+    expect(regressionMetrics([2, 2], [2, 2]).r2).toBe(1);
+    expect(regressionMetrics([2, 2], [2, 3]).r2).toBe(0);
   });
 });

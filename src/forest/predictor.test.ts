@@ -1,6 +1,7 @@
 import { trainForest } from './forest';
 import { Predictor } from './predictor';
 import type { TreeArrays } from './tree';
+import { FLAG_CATEGORICAL, FLAG_MISSING_LEFT, deriveInnerValues } from './tree-arrays';
 
 /** One hand-made tree: x0 ≤ 0.5 → leaf [3, 1], else leaf [0, 4]. */
 const stump: TreeArrays = {
@@ -17,7 +18,7 @@ describe('Predictor', () => {
     const p = new Predictor({
       features: ['x'],
       classes: ['no', 'yes'],
-      forest: { nFeatures: 1, nClasses: 2, trees: [stump, other] },
+      forest: { task: 'classification', nFeatures: 1, nClasses: 2, trees: [stump, other] },
     });
     expect(p.predictProba([[0], [1], [2]])).toEqual([
       [0.75, 0.25],
@@ -31,13 +32,13 @@ describe('Predictor', () => {
     const p = new Predictor({
       features: ['x', 'unused'],
       classes: [0, 1],
-      forest: { nFeatures: 2, nClasses: 2, trees: [stump] },
+      forest: { task: 'classification', nFeatures: 2, nClasses: 2, trees: [stump] },
     });
     const e = p.explain([0, 7]);
     expect(e.bias).toEqual([3 / 8, 5 / 8]);
     expect(e.contributions[0]).toEqual([0.75 - 3 / 8, 0.25 - 5 / 8]);
     expect(e.contributions[1]).toEqual([0, 0]);
-    expect(e.probabilities).toEqual([0.75, 0.25]);
+    expect(e.outputs).toEqual([0.75, 0.25]);
     expect(e.prediction).toBe(0);
   });
 
@@ -48,7 +49,7 @@ describe('Predictor', () => {
     );
     const y = Uint16Array.from({ length: n }, (_, i) => i % 3);
     const { forest } = await trainForest(
-      { columns, y, nClasses: 3 },
+      { columns, target: { task: 'classification', y, K: 3 } },
       { nEstimators: 20, seed: 3, mtry: 2, minSamplesLeaf: 1, maxDepth: Infinity },
       { threads: 1 },
     );
@@ -57,10 +58,10 @@ describe('Predictor', () => {
     for (let i = 0; i < n; i += 7) {
       const row = columns.map((c) => c[i] as number);
       const e = p.explain(row);
-      expect(e.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+      expect(e.outputs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
       for (let c = 0; c < 3; c++) {
         const total = (e.bias[c] as number) + e.contributions.reduce((a, f) => a + (f[c] as number), 0);
-        worst = Math.max(worst, Math.abs(total - (e.probabilities[c] as number)));
+        worst = Math.max(worst, Math.abs(total - (e.outputs[c] as number)));
       }
     }
     expect(worst).toBeLessThan(1e-12);
@@ -81,9 +82,47 @@ describe('Predictor', () => {
     const p = new Predictor({
       features: ['x', 'y'],
       classes: [0, 1],
-      forest: { nFeatures: 2, nClasses: 2, trees: [stump] },
+      forest: { task: 'classification', nFeatures: 2, nClasses: 2, trees: [stump] },
     });
     expect(Array.from(p.toRow({ y: 2, x: 1, extra: 9 }) ?? [])).toEqual([1, 2]);
     expect(p.toRow({ x: 1 })).toBeUndefined();
+  });
+
+  it('routes missing values by each node’s flag and categories by its words; regression averages leaf values', () => {
+    // Node 0: categorical on feature 0, categories {0, 2} left, missing right. Node 2: x1 ≤ 1, missing left.
+    const tree: TreeArrays = {
+      feature: Int32Array.from([0, -1, 1, -1, -1]),
+      threshold: Float64Array.from([0, 0, 1, 0, 0]),
+      left: Int32Array.from([1, 0, 3, 0, 0]),
+      right: Int32Array.from([2, 0, 4, 0, 0]),
+      flags: Uint8Array.from([FLAG_CATEGORICAL, 0, FLAG_MISSING_LEFT, 0, 0]),
+      categoryBits: Uint32Array.from([0b101]),
+      value: Float64Array.from([0, 10, 0, 20, 30]),
+      cover: Float64Array.from([6, 2, 4, 3, 1]),
+    };
+    deriveInnerValues(tree, { task: 'regression', K: 1 });
+    const p = new Predictor({
+      features: ['colour', 'x'],
+      classes: [],
+      forest: { task: 'regression', nFeatures: 2, nClasses: 1, trees: [tree, tree] },
+    });
+    expect(
+      p.predict([
+        [0, 5],
+        [2, NaN],
+        [1, 0.5],
+        [1, 7],
+        [NaN, NaN],
+        [3, 1],
+        [3, 1.5],
+      ]),
+    ).toEqual([10, 10, 20, 30, 20, 20, 30]);
+    // Inner values derived from the leaves: bias is the root's, and bias + contributions = prediction.
+    const e = p.explain([1, 0.5]);
+    expect(e.bias).toEqual([(2 * 10 + 4 * ((3 * 20 + 30) / 4)) / 6]);
+    expect(
+      (e.bias[0] as number) + (e.contributions[0]?.[0] as number) + (e.contributions[1]?.[0] as number),
+    ).toBeCloseTo(20, 12);
+    expect(e.prediction).toBe(20);
   });
 });

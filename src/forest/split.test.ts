@@ -1,7 +1,7 @@
 import type { MlctlError } from '../errors';
 import fixtures from '../../test/fixtures/sklearn-splits.json';
 import { NumpyRandomState } from './numpy-random';
-import { approximateMode, stratifiedSplit } from './split';
+import { approximateMode, shuffleSplit, stratifiedSplit } from './split';
 
 const labels = (counts: number[]): Uint16Array =>
   Uint16Array.from(counts.flatMap((n, c) => new Array<number>(n).fill(c)));
@@ -78,5 +78,20 @@ describe('NumpyRandomState', () => {
     expect(approximateMode([5, 2], 4, new NumpyRandomState(0))).toEqual([3, 1]);
     expect(approximateMode([2, 2, 2, 1], 2, new NumpyRandomState(0))).toEqual([0, 1, 1, 0]);
     expect(approximateMode([2, 2, 2, 1], 2, new NumpyRandomState(42))).toEqual([1, 1, 0, 0]);
+  });
+});
+
+describe('shuffleSplit', () => {
+  it.each(fixtures.shuffle.map((c) => [c.n, c.test_size, c.seed, c] as const))(
+    'holds out the rows scikit-learn holds out without stratification (%i rows, test_size %f, random_state %i)',
+    (n, size, seed, c) => {
+      const { train, test } = shuffleSplit(n, size, seed);
+      expect(Array.from(test)).toEqual(c.test);
+      expect(train.length + test.length).toBe(n);
+    },
+  );
+
+  it('refuses a split that leaves a side empty', () => {
+    expect(() => shuffleSplit(1, 0.5, 0)).toThrow(/too few rows/);
   });
 });

@@ -93,3 +93,31 @@ export function approximateMode(counts: readonly number[], draws: number, rng: N
   }
   return floored;
 }
+
+/**
+ * scikit-learn's split without stratification, row for row: `train_test_split(X, test_size,
+ * random_state=seed)` (ShuffleSplit) — the first ceil(testSize·n) rows of NumPy's `permutation(n)` are
+ * the test side. For regression, where there are no classes to stratify by.
+ */
+export function shuffleSplit(n: number, testSize: number, seed: number): Split {
+  const nTest = Math.ceil(testSize * n);
+  if (nTest < 1 || n - nTest < 1) {
+    throw new MlctlError(
+      'INPUT_INVALID',
+      `too few rows for a train/test split (${n} rows, test size ${testSize})`,
+      {
+        hint: 'Add rows, or change --test-size so both sides get at least one row.',
+      },
+    );
+  }
+  const order = new NumpyRandomState(seed).permutation(n);
+  const isTest = new Uint8Array(n);
+  for (let k = 0; k < nTest; k++) isTest[order[k] as number] = 1;
+  const test = new Int32Array(nTest);
+  const train = new Int32Array(n - nTest);
+  for (let i = 0, a = 0, b = 0; i < n; i++) {
+    if (isTest[i]) test[a++] = i;
+    else train[b++] = i;
+  }
+  return { train, test };
+}

@@ -1,12 +1,13 @@
 import { binFeatures } from './binning';
 import { growTree } from './tree';
+import { FLAG_CATEGORICAL, FLAG_MISSING_LEFT, leafOf as routeLeaf } from './tree-arrays';
 import type { GrownTree, TreeParams } from './tree';
 
 const ALL = (d: number): TreeParams => ({ mtry: d, minSamplesLeaf: 1, maxDepth: Infinity, bootstrap: false });
 
 function grow(columns: number[][], y: number[], params: TreeParams, K = 2, seed = 1): GrownTree {
   const data = binFeatures(columns.map((c) => Float64Array.from(c)));
-  return growTree(data, Uint16Array.from(y), K, params, seed, 0);
+  return growTree(data, { task: 'classification', y: Uint16Array.from(y), K }, params, seed, 0);
 }
 
 function leafOf(tree: GrownTree, row: number[]): number {
@@ -99,5 +100,90 @@ describe('growTree', () => {
     expect(Array.from(tree.rowLeaves).every((leaf) => tree.feature[leaf] === -1)).toBe(true);
     // Every row's leaf is the one the thresholds send it to, in the bag or not.
     expect(Array.from(tree.rowLeaves)).toEqual(x.map((v) => leafOf(tree, [v])));
+  });
+});
+
+describe('growTree with missing values, categories and numeric targets', () => {
+  const grown = (
+    columns: number[][],
+    target: Parameters<typeof growTree>[1],
+    categories: number[] = [],
+    params = ALL(columns.length),
+  ) =>
+    growTree(
+      binFeatures(
+        columns.map((c) => Float64Array.from(c)),
+        undefined,
+        undefined,
+        categories,
+      ),
+      target,
+      params,
+      1,
+      0,
+    );
+  const cls = (y: number[], K = 2) => ({ task: 'classification' as const, y: Uint16Array.from(y), K });
+  const layout = { task: 'classification' as const, K: 2 };
+
+  it('learns where missing values go: the side that lowers the impurity', () => {
+    // The missing row is class 1 like the large values: it goes right with them, though the left
+    // child is larger (where the default rule would send it).
+    const t = grown([[1, 2, 3, 4, 5, 6, NaN]], cls([0, 0, 0, 0, 1, 1, 1]));
+    expect(t.threshold[0]).toBe(4.5);
+    expect((t.flags?.[0] as number) & FLAG_MISSING_LEFT).toBe(0);
+    expect(routeLeaf(t, [NaN], 0, layout)).toBe(t.right[0]);
+    // And left, with the small values, when it is class 0.
+    const l = grown([[1, 2, 3, 4, 5, 6, NaN]], cls([0, 0, 0, 0, 1, 1, 0]));
+    expect((l.flags?.[0] as number) & FLAG_MISSING_LEFT).toBe(FLAG_MISSING_LEFT);
+  });
+
+  it('splits on missingness alone when that separates the classes (every number goes left)', () => {
+    const t = grown([[1, 2, 3, NaN, NaN, NaN]], cls([0, 0, 0, 1, 1, 1]));
+    expect(t.threshold[0]).toBe(Number.MAX_VALUE);
+    expect((t.flags?.[0] as number) & FLAG_MISSING_LEFT).toBe(0);
+    expect(routeLeaf(t, [1e300], 0, layout)).toBe(t.left[0]);
+  });
+
+  it('sends missing values to the larger child where the node had none', () => {
+    const t = grown([[1, 2, 3, 4, 5, 6, 7, 8]], cls([0, 0, 1, 1, 1, 1, 1, 1]), [], {
+      ...ALL(1),
+      maxDepth: 1,
+    });
+    expect(t.threshold[0]).toBe(2.5);
+    expect((t.flags?.[0] as number) & FLAG_MISSING_LEFT).toBe(0); // right holds 6 of 8
+    const flipped = grown([[1, 2, 3, 4, 5, 6, 7, 8]], cls([0, 0, 0, 0, 0, 0, 1, 1]), [], {
+      ...ALL(1),
+      maxDepth: 1,
+    });
+    expect((flipped.flags?.[0] as number) & FLAG_MISSING_LEFT).toBe(FLAG_MISSING_LEFT);
+  });
+
+  it('splits a categorical feature on a set of categories (not an order of codes)', () => {
+    // Categories 0 and 2 are class 0, 1 and 3 class 1: no threshold on the codes separates them.
+    const codes = [0, 1, 2, 3, 0, 1, 2, 3];
+    const t = grown([codes], cls([0, 1, 0, 1, 0, 1, 0, 1]), [4]);
+    expect(Array.from(t.feature)).toEqual([0, -1, -1]);
+    expect((t.flags?.[0] as number) & FLAG_CATEGORICAL).toBe(FLAG_CATEGORICAL);
+    const side = (k: number) => (routeLeaf(t, [k], 0, layout) === t.left[0] ? 'L' : 'R');
+    expect(side(0)).toBe(side(2));
+    expect(side(1)).toBe(side(3));
+    expect(side(0)).not.toBe(side(1));
+  });
+
+  it('sends categories a node never saw to its missing side', () => {
+    // Category 3 exists in the feature but not in the rows; missing rows go with category 1's class.
+    const t = grown([[0, 1, 2, 0, NaN, NaN]], cls([0, 1, 0, 0, 1, 1]), [4]);
+    const left = (k: number) => routeLeaf(t, [k], 0, layout) === t.left[0];
+    expect(left(3)).toBe(left(NaN));
+    expect(left(3)).toBe(left(1));
+  });
+
+  it('grows a regression tree: leaves hold the mean, covers the rows, a constant target stops', () => {
+    const t = grown([[1, 2, 3, 4, 5, 6]], { task: 'regression', y: Float64Array.from([1, 1, 1, 5, 6, 7]) });
+    expect(t.threshold[0]).toBe(3.5);
+    expect(t.value[t.left[0] as number]).toBe(1);
+    expect(t.feature[t.left[0] as number]).toBe(-1); // constant: no further split
+    expect(Array.from(t.cover ?? []).slice(0, 3)).toEqual([6, 3, 3]);
+    expect(t.value[0]).toBeCloseTo(21 / 6, 12);
   });
 });

@@ -1,7 +1,19 @@
-import { splitThreshold } from './binning';
+import { ALL_NUMBERS, splitThreshold } from './binning';
 import type { BinnedFeatures } from './binning';
+import { NodeStore } from './node-store';
 import { createRng, treeStream } from './random';
 import { CLASS_BITS, SplitSearch } from './split-search';
+import type { SplitChoice } from './split-search';
+import {
+  FLAG_CATEGORICAL,
+  FLAG_MISSING_LEFT,
+  deriveInnerValues,
+  largerChildIsLeft,
+  leafOf,
+} from './tree-arrays';
+import type { TreeArrays, ValueLayout } from './tree-arrays';
+
+export type { TreeArrays } from './tree-arrays';
 
 /** Hyper-parameters of one tree, already resolved against the data. */
 export interface TreeParams {
@@ -14,18 +26,10 @@ export interface TreeParams {
   readonly bootstrap?: boolean;
 }
 
-/**
- * A tree as flat arrays, nodes numbered from the root (0). A leaf has feature -1. `value` holds each
- * node's class weights (bootstrap counts per class), `nClasses` per node: leaves predict with them, and
- * inner nodes carry them for the path decomposition of `explain`. A row goes left when x ≤ threshold.
- */
-export interface TreeArrays {
-  feature: Int32Array;
-  threshold: Float64Array;
-  left: Int32Array;
-  right: Int32Array;
-  value: Float64Array;
-}
+/** What a tree learns: class indexes (with optional class weights) or numbers. */
+export type TreeTarget =
+  | { task: 'classification'; y: Uint16Array; K: number; classWeight?: Float64Array }
+  | { task: 'regression'; y: Float64Array };
 
 /** A grown tree, the leaf every training row lands in, and which rows were out of bag. */
 export interface GrownTree extends TreeArrays {
@@ -38,26 +42,54 @@ export interface GrownTree extends TreeArrays {
 const MAX_WEIGHT = 0x7fff;
 
 /**
+ * What a thread keeps from one tree to the next: its node store, whose arrays grow to the largest
+ * tree once instead of for every tree (garbage that kept a worker's memory high).
+ */
+export interface TreeScratch {
+  store?: NodeStore;
+  /** Per-row work arrays, n long. */
+  rows?: { draws: Int32Array; idx: Int32Array; packed: Int32Array; ys: Float64Array; wys: Float64Array };
+}
+
+/** The value layout of a target's trees. */
+export function layoutOf(target: TreeTarget): ValueLayout {
+  return target.task === 'regression'
+    ? { task: 'regression', K: 1 }
+    : { task: 'classification', K: target.K, classWeight: target.classWeight };
+}
+
+/**
  * Grows tree `treeIndex` of a Breiman random forest on binned features: a bootstrap sample of n rows,
- * a fresh random subset of `mtry` features at every split, the split of best Gini (scikit-learn's proxy
- * `Σ left² / w_left + Σ right² / w_right`), grown until pure, `maxDepth`, or `minSamplesLeaf`.
- * Everything random comes from the (seed, treeIndex) stream, so the tree does not depend on the thread.
+ * a fresh random subset of `mtry` features at every split, the split of best Gini or squared error
+ * (split-search.ts), grown until pure, `maxDepth`, or `minSamplesLeaf`. Everything random comes from
+ * the (seed, treeIndex) stream, so the tree does not depend on the thread.
  */
 export function growTree(
   data: BinnedFeatures,
-  y: Uint16Array,
-  nClasses: number,
+  target: TreeTarget,
   params: TreeParams,
   seed: number,
   treeIndex: number,
+  scratch: TreeScratch = {},
 ): GrownTree {
-  const { n, d, bins, values } = data;
-  const K = nClasses;
+  const { n, d, bins } = data;
+  const regression = target.task === 'regression';
+  const S = regression ? 2 : target.K;
   const rng = createRng(seed, treeStream(treeIndex));
 
-  const draws = new Int32Array(n);
-  if (params.bootstrap === false) draws.fill(1);
-  else {
+  if (scratch.rows?.draws.length !== n || scratch.rows.ys.length !== (regression ? n : 0)) {
+    scratch.rows = {
+      draws: new Int32Array(n),
+      idx: new Int32Array(n),
+      packed: new Int32Array(n),
+      ys: new Float64Array(regression ? n : 0),
+      wys: new Float64Array(regression ? n : 0),
+    };
+  }
+  const work = scratch.rows;
+  const draws = work.draws;
+  draws.fill(params.bootstrap === false ? 1 : 0);
+  if (params.bootstrap !== false) {
     for (let i = 0; i < n; i++) {
       const r = rng.nextInt(n);
       draws[r] = (draws[r] as number) + 1;
@@ -65,9 +97,16 @@ export function growTree(
   }
   let m = 0;
   for (let i = 0; i < n; i++) if ((draws[i] as number) > 0) m++;
-  const idx = new Int32Array(m);
-  const packed = new Int32Array(m);
-  const store = new NodeStore(K, Math.max(16, Math.ceil(m / params.minSamplesLeaf)));
+  const idx = work.idx.subarray(0, m);
+  const packed = work.packed.subarray(0, m);
+  // Regression: each in-bag row's target and weight·target, kept beside idx (and partitioned with it)
+  // so the split search reads them in order instead of jumping through the target column.
+  const ys = work.ys.subarray(0, regression ? m : 0);
+  const wys = work.wys.subarray(0, regression ? m : 0);
+  const store =
+    scratch.store?.S === S
+      ? scratch.store.reset()
+      : (scratch.store = new NodeStore(S, Math.max(16, Math.ceil(m / params.minSamplesLeaf))));
   const root = store.add();
   for (let i = 0, k = 0; i < n; i++) {
     const w = draws[i] as number;
@@ -75,13 +114,28 @@ export function growTree(
     // A row drawn 32768 times out of n draws does not happen; guard the packing all the same.
     if (w > MAX_WEIGHT) throw new RangeError(`bootstrap weight ${w} exceeds ${MAX_WEIGHT}`);
     idx[k] = i;
-    packed[k++] = (w << CLASS_BITS) | (y[i] as number);
-    const at = root * K + (y[i] as number);
-    store.value[at] = (store.value[at] as number) + w;
+    if (regression) {
+      const y = target.y[i] as number;
+      ys[k] = y;
+      wys[k] = w * y;
+      packed[k++] = w << CLASS_BITS;
+      store.stats[0] = (store.stats[0] as number) + w;
+      store.stats[1] = (store.stats[1] as number) + w * y;
+    } else {
+      const c = target.y[i] as number;
+      packed[k++] = (w << CLASS_BITS) | c;
+      store.stats[root * S + c] = (store.stats[root * S + c] as number) + w;
+    }
   }
 
   const rowLeaves = new Int32Array(n);
-  const search = new SplitSearch(data, K, params.minSamplesLeaf);
+  const search = new SplitSearch(
+    data,
+    regression,
+    S,
+    params.minSamplesLeaf,
+    regression ? undefined : target.classWeight,
+  );
   const perm = Int32Array.from({ length: d }, (_, f) => f);
   const stack: number[] = [0, m, 0, root];
   while (stack.length > 0) {
@@ -90,12 +144,13 @@ export function growTree(
     const end = stack.pop() as number;
     const start = stack.pop() as number;
     const count = end - start;
-    if (depth >= params.maxDepth || count < 2 * params.minSamplesLeaf || isPure(store.value, node * K, K)) {
+    const pure = regression ? constantTarget(ys, start, end) : isPure(store.stats, node * S, S);
+    if (depth >= params.maxDepth || count < 2 * params.minSamplesLeaf || pure) {
       for (let k = start; k < end; k++) rowLeaves[idx[k] as number] = node;
       continue;
     }
 
-    search.reset(store.value, node * K);
+    search.reset(store.stats, node * S, count);
     // scikit-learn's rule: draw mtry features without replacement, but keep drawing while every
     // feature drawn so far is constant in this node.
     let nonConstant = 0;
@@ -104,20 +159,22 @@ export function growTree(
       const f = perm[r] as number;
       perm[r] = perm[j] as number;
       perm[j] = f;
-      if (search.tryFeature(f, idx, packed, start, end)) nonConstant++;
+      if (search.tryFeature(f, idx, packed, wys, start, end)) nonConstant++;
     }
     if (search.bestFeature < 0) {
       for (let k = start; k < end; k++) rowLeaves[idx[k] as number] = node;
       continue;
     }
 
-    const f = search.bestFeature;
-    const cut = search.bestBin;
+    search.finish();
+    const best = search.best;
+    const f = best.feature;
+    const goesLeft = best.leftBins;
     const off = f * n;
     let i = start;
     let k = end - 1;
     while (i <= k) {
-      if ((bins[off + (idx[i] as number)] as number) <= cut) {
+      if (goesLeft[bins[off + (idx[i] as number)] as number]) {
         i++;
       } else {
         const t = idx[i] as number;
@@ -125,99 +182,101 @@ export function growTree(
         idx[k] = t;
         const p = packed[i] as number;
         packed[i] = packed[k] as number;
-        packed[k--] = p;
+        packed[k] = p;
+        if (regression) {
+          const y = ys[i] as number;
+          ys[i] = ys[k] as number;
+          ys[k] = y;
+          const wy = wys[i] as number;
+          wys[i] = wys[k] as number;
+          wys[k] = wy;
+        }
+        k--;
       }
     }
 
     const l = store.add();
     const r = store.add();
     store.feature[node] = f;
-    store.threshold[node] = splitThreshold(data, f, cut, search.bestNextBin);
     store.left[node] = l;
     store.right[node] = r;
-    for (let c = 0; c < K; c++) {
-      const lw = search.bestLeft[c] as number;
-      store.value[l * K + c] = lw;
-      store.value[r * K + c] = (store.value[node * K + c] as number) - lw;
+    for (let s = 0; s < S; s++) {
+      const lw = best.leftStats[s] as number;
+      store.stats[l * S + s] = lw;
+      store.stats[r * S + s] = (store.stats[node * S + s] as number) - lw;
     }
+    placeSplit(store, node, best, data, target);
     stack.push(i, end, depth + 1, r, start, i, depth + 1, l);
   }
 
-  const tree = store.trim();
+  const layout = layoutOf(target);
+  const tree = regression ? store.trimRegression() : store.trimClassification();
+  if (regression) deriveInnerValues(tree, layout);
   const oobRows = new Int32Array(n - m);
   for (let row = 0, k = 0; row < n; row++) {
     if ((draws[row] as number) > 0) continue;
-    // Routed on raw values through the thresholds, exactly as the predictor will route it: its bin
-    // may lie in a gap between the bins the node saw, where bins and threshold disagree.
-    let node = 0;
-    let f = store.feature[0] as number;
-    while (f >= 0) {
-      node =
-        (values[row * d + f] as number) <= (store.threshold[node] as number)
-          ? (store.left[node] as number)
-          : (store.right[node] as number);
-      f = store.feature[node] as number;
-    }
+    // Routed on raw values, exactly as the predictor will route it: its bin may lie in a gap between
+    // the bins the node saw, where bins and threshold disagree.
     oobRows[k++] = row;
-    rowLeaves[row] = node;
+    rowLeaves[row] = leafOf(tree, data.values, row * d, layout);
   }
   return { ...tree, rowLeaves, oobRows };
 }
 
-function isPure(value: Float64Array, at: number, K: number): boolean {
+/**
+ * Writes a node's split: its threshold (numeric) or its category words, and its flags. Where the node
+ * had no row missing the feature, missing values go to the larger child (the rule a reader without
+ * flags applies, docs/ARTIFACT.md), and so do categories the node never saw.
+ */
+function placeSplit(
+  store: NodeStore,
+  node: number,
+  best: SplitChoice,
+  data: BinnedFeatures,
+  target: TreeTarget,
+): void {
+  const f = best.feature;
+  let missingLeft = best.missingLeft;
+  if (!best.missingSeen) {
+    const view = {
+      feature: store.feature,
+      threshold: store.threshold,
+      left: store.left,
+      right: store.right,
+      value: store.stats,
+    };
+    const layout = layoutOf(target);
+    missingLeft =
+      layout.task === 'regression'
+        ? (store.stats[2 * (store.left[node] as number)] as number) >
+          (store.stats[2 * (store.right[node] as number)] as number)
+        : largerChildIsLeft(view, node, layout);
+  }
+  let flags = missingLeft ? FLAG_MISSING_LEFT : 0;
+  if (best.categorical) {
+    flags |= FLAG_CATEGORICAL;
+    const C = data.binCount[f] as number;
+    const words = new Uint32Array(Math.ceil(C / 32));
+    for (let k = 0; k < C; k++) {
+      const left = best.presentBins[k] ? best.leftBins[k] === 1 : missingLeft;
+      if (left) words[k >>> 5] = ((words[k >>> 5] as number) | (1 << (k & 31))) >>> 0;
+    }
+    store.threshold[node] = store.addWords(words);
+  } else {
+    store.threshold[node] = best.nextBin < 0 ? ALL_NUMBERS : splitThreshold(data, f, best.bin, best.nextBin);
+  }
+  store.flags[node] = flags;
+}
+
+function isPure(stats: Float64Array, at: number, K: number): boolean {
   let classes = 0;
-  for (let c = 0; c < K; c++) if ((value[at + c] as number) > 0) classes++;
+  for (let c = 0; c < K; c++) if ((stats[at + c] as number) > 0) classes++;
   return classes <= 1;
 }
 
-/** Growable node arrays. */
-class NodeStore {
-  size = 0;
-  feature: Int32Array;
-  threshold: Float64Array;
-  left: Int32Array;
-  right: Int32Array;
-  value: Float64Array;
-
-  constructor(
-    private readonly K: number,
-    private capacity: number,
-  ) {
-    this.feature = new Int32Array(capacity);
-    this.threshold = new Float64Array(capacity);
-    this.left = new Int32Array(capacity);
-    this.right = new Int32Array(capacity);
-    this.value = new Float64Array(capacity * K);
-  }
-
-  add(): number {
-    if (this.size === this.capacity) this.grow();
-    this.feature[this.size] = -1;
-    return this.size++;
-  }
-
-  private grow(): void {
-    this.capacity *= 2;
-    const bigger = <T extends Int32Array | Float64Array | Uint8Array>(a: T, size: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
-      b.set(a);
-      return b;
-    };
-    this.feature = bigger(this.feature, this.capacity);
-    this.threshold = bigger(this.threshold, this.capacity);
-    this.left = bigger(this.left, this.capacity);
-    this.right = bigger(this.right, this.capacity);
-    this.value = bigger(this.value, this.capacity * this.K);
-  }
-
-  trim(): TreeArrays {
-    const s = this.size;
-    return {
-      feature: this.feature.slice(0, s),
-      threshold: this.threshold.slice(0, s),
-      left: this.left.slice(0, s),
-      right: this.right.slice(0, s),
-      value: this.value.slice(0, s * this.K),
-    };
-  }
+/** A node whose rows all have the same target cannot be improved by any split. */
+function constantTarget(ys: Float64Array, start: number, end: number): boolean {
+  const first = ys[start] as number;
+  for (let k = start + 1; k < end; k++) if (ys[k] !== first) return false;
+  return true;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { MlctlError } from '../errors';
 import { CHECKSUMS_FILE } from '../artifact/checksums';
 import { loadModel } from '../artifact/load';
 import type { LoadedModel as LoadedArtifact } from '../artifact/load';
@@ -14,6 +15,16 @@ import type { ModelSource } from './refresher';
 /** The trained forest as serving sees it. */
 export function toServable(artifact: LoadedArtifact): ServableModel {
   const { predictor } = artifact;
+  // serve takes rows of numbers and answers classes: text categories and regression are not wired in
+  // its protocols yet (mlctl predict scores such models).
+  const categorical = Object.entries(artifact.featureInfo).filter(([, i]) => i.type === 'categorical');
+  if (artifact.task === 'regression' || categorical.length > 0) {
+    throw new MlctlError(
+      'MODEL_UNSUPPORTED',
+      `${artifact.path}: mlctl serve does not serve ${artifact.task === 'regression' ? 'regression models' : `models with categorical features (${categorical.map(([n]) => n).join(', ')})`} yet`,
+      { hint: 'Score it with `mlctl predict --model <dir> --data <csv>`.' },
+    );
+  }
   const k = predictor.classes.length;
   // The forest sums into one scratch array (scoring is synchronous); the caller gets a plain copy.
   const scratch = new Float64Array(k);

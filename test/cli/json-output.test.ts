@@ -74,7 +74,7 @@ describe('--json output', () => {
       '--alias',
       'production',
     ])) as { gate: unknown; registration: unknown };
-    expect(trained.gate).toMatchObject({ min_accuracy: 0.5, passed: true });
+    expect(trained.gate).toMatchObject({ passed: true, checks: [{ metric: 'accuracy', bound: 0.5 }] });
     expect(trained.registration).toMatchObject({ model_uri: 'models:/iris/1', run_id: expect.any(String) });
     expectJsonOutput('train', trained);
 

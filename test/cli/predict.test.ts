@@ -103,7 +103,7 @@ describe('mlctl predict (built CLI)', () => {
       { cwd },
     );
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('line 6: sepal_width = "oops" is not a finite number');
+    expect(r.stderr).toContain('line 6: sepal_width = "oops" is not a number (numeric feature)');
     expect(existsSync(join(cwd, 'bad-out.csv'))).toBe(false);
     expect(readdirSync(cwd).filter((f) => f.includes('bad-out'))).toEqual([]);
   });

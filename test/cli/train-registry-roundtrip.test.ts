@@ -20,6 +20,9 @@ describe('a trained model through the registry and back', () => {
     expect(JSON.parse(registered.stdout).metrics).toEqual({
       accuracy: train.metrics.accuracy,
       f1_macro: train.metrics.f1_macro,
+      balanced_accuracy: train.metrics.balanced_accuracy,
+      log_loss: train.metrics.log_loss,
+      roc_auc: train.metrics.roc_auc,
       oob_accuracy: train.metrics.oob_accuracy,
     });
 

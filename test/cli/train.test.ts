@@ -77,7 +77,10 @@ describe('mlctl train (built CLI)', () => {
       { cwd },
     );
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout).gate).toMatchObject({ min_accuracy: 0.5, passed: true });
+    expect(JSON.parse(json.stdout).gate).toMatchObject({
+      passed: true,
+      checks: [{ metric: 'accuracy', kind: 'min', bound: 0.5, passed: true }],
+    });
   });
 
   it('writes model_dir and accuracy to $GITHUB_OUTPUT and a summary in GitHub Actions', async () => {
@@ -118,10 +121,34 @@ describe('mlctl train refuses bad input, and writes nothing', () => {
     ['an unknown target column', ['--data', IRIS, '--target', 'species'], 2, /no target column "species"/],
     ['a single class', ['--data', csv('one.csv', 'x,target\n1,a\n2,a\n3,a\n')], 2, /single class/],
     [
-      'non-numeric features',
-      ['--data', csv('text.csv', 'x,target\n1,a\nhello,b\n3,a\n')],
+      'text in a column forced numeric',
+      ['--data', csv('text.csv', 'x,target\n1,a\nhello,b\n3,a\n'), '--numeric', 'x'],
       2,
-      /"hello" is not a finite number/,
+      /line 3: column "x" = "hello" is not a number \(numeric feature\)/,
+    ],
+    [
+      'numbers with a missing-value marker',
+      [
+        '--data',
+        csv(
+          'na.csv',
+          `x,target\n${Array.from({ length: 30 }, (_, i) => `${i === 4 ? 'NA' : i},${i % 2}`).join('\n')}\n`,
+        ),
+      ],
+      2,
+      /column "x" has 29 numbers and 1 text \("NA"\): if they mean "missing", train with --na-values NA/,
+    ],
+    [
+      'a regression gate on a classifier',
+      ['--data', IRIS, '--min-r2', '0.5'],
+      2,
+      /--min-r2 cannot gate a classification model/,
+    ],
+    [
+      '--test-data with --test-size',
+      ['--data', IRIS, '--test-data', IRIS, '--test-size', '0.3'],
+      2,
+      /--test-data: cannot be combined with --test-size/,
     ],
     [
       'too few rows for the split',
@@ -141,7 +168,7 @@ describe('mlctl train refuses bad input, and writes nothing', () => {
       2,
       /--n-estimators: expected an integer ≥ 1 and ≤ 10000, got "0"/,
     ],
-    ['--test-size 1', ['--data', IRIS, '--test-size', '1'], 2, /--test-size: expected a number > 0 and < 1/],
+    ['--test-size 1', ['--data', IRIS, '--test-size', '1'], 2, /--test-size: expected a number ≥ 0 and < 1/],
     [
       '--min-samples-leaf too large to split',
       ['--data', IRIS, '--min-samples-leaf', '61'],

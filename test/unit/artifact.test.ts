@@ -24,7 +24,7 @@ describe('the model artifact', () => {
     const result = await runTrain({ ...base, data: IRIS, output: 'model' }, deps(dir));
     const model = await loadModel(result.modelPath);
     expect(model.format).toBe('mlctl-random-forest');
-    expect(model.metrics?.accuracy).toBe(result.metrics.accuracy);
+    expect(model.metrics).toEqual(result.metrics);
     const [header, ...lines] = readFileSync(join(result.modelPath, 'reference.csv'), 'utf8')
       .trim()
       .split('\n');

@@ -12,7 +12,10 @@ async function heldOutAccuracy(seed: number): Promise<number> {
   const { train, test } = stratifiedSplit(t.y, t.classes, 0.2, seed);
   const columns = t.columns.map((c) => Float64Array.from(train, (i) => c[i] as number));
   const { forest } = await trainForest(
-    { columns, y: Uint16Array.from(train, (i) => t.y[i] as number), nClasses: 3 },
+    {
+      columns,
+      target: { task: 'classification', y: Uint16Array.from(train, (i) => t.y[i] as number), K: 3 },
+    },
     { nEstimators: 100, seed, mtry: 2, minSamplesLeaf: 1, maxDepth: Infinity },
     { threads: 1 },
   );

@@ -9,7 +9,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
   const command = program
     .command('predict')
     .description(
-      'Score a CSV with a model: an mlctl model directory, a models:/ URI or an ml-random-forest JSON file.',
+      'Score a CSV with a model (classes or numbers): an mlctl model directory, a models:/ URI or an ml-random-forest JSON file.',
     )
     .addHelpText(
       'after',
@@ -37,14 +37,20 @@ Exit codes: 0 scored · 1 I/O failure or a corrupt model · 2 bad usage, an unus
         format: settings.format ?? formatFor(settings.output),
         proba: settings.proba,
         features: settings.features,
+        naValues: settings.naValues,
       },
       { logger: ctx.logger(), cwd: ctx.cwd, stdout: ctx.stdout },
     );
+    const unknown = Object.entries(result.unknown_categories).map(([f, n]) => `${f}: ${n}`);
     if (result.output !== undefined) {
-      const counts = Object.entries(result.counts)
-        .map(([c, n]) => `${c}: ${n}`)
-        .join(', ');
-      ctx.print(`Wrote ${result.rows} predictions to ${result.output} (${result.format}; ${counts}).`);
+      const spread = result.summary
+        ? `min ${result.summary.min}, mean ${result.summary.mean}, max ${result.summary.max}`
+        : Object.entries(result.counts)
+            .map(([c, n]) => `${c}: ${n}`)
+            .join(', ');
+      ctx.print(`Wrote ${result.rows} predictions to ${result.output} (${result.format}; ${spread}).`);
+      if (unknown.length > 0)
+        ctx.print(`Categories not seen in training, read as missing values: ${unknown.join(', ')}.`);
     }
     if (ctx.github.enabled) ctx.github.setOutputs({ predictions: result.rows });
   });

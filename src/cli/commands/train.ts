@@ -13,7 +13,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
   const command = program
     .command('train')
     .description(
-      'Train a random forest on a CSV, measure it on a held-out split, and write the model artifact (exit 3 when --min-accuracy is missed).',
+      'Train a random forest (classification or regression) on a CSV, measure it on a held-out split, and write the model artifact (exit 3 when a quality gate is missed).',
     )
     .option('--json', 'print the result as one JSON document')
     .option('--register <name>', 'then register the model under this name (as `mlctl register`)')
@@ -33,11 +33,14 @@ Examples:
   mlctl train --data data/processed/iris.csv
   mlctl train --data data.csv --target label --output model --n-estimators 300 --min-accuracy 0.9
   mlctl train --data data/processed/iris.csv --register iris --alias production   # train and register
+  mlctl train --data data/penguins/penguins.csv --target body_mass_g --na-values NA --min-r2 0.8
   MODEL_N_ESTIMATORS=50 MODEL_RANDOM_STATE=7 mlctl train --data data.csv --json
 
-The data is checked against --schema, or <data>.schema.json beside it, when there is one.
+Features are numeric or categorical (text), typed by --schema, <data>.schema.json beside the data, or
+the values; empty cells are missing values. The task (classification or regression) follows from the
+target unless --task says. The data is checked against the schema when there is one.
 Exit codes: 0 trained · 1 I/O or internal failure · 2 bad usage or unusable data · 3 the data failed its
-schema, or the model missed --min-accuracy (the model is still written).`,
+schema, or the model missed --min-accuracy, --min-r2 or --max-rmse (the model is still written).`,
     );
   addSettingOptions(command, trainSettings);
   command.action(async (flags: Record<string, unknown>) => {
@@ -82,10 +85,11 @@ schema, or the model missed --min-accuracy (the model is still written).`,
       }
     }
     if (ctx.github.enabled) {
+      const m = result.metrics;
       ctx.github.setOutputs({
         model_dir: result.modelDir,
-        accuracy: result.metrics.accuracy,
-        f1_macro: result.metrics.f1_macro,
+        task: result.task,
+        ...('r2' in m ? { r2: m.r2, rmse: m.rmse } : { accuracy: m.accuracy, f1_macro: m.f1_macro }),
         data_sha256: result.data.sha256,
       });
       ctx.github.appendSummary(trainSummaryMarkdown(result));

@@ -4,13 +4,13 @@ import type { Logger } from 'pino';
 import { MlctlError, assertDataFile, fromFsError } from '../../errors';
 import type { PredictionFormat } from '../../config/sections/predict';
 import { readCsvRecords } from '../../data/csv';
-import { isFiniteNumberText } from '../../data/numeric-text';
-import { csvField } from '../../artifact/write';
+import { RowEncoder, encodedFeatures } from '../../data/row-encoder';
 import { loadModel } from '../../artifact/load';
 import type { LoadedModel } from '../../artifact/load';
 import { argmax } from '../../forest/predictor';
 import { createFileSink, createStreamSink } from './sink';
 import type { TextSink } from './sink';
+import { csvHeader, csvLine, jsonLine } from './lines';
 
 export interface PredictOptions {
   model: string;
@@ -21,6 +21,8 @@ export interface PredictOptions {
   proba: boolean;
   /** Feature names of an ml.js JSON model. */
   features?: string[];
+  /** Texts read as missing; default the model's (model.json's na_values). */
+  naValues?: string[];
 }
 
 export interface PredictDeps {
@@ -32,12 +34,17 @@ export interface PredictDeps {
 
 export interface PredictResult {
   model: { path: string; format: LoadedModel['format'] };
+  task: LoadedModel['task'];
   data: string;
   rows: number;
   output?: string;
   format: PredictionFormat;
-  /** Predictions per class. */
+  /** Classification: predictions per class. */
   counts: Record<string, number>;
+  /** Regression: the smallest, mean and largest prediction (null without rows). */
+  summary?: { min: number; mean: number; max: number } | null;
+  /** Categories never seen in training, per feature: read as missing values. */
+  unknown_categories: Record<string, number>;
 }
 
 const BATCH_ROWS = 512;
@@ -45,8 +52,10 @@ const MAX_PROBLEMS = 10;
 
 /**
  * `mlctl predict`: scores a CSV in one streaming pass (memory does not grow with the file). Columns are
- * found by name, so their order and any extra columns do not matter. A bad row stops the output and
- * the run fails with every problem found (INPUT_INVALID); with --output, no file is left behind.
+ * found by name, so their order and any extra columns do not matter. Categorical features take their
+ * text; an empty cell (or a text of the model's na_values) is a missing value; a category never seen in
+ * training is read as missing and counted. A bad row stops the output and the run fails with every
+ * problem found (INPUT_INVALID); with --output, no file is left behind.
  */
 export async function runPredict(options: PredictOptions, deps: PredictDeps): Promise<PredictResult> {
   const dataPath = resolve(deps.cwd, options.data);
@@ -59,12 +68,25 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
       hint: `${options.model} is an mlctl model: it knows its features (${model.features.join(', ')}); drop --features.`,
     });
   }
+  const regression = model.task === 'regression';
+  if (regression && options.proba) {
+    throw new MlctlError(
+      'USAGE',
+      '--proba: a regression model predicts a number, with no class probabilities',
+      {
+        hint: `${options.model} is a regression model (target ${model.target ?? 'unknown'}); drop --proba.`,
+      },
+    );
+  }
   const sink: TextSink = options.output
     ? await createFileSink(resolve(deps.cwd, options.output))
     : createStreamSink(deps.stdout);
   const { predictor, classes } = model;
-  const K = classes.length;
-  const counts = new Float64Array(K);
+  const naValues = new Set(options.naValues ?? model.naValues);
+  const encoded = encodedFeatures(model.features, model.featureInfo);
+  const encoder = new RowEncoder(encoded, naValues);
+  const counts = new Float64Array(classes.length);
+  const stats = { min: Infinity, max: -Infinity, sum: 0 };
   const problems: string[] = [];
   let problemCount = 0;
   const problem = (text: string): void => {
@@ -75,7 +97,14 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
   let rows = 0;
   let batch: string[] = [];
   const row = new Float64Array(model.features.length);
-  const proba = new Float64Array(K);
+  const out = new Float64Array(predictor.nOutputs);
+  const line = {
+    proba: options.proba,
+    classes,
+    features: model.features,
+    categorical: encoded.map((f) => f.type === 'categorical'),
+    naValues,
+  };
 
   try {
     for await (const record of readCsvRecords(dataPath, {
@@ -84,7 +113,7 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
       if (header === undefined) {
         header = record.fields.map((f) => f.trim());
         index = matchColumns(model, header, options);
-        if (options.format === 'csv') batch.push(csvHeader(record.fields, classes, options.proba));
+        if (options.format === 'csv') batch.push(csvHeader(record.fields, line));
         continue;
       }
       if (record.fields.length !== header.length) {
@@ -93,25 +122,32 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
       }
       let ok = true;
       for (let f = 0; f < index.length; f++) {
-        const text = (record.fields[index[f] as number] as string).trim();
-        if (isFiniteNumberText(text)) {
-          row[f] = Number(text);
-        } else {
+        const v = encoder.encode(f, record.fields[index[f] as number] as string);
+        if (typeof v === 'number') row[f] = v;
+        else {
           ok = false;
-          problem(
-            `line ${record.line}: ${model.features[f]} = ${JSON.stringify(text)} is not a finite number`,
-          );
+          problem(`line ${record.line}: ${v.feature} = ${JSON.stringify(v.value)} ${v.message}`);
         }
       }
       if (!ok || problemCount > 0) continue;
-      predictor.predictProbaInto(row, proba);
-      const best = argmax(proba);
-      counts[best] = (counts[best] as number) + 1;
+      predictor.predictInto(row, out);
+      let prediction: string | number;
+      if (regression) {
+        prediction = out[0] as number;
+        stats.min = Math.min(stats.min, prediction);
+        stats.max = Math.max(stats.max, prediction);
+        stats.sum += prediction;
+      } else {
+        const best = argmax(out);
+        counts[best] = (counts[best] as number) + 1;
+        prediction = classes[best] as string | number;
+      }
       rows++;
+      const raw = index.map((at) => record.fields[at] as string);
       batch.push(
         options.format === 'csv'
-          ? csvLine(record.fields, classes[best], proba, options.proba)
-          : jsonLine(model.features, row, classes[best], classes, proba, options.proba),
+          ? csvLine(record.fields, prediction, out, line)
+          : jsonLine(raw, row, prediction, out, line),
       );
       if (batch.length >= BATCH_ROWS) {
         await sink.write(`${batch.join('\n')}\n`);
@@ -128,7 +164,7 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
             problemCount > problems.length
               ? [...problems, `… and ${problemCount - problems.length} more`]
               : problems,
-          hint: 'Every model feature needs a finite number in every row.',
+          hint: 'Numeric features take decimal numbers, categorical ones their text; an empty cell is a missing value.',
           location: { file: options.data },
         },
       );
@@ -140,17 +176,24 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
     const fsError = !(err instanceof MlctlError) && typeof (err as NodeJS.ErrnoException).code === 'string';
     throw fsError ? fromFsError(err, 'data file', options.data) : err;
   }
+  for (const [feature, count] of Object.entries(encoder.unknown))
+    deps.logger.warn({ feature, count }, 'categories not seen in training, read as missing values');
   deps.logger.info(
     { model: options.model, data: options.data, rows, output: options.output ?? 'stdout' },
     'predictions written',
   );
   return {
     model: { path: options.model, format: model.format },
+    task: model.task,
     data: options.data,
     rows,
     output: options.output,
     format: options.format,
     counts: Object.fromEntries(classes.map((c, i) => [String(c), counts[i] as number])),
+    ...(regression
+      ? { summary: rows > 0 ? { min: stats.min, mean: stats.sum / rows, max: stats.max } : null }
+      : {}),
+    unknown_categories: { ...encoder.unknown },
   };
 }
 
@@ -180,32 +223,4 @@ function matchColumns(model: LoadedModel, header: string[], options: PredictOpti
     );
   }
   return model.features.map((f) => header.indexOf(f));
-}
-
-function csvHeader(fields: string[], classes: LoadedModel['classes'], proba: boolean): string {
-  const extra = ['prediction', ...(proba ? classes.map((c) => `proba_${String(c)}`) : [])];
-  return [...fields, ...extra].map(csvField).join(',');
-}
-
-function csvLine(fields: string[], label: unknown, p: Float64Array, proba: boolean): string {
-  const out = fields.map(csvField);
-  out.push(csvField(String(label)));
-  if (proba) for (let c = 0; c < p.length; c++) out.push(String(p[c]));
-  return out.join(',');
-}
-
-function jsonLine(
-  features: readonly string[],
-  row: Float64Array,
-  label: unknown,
-  classes: LoadedModel['classes'],
-  p: Float64Array,
-  proba: boolean,
-): string {
-  const doc: Record<string, unknown> = {
-    features: Object.fromEntries(features.map((f, i) => [f, row[i]])),
-    prediction: label,
-  };
-  if (proba) doc.probabilities = Object.fromEntries(classes.map((c, i) => [String(c), p[i]]));
-  return JSON.stringify(doc);
 }

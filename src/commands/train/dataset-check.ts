@@ -34,8 +34,9 @@ export async function checkAgainstSchema(
   shown: string,
   schemaPath: string,
   schema: DatasetSchema,
+  naValues: readonly string[] = [],
 ): Promise<void> {
-  const report = await validateCsvFile(dataPath, schema, { maxSamples: 3 });
+  const report = await validateCsvFile(dataPath, schema, { maxSamples: 3, naValues });
   if (report.valid) return;
   const problems = report.checks
     .filter((c) => c.count > 0)

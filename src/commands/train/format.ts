@@ -1,39 +1,78 @@
+import type { ClassifierMetrics, RegressorMetrics } from '../../artifact/write';
 import type { TrainResult } from './run-train';
 
 const f4 = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(4));
+/** A regression error in the target's own unit: four significant digits. */
+const sig = (x: number): string => (Math.abs(x) >= 1000 ? x.toFixed(1) : Number(x.toPrecision(4)).toString());
 
-/** Human output on stdout: the metrics, the gate's verdict, and `MODEL_DIR=` last (CI greps it). */
+/** Human output on stdout: the data, the metrics, the gate's verdict, and `MODEL_DIR=` last (CI greps it). */
 export function formatTrainText(r: TrainResult): string {
   const m = r.metrics;
+  const kind = r.task === 'regression' ? 'regression' : `${r.classes.length} classes`;
   const lines = [
-    `Trained ${r.params.n_estimators} trees on ${m.rows.train} rows × ${r.features.length} features (${r.classes.length} classes) in ${r.seconds.fit.toFixed(1)} s on ${r.threads} thread${r.threads === 1 ? '' : 's'}.`,
+    `Trained ${r.params.n_estimators} trees on ${m.rows.train} rows × ${r.features.length} features (${kind}) in ${r.seconds.fit.toFixed(1)} s on ${r.threads} thread${r.threads === 1 ? '' : 's'}.`,
     `Data: ${r.data.path} (${r.data.rows} rows, sha256 ${r.data.sha256.slice(0, 12)}…)${r.schema ? `, checked against ${r.schema}` : ''}`,
-    `Held-out ${m.rows.test} rows: accuracy ${f4(m.accuracy)} · macro F1 ${f4(m.f1_macro)} · out-of-bag accuracy ${f4(m.oob_accuracy)}`,
-    '',
-    ...classTable(r),
-    '',
-    'Confusion matrix (rows: true class, columns: predicted):',
-    ...confusionTable(r),
+    `Task: ${r.task}: ${r.taskReason}${r.taskReason.startsWith('as asked') ? '' : ' (--task overrides)'}`,
+    featureLine(r),
+    ...r.leftOut.map((l) => `Left out: "${l.column}" (${l.reason})`),
+    ...r.notes.map((n) => `Note: ${n}`),
     '',
   ];
+  const where =
+    m.evaluation === 'oob'
+      ? `Out-of-bag ${m.rows.test} rows (--test-size 0: trained on every row; each scored by the trees that did not draw it)`
+      : m.evaluation === 'test_data'
+        ? `Test data ${r.testData} (${m.rows.test} rows)`
+        : `Held-out ${m.rows.test} rows`;
+  if ('r2' in m) lines.push(...regressionLines(where, m));
+  else lines.push(...classificationLines(where, m, r));
   if (r.gate) lines.push(`${r.gate.passed ? '✓' : '✗'} quality gate: ${r.gate.reason}`);
   lines.push(`MODEL_DIR=${r.modelDir}`);
   return `${lines.join('\n')}\n`;
 }
 
-function classTable(r: TrainResult): string[] {
-  const rows = [['class', 'precision', 'recall', 'f1', 'support']];
-  for (const c of r.classes) {
-    const m = r.metrics.per_class[String(c)];
-    if (m) rows.push([String(c), f4(m.precision), f4(m.recall), f4(m.f1), String(m.support)]);
-  }
-  return align(rows);
+function featureLine(r: TrainResult): string {
+  const numeric = r.specs.filter((s) => s.type === 'numeric').length;
+  const categorical = r.specs.filter((s) => s.type === 'categorical');
+  const nullable = r.specs.filter((s) => s.nullable).map((s) => s.name);
+  const parts = [`${numeric} numeric`];
+  if (categorical.length > 0)
+    parts.push(
+      `${categorical.length} categorical (${categorical.map((s) => `${s.name}: ${s.categories?.length}`).join(', ')})`,
+    );
+  return `Features: ${parts.join(', ')}${nullable.length > 0 ? `; missing values in ${nullable.join(', ')}` : ''}`;
 }
 
-function confusionTable(r: TrainResult): string[] {
-  const rows = [['', ...r.classes.map(String)]];
-  r.metrics.confusion_matrix.forEach((row, i) => rows.push([String(r.classes[i]), ...row.map(String)]));
-  return align(rows).map((l) => `  ${l}`);
+function regressionLines(where: string, m: RegressorMetrics): string[] {
+  return [
+    `${where}: R² ${f4(m.r2)} · RMSE ${sig(m.rmse)} · MAE ${sig(m.mae)} · out-of-bag R² ${f4(m.oob_r2)}`,
+    '',
+  ];
+}
+
+function classificationLines(where: string, m: ClassifierMetrics, r: TrainResult): string[] {
+  return [
+    `${where}: accuracy ${f4(m.accuracy)} · macro F1 ${f4(m.f1_macro)} · out-of-bag accuracy ${f4(m.oob_accuracy)}`,
+    `Balanced accuracy ${f4(m.balanced_accuracy)} · log loss ${f4(m.log_loss)} · ROC AUC ${f4(m.roc_auc)}`,
+    '',
+    ...classTable(m, r),
+    '',
+    'Confusion matrix (rows: true class, columns: predicted):',
+    ...align([
+      ['', ...r.classes.map(String)],
+      ...m.confusion_matrix.map((row, i) => [String(r.classes[i]), ...row.map(String)]),
+    ]).map((l) => `  ${l}`),
+    '',
+  ];
+}
+
+function classTable(m: ClassifierMetrics, r: TrainResult): string[] {
+  const rows = [['class', 'precision', 'recall', 'f1', 'support']];
+  for (const c of r.classes) {
+    const p = m.per_class[String(c)];
+    if (p) rows.push([String(c), f4(p.precision), f4(p.recall), f4(p.f1), String(p.support)]);
+  }
+  return align(rows);
 }
 
 function align(rows: string[][]): string[] {
@@ -46,25 +85,29 @@ function align(rows: string[][]): string[] {
   );
 }
 
-/** `--json`: one document with everything the run produced. */
+/** `--json`: one document with everything the run produced (snake_case keys). */
 export function trainJson(r: TrainResult): Record<string, unknown> {
   return {
     model_dir: r.modelDir,
     data: r.data,
     schema: r.schema ?? null,
+    test_data: r.testData ?? null,
+    task: r.task,
+    task_reason: r.taskReason,
     target: r.target,
     features: r.features,
+    feature_types: Object.fromEntries(
+      r.specs.map((s) => [
+        s.name,
+        { type: s.type, nullable: s.nullable, ...(s.categories ? { categories: s.categories } : {}) },
+      ]),
+    ),
+    left_out: r.leftOut,
+    notes: r.notes,
     classes: r.classes,
     params: r.params,
     metrics: r.metrics,
-    gate: r.gate
-      ? {
-          min_accuracy: r.gate.minAccuracy,
-          accuracy: r.gate.accuracy,
-          passed: r.gate.passed,
-          reason: r.gate.reason,
-        }
-      : null,
+    gate: r.gate ?? null,
     threads: r.threads,
     seconds: r.seconds,
     files: r.files,
@@ -75,17 +118,31 @@ export function trainJson(r: TrainResult): Record<string, unknown> {
 export function trainSummaryMarkdown(r: TrainResult): string {
   const m = r.metrics;
   const verdict = r.gate ? (r.gate.passed ? ' — gate passed' : ' — gate failed') : '';
+  const rows =
+    'r2' in m
+      ? [
+          `| R² | ${f4(m.r2)} |`,
+          `| RMSE | ${sig(m.rmse)} |`,
+          `| MAE | ${sig(m.mae)} |`,
+          `| out-of-bag R² | ${f4(m.oob_r2)} |`,
+        ]
+      : [
+          `| accuracy | ${f4(m.accuracy)} |`,
+          `| macro F1 | ${f4(m.f1_macro)} |`,
+          `| balanced accuracy | ${f4(m.balanced_accuracy)} |`,
+          `| log loss | ${f4(m.log_loss)} |`,
+          `| ROC AUC | ${f4(m.roc_auc)} |`,
+          `| out-of-bag accuracy | ${f4(m.oob_accuracy)} |`,
+        ];
   return [
     `### mlctl train${verdict}`,
     '',
-    `Model: \`${r.modelDir}\` · data \`${r.data.path}\` (${r.data.rows} rows) · ${r.params.n_estimators} trees, seed ${r.params.seed}`,
+    `Model: \`${r.modelDir}\` · data \`${r.data.path}\` (${r.data.rows} rows) · ${r.task} · ${r.params.n_estimators} trees, seed ${r.params.seed}`,
     '',
     '| Metric | Value |',
     '|---|---:|',
-    `| accuracy | ${f4(m.accuracy)} |`,
-    `| macro F1 | ${f4(m.f1_macro)} |`,
-    `| out-of-bag accuracy | ${f4(m.oob_accuracy)} |`,
-    `| rows (train / test) | ${m.rows.train} / ${m.rows.test} |`,
+    ...rows,
+    `| rows (train / ${m.evaluation === 'oob' ? 'out-of-bag' : 'test'}) | ${m.rows.train} / ${m.rows.test} |`,
     ...(r.gate ? ['', `${r.gate.passed ? '✅' : '❌'} ${r.gate.reason}`] : []),
     '',
   ].join('\n');

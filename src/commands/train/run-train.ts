@@ -1,30 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import { relative, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
-import { assertDataFile } from '../../errors';
+import { MlctlError, assertDataFile } from '../../errors';
 import { readTrainingTable } from '../../data/training-table';
+import type { FeatureSpec, LeftOut } from '../../data/training-table';
 import { checkOutputTarget, writeModelArtifact } from '../../artifact/write';
 import type { ModelMetrics } from '../../artifact/write';
 import { sha256File } from '../../artifact/checksums';
 import { trainForest } from '../../forest/forest';
-import { classificationMetrics } from '../../forest/metrics';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from '../../artifact/model-file';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, featureInfo } from '../../artifact/model-file';
 import type { ModelParams } from '../../artifact/model-file';
-import { Predictor, argmax } from '../../forest/predictor';
 import type { ClassLabel } from '../../forest/predictor';
-import { stratifiedSplit } from '../../forest/split';
+import type { Task } from '../../forest/tree-arrays';
 import { checkAgainstSchema, findSchema } from './dataset-check';
-import { checkLeafBound, modelParams } from './resolve-params';
+import { argmaxRows, evaluationRows, measure, splitRows } from './evaluate';
+import { checkGateOptions, judge } from './gate';
+import type { GateOptions, GateResult } from './gate';
+import { balancedClassWeights, checkLeafBound, modelParams } from './resolve-params';
 import type { HyperParameters } from './resolve-params';
 
-export interface TrainOptions extends HyperParameters {
+export interface TrainOptions extends HyperParameters, GateOptions {
   data: string;
   /** Default: the schema's target, else `target`. */
   target?: string;
   schema?: string;
   features?: string[];
+  categorical?: string[];
+  numeric?: string[];
+  naValues?: string[];
+  /** Default: inferred from the target. */
+  task?: Task;
+  /** Evaluate on this file instead of a split of --data. */
+  testData?: string;
   output: string;
-  minAccuracy?: number;
   /** Default: the machine's cores. */
   threads?: number;
 }
@@ -48,26 +56,28 @@ export interface TrainDeps {
   workerScript?: string;
 }
 
-/** The quality gate's verdict: an expected outcome, not an error. */
-export interface GateResult {
-  minAccuracy: number;
-  accuracy: number;
-  passed: boolean;
-  reason: string;
-}
+export type { GateResult } from './gate';
 
 /** Everything a caller (the CLI, or `train --register`) needs about the run. */
 export interface TrainResult {
   /** The artifact directory, as given (relative to cwd) and absolute. */
   modelDir: string;
   modelPath: string;
+  task: Task;
+  /** Why the task is what it is. */
+  taskReason: string;
   metrics: ModelMetrics;
   params: ModelParams;
   data: { path: string; sha256: string; rows: number };
   /** The schema the data was checked against, if any. */
   schema?: string;
+  testData?: string;
   target: string;
   features: string[];
+  specs: FeatureSpec[];
+  leftOut: LeftOut[];
+  notes: string[];
+  /** Classification: the labels; empty for regression. */
   classes: ClassLabel[];
   gate?: GateResult;
   /** sha256 of every artifact file, as in SHA256SUMS. */
@@ -83,6 +93,13 @@ export async function runTrain(options: TrainOptions, deps: TrainDeps): Promise<
   const dataPath = resolve(deps.cwd, options.data);
   const modelPath = resolve(deps.cwd, options.output);
   await assertDataFile(dataPath, options.data);
+  if (options.testData !== undefined)
+    await assertDataFile(resolve(deps.cwd, options.testData), options.testData);
+  if (options.testData !== undefined && options.testSize !== undefined) {
+    throw new MlctlError('USAGE', '--test-data and --test-size exclude each other', {
+      hint: 'With --test-data the model trains on every row of --data and is measured on the test file.',
+    });
+  }
   await checkOutputTarget(modelPath);
 
   const found = await findSchema(
@@ -90,31 +107,67 @@ export async function runTrain(options: TrainOptions, deps: TrainDeps): Promise<
     options.schema === undefined ? undefined : resolve(deps.cwd, options.schema),
   );
   const schemaShown = found && (options.schema ?? shownPath(deps.cwd, found.path));
-  if (found) await checkAgainstSchema(dataPath, options.data, schemaShown as string, found.schema);
+  if (found)
+    await checkAgainstSchema(dataPath, options.data, schemaShown as string, found.schema, options.naValues);
   const target = options.target ?? found?.schema.target ?? 'target';
 
-  const table = await readTrainingTable(dataPath, { target, features: options.features, name: options.data });
+  const table = await readTrainingTable(dataPath, {
+    target,
+    features: options.features,
+    name: options.data,
+    schema: found?.schema,
+    categorical: options.categorical,
+    numeric: options.numeric,
+    naValues: options.naValues,
+    task: options.task,
+  });
+  for (const l of table.leftOut)
+    logger.warn({ column: l.column, reason: l.reason }, 'column left out of the features');
+  for (const note of table.notes) logger.warn({ note }, 'check the data');
   logger.info(
     {
       data: options.data,
       rows: table.rows,
       features: table.features.length,
+      task: table.task,
       classes: table.classes.length,
       schema: schemaShown,
     },
     'training data read',
   );
-  const params = modelParams(options, table.features.length);
-  const split = stratifiedSplit(table.y, table.classes, options.testSize, options.seed);
+  checkGateOptions(options, table.task);
+  if (options.classWeight && table.task === 'regression') {
+    throw new MlctlError('USAGE', '--class-weight applies to classification only', {
+      hint: `The target is a quantity: ${table.taskReason}.`,
+    });
+  }
+
+  const testSize = options.testData !== undefined ? 0 : (options.testSize ?? 0.2);
+  const split = splitRows(table, testSize, options.seed);
+  const params = modelParams(options, table.features.length, table.task, testSize);
   checkLeafBound(options.minSamplesLeaf, split.train.length);
 
-  const trainColumns = table.columns.map((column) =>
-    Float64Array.from(split.train, (row) => column[row] as number),
-  );
+  const pick = (column: ArrayLike<number>): Float64Array =>
+    Float64Array.from(split.train, (row) => column[row] as number);
+  const trainColumns = table.columns.map(pick);
   const trainY = Uint16Array.from(split.train, (row) => table.y[row] as number);
+  const trainValues = table.task === 'regression' ? pick(table.values) : undefined;
   const fitStarted = performance.now();
   const training = await trainForest(
-    { columns: trainColumns, y: trainY, nClasses: table.classes.length },
+    {
+      columns: trainColumns,
+      categories: table.specs.map((s) => s.categories?.length ?? 0),
+      target: trainValues
+        ? { task: 'regression', y: trainValues }
+        : {
+            task: 'classification',
+            y: trainY,
+            K: table.classes.length,
+            ...(options.classWeight
+              ? { classWeight: balancedClassWeights(trainY, table.classes.length) }
+              : {}),
+          },
+    },
     {
       nEstimators: options.nEstimators,
       seed: options.seed,
@@ -140,32 +193,22 @@ export async function runTrain(options: TrainOptions, deps: TrainDeps): Promise<
     'forest trained',
   );
 
-  const predictor = new Predictor({
-    features: table.features,
-    classes: table.classes,
-    forest: training.forest,
-  });
-  const testPredictions = predictRows(predictor, table.columns, split.test);
-  const trainPredictions = argmaxRows(training.forest.nClasses, training.trainProba);
-  const metrics: ModelMetrics = {
-    ...classificationMetrics(
-      Uint16Array.from(split.test, (row) => table.y[row] as number),
-      testPredictions,
-      table.classes,
-    ),
-    oob_accuracy: training.oobAccuracy,
-    rows: { train: split.train.length, test: split.test.length },
-  };
-  const gate = options.minAccuracy === undefined ? undefined : judge(metrics.accuracy, options.minAccuracy);
+  const evaluated = await evaluationRows(options, deps, table, split, training, trainValues ?? trainY);
+  const metrics = measure(evaluated, training, trainValues ?? trainY, table.classes);
+  const gate = judge(options, metrics, evaluated.evaluation === 'oob' ? 'out-of-bag' : 'held-out');
 
   const data = { path: shownPath(deps.cwd, dataPath), sha256: await sha256File(dataPath), rows: table.rows };
+  const K = table.classes.length;
   const files = await writeModelArtifact(modelPath, {
     document: {
       format: MODEL_FORMAT,
       format_version: MODEL_FORMAT_VERSION,
+      ...(table.task === 'regression' ? { task: 'regression' } : {}),
       features: table.features,
+      ...featureInfo(table.specs),
+      ...(options.naValues && options.naValues.length > 0 ? { na_values: options.naValues } : {}),
       target,
-      classes: table.classes,
+      ...(table.task === 'classification' ? { classes: table.classes } : {}),
       params,
     },
     forest: training.forest,
@@ -174,7 +217,8 @@ export async function runTrain(options: TrainOptions, deps: TrainDeps): Promise<
       mlctlVersion: deps.version,
       params,
       data,
-      features: table.features,
+      specs: table.specs,
+      task: table.task,
       classType: table.classType,
       uuid: randomUUID().replace(/-/g, ''),
       created: (deps.now ?? (() => new Date()))(),
@@ -182,45 +226,36 @@ export async function runTrain(options: TrainOptions, deps: TrainDeps): Promise<
     reference: {
       features: table.features,
       columns: table.columns,
+      categories: table.specs.map((s) => s.categories),
       rows: split.train,
-      target: trainY,
-      prediction: trainPredictions,
+      target: trainValues ?? trainY,
+      prediction: trainValues ? training.trainPredictions : argmaxRows(K, training.trainPredictions),
       classes: table.classes,
     },
   });
-  logger.info({ model_dir: options.output, accuracy: round(metrics.accuracy) }, 'model written');
+  logger.info({ model_dir: options.output, evaluation: metrics.evaluation }, 'model written');
 
   return {
     modelDir: options.output,
     modelPath,
+    task: table.task,
+    taskReason: table.taskReason,
     metrics,
     params,
     data,
     schema: schemaShown,
+    ...(options.testData !== undefined ? { testData: options.testData } : {}),
     target,
     features: table.features,
+    specs: table.specs,
+    leftOut: table.leftOut,
+    notes: table.notes,
     classes: table.classes,
     gate,
     files,
     threads: training.threads,
     seconds: { fit: fitSeconds, total: (performance.now() - started) / 1000 },
   };
-}
-
-function predictRows(predictor: Predictor, columns: readonly Float64Array[], rows: Int32Array): Uint16Array {
-  return argmaxRows(predictor.classes.length, predictor.predictProbaColumns(columns, rows));
-}
-
-function argmaxRows(K: number, proba: Float64Array): Uint16Array {
-  return Uint16Array.from({ length: proba.length / K }, (_, k) => argmax(proba.subarray(k * K, k * K + K)));
-}
-
-function judge(accuracy: number, minAccuracy: number): GateResult {
-  const passed = accuracy >= minAccuracy;
-  const reason = passed
-    ? `held-out accuracy ${round(accuracy)} meets --min-accuracy ${minAccuracy}`
-    : `held-out accuracy ${round(accuracy)} is below --min-accuracy ${minAccuracy}`;
-  return { minAccuracy, accuracy, passed, reason };
 }
 
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;

@@ -34,13 +34,18 @@ export const predictSettings = defineSettings(
     proba: {
       field: boolean(),
       default: false,
-      describe: 'Also output the probability of every class.',
+      describe: 'Also output the probability of every class (classification models).',
     },
     features: {
       field: list(),
       placeholder: 'names...',
       describe:
         'Feature names of an ml-random-forest JSON model, in training order (default feature_0..n-1).',
+    },
+    naValues: {
+      field: list(),
+      describe:
+        "Texts that mean a missing value, besides the empty cell; default the model's (`train --na-values`).",
     },
   },
   [

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Field } from '../fields';
-import { integer, list, number, text } from '../fields';
+import { integer, list, number, oneOf, text } from '../fields';
 import { defineSettings } from '../settings';
 
 /** scikit-learn's max_features: a rule, a count of features, or a fraction of them. */
@@ -36,13 +36,14 @@ export const trainSettings = defineSettings(
       field: text(),
       placeholder: 'csv',
       required: true,
-      describe: 'Training data: a CSV with a header, numeric features and a class column.',
+      describe:
+        'Training data: a CSV with a header, numeric and text features (empty cells are missing values) and a target column.',
     },
     target: {
       field: text(),
       placeholder: 'column',
       env: 'MLCTL_TARGET',
-      describe: "Class column; default the schema's target, else `target`.",
+      describe: "Target column (classes or a number); default the schema's target, else `target`.",
     },
     schema: {
       field: text(),
@@ -53,7 +54,39 @@ export const trainSettings = defineSettings(
     features: {
       field: list(),
       placeholder: 'names...',
-      describe: 'Feature columns (comma-separated); default every column but the target.',
+      describe:
+        'Feature columns (comma-separated); default every column but the target, less identifier-like and empty ones.',
+    },
+    categorical: {
+      field: list(),
+      placeholder: 'names...',
+      describe: 'Columns to treat as categorical (text or integer codes), whatever their values look like.',
+    },
+    numeric: {
+      field: list(),
+      placeholder: 'names...',
+      describe: 'Columns to treat as numeric, whatever the schema or inference says.',
+    },
+    naValues: {
+      field: list(),
+      placeholder: 'texts...',
+      describe:
+        'Texts that mean a missing value, besides the empty cell (e.g. NA,NaN,?); recorded in the model.',
+    },
+    task: {
+      field: oneOf(['classification', 'regression'] as const),
+      describe:
+        'What to learn; default inferred from the target: text, or at most 30 distinct integers, is classification; other numbers regression.',
+    },
+    classWeight: {
+      field: oneOf(['balanced'] as const),
+      describe: "Classification: weigh classes inversely to their frequency (scikit-learn's `balanced`).",
+    },
+    testData: {
+      field: text(),
+      placeholder: 'csv',
+      describe:
+        'Measure the model on this CSV instead of a split of --data (then every row of --data trains).',
     },
     output: {
       field: text(),
@@ -73,8 +106,8 @@ export const trainSettings = defineSettings(
     },
     maxFeatures: {
       field: maxFeaturesField(),
-      default: 'sqrt' as MaxFeatures,
-      describe: 'Features drawn at random at every split: `sqrt`, `log2`, `all`, a count, or a fraction.',
+      describe:
+        'Features drawn at random at every split: `sqrt`, `log2`, `all`, a count, or a fraction; default `sqrt` (classification) or `all` (regression).',
     },
     minSamplesLeaf: {
       field: integer({ min: 1 }),
@@ -89,14 +122,25 @@ export const trainSettings = defineSettings(
         'Random seed of the split and of every tree: same data, seed and settings give the same model.',
     },
     testSize: {
-      field: number({ min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }),
+      field: number({ min: 0, max: 1, exclusiveMax: true }),
       env: 'MODEL_TEST_SIZE',
-      default: 0.2,
-      describe: 'Share of the rows held out (stratified by class) to measure the model.',
+      describe:
+        'Share of the rows held out (stratified by class) to measure the model; default 0.2. 0 trains on every row and measures out-of-bag.',
     },
     minAccuracy: {
       field: number({ min: 0, max: 1 }),
-      describe: 'Quality gate: below this held-out accuracy the model is still written, and mlctl exits 3.',
+      describe:
+        'Quality gate (classification): below this held-out accuracy the model is still written, and mlctl exits 3.',
+    },
+    minR2: {
+      field: number({ max: 1 }),
+      describe:
+        'Quality gate (regression): below this held-out R² the model is still written, and mlctl exits 3.',
+    },
+    maxRmse: {
+      field: number({ min: 0 }),
+      describe:
+        'Quality gate (regression): above this held-out RMSE the model is still written, and mlctl exits 3.',
     },
     threads: {
       field: integer({ min: 1, max: 256 }),
@@ -108,6 +152,10 @@ export const trainSettings = defineSettings(
     (c) =>
       c.data === undefined
         ? ['--data: required: the training CSV (e.g. --data data/processed/iris.csv)']
+        : [],
+    (c) =>
+      c.testData !== undefined && c.testSize !== undefined
+        ? ['--test-data: cannot be combined with --test-size: with a test file, every row of --data trains']
         : [],
   ],
 );

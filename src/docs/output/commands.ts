@@ -67,22 +67,52 @@ export const trainOutput = (registration: z.ZodType) =>
     model_dir: z.string(),
     data: z.strictObject({ path: z.string(), sha256: z.string(), rows: z.number().int() }),
     schema: z.string().nullable().describe('The dataset schema the data was checked against.'),
+    test_data: z
+      .string()
+      .nullable()
+      .describe('The --test-data file the metrics come from; null when they come from a split or OOB.'),
+    task: z.enum(['classification', 'regression']),
+    task_reason: z.string().describe('Why: as asked (--task), or what the target looked like.'),
     target: z.string(),
     features: z.array(z.string()),
-    classes: z.array(classLabel),
+    feature_types: z
+      .record(
+        z.string(),
+        z.strictObject({
+          type: z.enum(['numeric', 'categorical']),
+          nullable: z.boolean(),
+          categories: z.array(classLabel).optional(),
+        }),
+      )
+      .describe('Each feature’s type as trained (model.json feature_info).'),
+    left_out: z
+      .array(z.strictObject({ column: z.string(), reason: z.string() }))
+      .describe('Columns not used as features, and why (identifier-like, empty).'),
+    notes: z.array(z.string()),
+    classes: z.array(classLabel).describe('Classification: the labels; empty for regression.'),
     params: z.record(z.string(), scalar).describe('Hyper-parameters, by name (as in MLmodel).'),
     metrics: z
-      .looseObject({ accuracy: z.number(), f1_macro: z.number() })
+      .union([
+        z.looseObject({ accuracy: z.number(), f1_macro: z.number() }),
+        z.looseObject({ r2: z.number(), rmse: z.number(), mae: z.number() }),
+      ])
       .describe('metrics.json of the artifact (docs/ARTIFACT.md).'),
     gate: z
       .strictObject({
-        min_accuracy: z.number(),
-        accuracy: z.number(),
         passed: z.boolean(),
         reason: z.string(),
+        checks: z.array(
+          z.strictObject({
+            metric: z.enum(['accuracy', 'r2', 'rmse']),
+            value: z.number(),
+            kind: z.enum(['min', 'max']),
+            bound: z.number(),
+            passed: z.boolean(),
+          }),
+        ),
       })
       .nullable()
-      .describe('The --min-accuracy quality gate; null without one.'),
+      .describe('The quality gate (--min-accuracy, --min-r2, --max-rmse); null without one.'),
     threads: z.number().int(),
     seconds: z.record(z.string(), z.number()),
     files: z.record(z.string(), z.string()).describe('File → sha256, as in SHA256SUMS.'),

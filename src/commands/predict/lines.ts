@@ -1,0 +1,53 @@
+import { csvField } from '../../artifact/write';
+import type { ClassLabel } from '../../forest/predictor';
+
+/** What every output line needs to know of the model. */
+export interface LineShape {
+  proba: boolean;
+  classes: readonly ClassLabel[];
+  features: readonly string[];
+  /** Per feature: categorical (its text is echoed) or numeric. */
+  categorical: readonly boolean[];
+  naValues: ReadonlySet<string>;
+}
+
+export function csvHeader(fields: string[], shape: LineShape): string {
+  const extra = ['prediction', ...(shape.proba ? shape.classes.map((c) => `proba_${String(c)}`) : [])];
+  return [...fields, ...extra].map(csvField).join(',');
+}
+
+/** The input line as it was, then the prediction (and probabilities). */
+export function csvLine(
+  fields: string[],
+  prediction: string | number,
+  p: Float64Array,
+  shape: LineShape,
+): string {
+  const out = fields.map(csvField);
+  out.push(csvField(String(prediction)));
+  if (shape.proba) for (let c = 0; c < p.length; c++) out.push(String(p[c]));
+  return out.join(',');
+}
+
+/**
+ * `{"features": {...}, "prediction": …}`: numeric features as numbers, categorical ones as their text,
+ * missing values as null.
+ */
+export function jsonLine(
+  raw: readonly string[],
+  row: Float64Array,
+  prediction: string | number,
+  p: Float64Array,
+  shape: LineShape,
+): string {
+  const features: Record<string, unknown> = {};
+  shape.features.forEach((name, f) => {
+    const v = row[f] as number;
+    const text = (raw[f] as string).trim();
+    if (!shape.categorical[f]) features[name] = v !== v ? null : v;
+    else features[name] = text === '' || shape.naValues.has(text) ? null : text;
+  });
+  const doc: Record<string, unknown> = { features, prediction };
+  if (shape.proba) doc.probabilities = Object.fromEntries(shape.classes.map((c, i) => [String(c), p[i]]));
+  return JSON.stringify(doc);
+}

@@ -1,0 +1,127 @@
+import type { Forest } from './forest';
+import { FLAG_CATEGORICAL, missingGoesLeft, nodeCover } from './tree-arrays';
+import type { TreeArrays, ValueLayout } from './tree-arrays';
+
+/**
+ * A forest laid out for prediction. Every node is one 16-byte record — threshold (float64), feature and
+ * first child (int32) — and a node's two children sit side by side, so a step down a tree touches one
+ * cache line: what keeps a deep 100-tree forest fast when it no longer fits in cache.
+ *
+ * A numeric split's feature is stored as f, a categorical one as d + f (its threshold then indexes
+ * `words`), a leaf as -1. `missingRight` is read only for a missing value. `out` holds each node's
+ * output — the normalised, class-weighted class distribution, or the regression value — K per node.
+ */
+export class CompiledForest {
+  readonly d: number;
+  readonly K: number;
+  readonly roots: Int32Array;
+  /** Threshold of node i at [2i]. */
+  readonly thresholds: Float64Array;
+  /** Feature of node i at [4i+2] (-1: a leaf), its left child at [4i+3]; the right child is left + 1. */
+  readonly links: Int32Array;
+  readonly missingRight: Uint8Array;
+  readonly words: Uint32Array;
+  readonly out: Float64Array;
+
+  constructor(forest: Forest) {
+    const K = (this.K = forest.nClasses);
+    this.d = forest.nFeatures;
+    const layout: ValueLayout = {
+      task: forest.task,
+      K,
+      ...(forest.classWeight ? { classWeight: forest.classWeight } : {}),
+    };
+    const total = forest.trees.reduce((sum, t) => sum + t.feature.length, 0);
+    const records = new ArrayBuffer(16 * total);
+    this.thresholds = new Float64Array(records);
+    this.links = new Int32Array(records);
+    this.missingRight = new Uint8Array(total);
+    this.roots = new Int32Array(forest.trees.length);
+    this.out = new Float64Array(total * K);
+    this.words = new Uint32Array(forest.trees.reduce((sum, t) => sum + (t.categoryBits?.length ?? 0), 0));
+    let base = 0;
+    let wordBase = 0;
+    forest.trees.forEach((tree, t) => {
+      this.roots[t] = base;
+      if (tree.categoryBits) this.words.set(tree.categoryBits, wordBase);
+      base = this.place(tree, base, wordBase, layout);
+      wordBase += tree.categoryBits?.length ?? 0;
+    });
+  }
+
+  /**
+   * Copies one tree in breadth-first order, giving each split's children two adjacent slots (whatever
+   * the source numbering). Returns the next free slot.
+   */
+  private place(tree: TreeArrays, base: number, wordBase: number, layout: ValueLayout): number {
+    const { K, d } = this;
+    const order = [0];
+    let next = base + 1;
+    for (let k = 0; k < order.length; k++) {
+      const src = order[k] as number;
+      const at = base + k;
+      const f = tree.feature[src] as number;
+      const categorical =
+        f >= 0 && tree.flags !== undefined && ((tree.flags[src] as number) & FLAG_CATEGORICAL) !== 0;
+      this.thresholds[2 * at] = categorical
+        ? wordBase + (tree.threshold[src] as number)
+        : (tree.threshold[src] as number);
+      this.links[4 * at + 2] = categorical ? d + f : f;
+      if (f >= 0) {
+        this.links[4 * at + 3] = next;
+        next += 2;
+        order.push(tree.left[src] as number, tree.right[src] as number);
+        this.missingRight[at] = missingGoesLeft(tree, src, layout) ? 0 : 1;
+      }
+      if (layout.task === 'regression') {
+        this.out[at] = tree.value[src] as number;
+        continue;
+      }
+      // Normalised in class order, as docs/ARTIFACT.md specifies (the denominator is the cover).
+      const sum = nodeCover(tree, src, layout);
+      const w = layout.classWeight;
+      for (let c = 0; c < K; c++)
+        this.out[at * K + c] =
+          sum > 0 ? ((tree.value[src * K + c] as number) * (w ? (w[c] as number) : 1)) / sum : 1 / K;
+    }
+    return next;
+  }
+
+  /**
+   * The leaf a row reaches from `node`: the row's value of feature f is `values[at + f]` (a category
+   * code for a categorical feature, NaN when missing).
+   */
+  leaf(values: ArrayLike<number>, node: number, at = 0): number {
+    const { thresholds, links, d, missingRight } = this;
+    let f = links[4 * node + 2] as number;
+    while (f >= 0) {
+      let side: number;
+      if (f < d) {
+        const x = values[at + f] as number;
+        side = x <= (thresholds[2 * node] as number) ? 0 : x === x ? 1 : (missingRight[node] as number);
+      } else side = this.categorySide(node, values[at + f - d] as number);
+      node = (links[4 * node + 3] as number) + side;
+      f = links[4 * node + 2] as number;
+    }
+    return node;
+  }
+
+  /** The child a row goes to from inner node `node`. */
+  step(node: number, values: ArrayLike<number>, at = 0): number {
+    const f = this.links[4 * node + 2] as number;
+    let side: number;
+    if (f < this.d) {
+      const x = values[at + f] as number;
+      side =
+        x <= (this.thresholds[2 * node] as number) ? 0 : x === x ? 1 : (this.missingRight[node] as number);
+    } else side = this.categorySide(node, values[at + f - this.d] as number);
+    return (this.links[4 * node + 3] as number) + side;
+  }
+
+  /** 0 (left) or 1 (right): where category code x (NaN: missing) goes at a categorical node. */
+  categorySide(node: number, x: number): number {
+    if (x !== x) return this.missingRight[node] as number;
+    const word = (this.thresholds[2 * node] as number) + (x >>> 5);
+    return (((this.words[word] as number) >>> (x & 31)) & 1) === 1 ? 0 : 1;
+  }
+}

@@ -1,0 +1,117 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSilentLogger } from '../../src/telemetry/logger';
+import { loadModel } from '../../src/artifact/load';
+import { writeChecksums } from '../../src/artifact/checksums';
+import { runTrain } from '../../src/commands/train/run-train';
+import type { TrainOptions } from '../../src/commands/train/run-train';
+import { tempDir } from '../helpers/data';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'artifact-v1');
+const IRIS = join(__dirname, '..', '..', 'data', 'processed', 'iris.csv');
+const deps = (cwd: string) => ({ logger: createSilentLogger(), cwd, version: '0.1.0' });
+const base = { nEstimators: 100, minSamplesLeaf: 1, seed: 42, threads: 1 };
+
+/** The runs that wrote the format-1 fixtures (their README). */
+const runs: Array<[string, Omit<TrainOptions, 'output'>]> = [
+  ['iris', { ...base, data: 'iris.csv' }],
+  [
+    'synth',
+    {
+      ...base,
+      data: 'synthetic.csv',
+      nEstimators: 15,
+      maxDepth: 6,
+      maxFeatures: 0.5,
+      minSamplesLeaf: 2,
+      seed: 7,
+      testSize: 0.25,
+    },
+  ],
+  ['species', { ...base, data: 'iris-species.csv', target: 'species', nEstimators: 10, seed: 3 }],
+];
+
+function workspace(): string {
+  const dir = tempDir();
+  cpSync(FIXTURES, dir, { recursive: true });
+  cpSync(IRIS, join(dir, 'iris.csv'));
+  return dir;
+}
+
+const text = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8');
+/** MLmodel without the two lines that change with every run. */
+const stable = (mlmodel: string): string =>
+  mlmodel
+    .split('\n')
+    .filter((l) => !/^(model_uuid|utc_time_created):/.test(l))
+    .join('\n');
+
+describe('format 2 on numeric data: format 1’s files but for the version', () => {
+  it.each(runs)('%s: model.json, reference.csv and MLmodel as format 1 wrote them', async (name, options) => {
+    const dir = workspace();
+    const result = await runTrain({ ...options, output: `new-${name}` }, deps(dir));
+    const old = join(dir, name);
+    expect(text(result.modelPath, 'model.json')).toBe(
+      text(old, 'model.json').replace('"format_version": 1,', '"format_version": 2,'),
+    );
+    expect(text(result.modelPath, 'reference.csv')).toBe(text(old, 'reference.csv'));
+    expect(stable(text(result.modelPath, 'MLmodel'))).toBe(stable(text(old, 'MLmodel')));
+    // metrics.json only gains metrics: every format-1 value is unchanged.
+    expect(JSON.parse(text(result.modelPath, 'metrics.json'))).toMatchObject(
+      JSON.parse(text(old, 'metrics.json')),
+    );
+  });
+
+  it.each(runs)(
+    '%s: the format-1 artifact still loads and predicts as the new one',
+    async (name, options) => {
+      const dir = workspace();
+      const result = await runTrain({ ...options, output: `new-${name}` }, deps(dir));
+      const old = await loadModel(join(dir, name));
+      const now = await loadModel(result.modelPath);
+      const rows = text(dir, options.data)
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',').slice(0, -1).map(Number));
+      expect(old.predictor.predictProba(rows)).toEqual(now.predictor.predictProba(rows));
+    },
+  );
+
+  it('loads a format-1 trees.bin (every node’s class weights as float64)', async () => {
+    const dir = workspace();
+    const old = join(dir, 'synth');
+    const doc = JSON.parse(text(old, 'model.json'));
+    const trees = doc.forest.trees as Array<Record<string, number[]>>;
+    const N = trees.reduce((a, t) => a + (t.feature as number[]).length, 0);
+    const K = doc.forest.n_classes as number;
+    const view = new DataView(new ArrayBuffer(N * (8 + 8 * K + 12)));
+    let i = 0;
+    for (const t of trees) {
+      (t.feature as number[]).forEach((f, k) => {
+        view.setFloat64(8 * i, (t.threshold as number[])[k] as number, true);
+        for (let c = 0; c < K; c++)
+          view.setFloat64(8 * N + 8 * (i * K + c), (t.value as number[])[k * K + c] as number, true);
+        view.setInt32(8 * N * (1 + K) + 4 * i, f, true);
+        view.setInt32(8 * N * (1 + K) + 4 * N + 4 * i, (t.left as number[])[k] as number, true);
+        view.setInt32(8 * N * (1 + K) + 8 * N + 4 * i, (t.right as number[])[k] as number, true);
+        i++;
+      });
+    }
+    const binary = join(dir, 'synth-bin');
+    cpSync(old, binary, { recursive: true });
+    delete doc.forest.trees;
+    doc.forest.storage = 'trees.bin';
+    writeFileSync(join(binary, 'model.json'), JSON.stringify(doc));
+    writeFileSync(join(binary, 'trees.bin'), new Uint8Array(view.buffer));
+    await writeChecksums(binary);
+    const rows = text(dir, 'synthetic.csv')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').slice(0, 5).map(Number));
+    expect((await loadModel(binary)).predictor.predictProba(rows)).toEqual(
+      (await loadModel(old)).predictor.predictProba(rows),
+    );
+  });
+});
