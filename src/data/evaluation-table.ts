@@ -14,6 +14,8 @@ export interface EvaluationTable {
   rows: number;
   /** Categories not seen in training, per feature (treated as missing). */
   unknown: Record<string, number>;
+  /** Rows left out: their target is empty. */
+  noTarget: number;
 }
 
 export interface EvaluationOptions {
@@ -28,7 +30,9 @@ export interface EvaluationOptions {
 /** Reads an evaluation CSV: columns by name, values encoded as at prediction, every problem at once. */
 export async function readEvaluationTable(path: string, options: EvaluationOptions): Promise<EvaluationTable> {
   const problems = new ProblemList();
-  const encoder = new RowEncoder(options.features, new Set(options.naValues));
+  const naValues = new Set(options.naValues);
+  const encoder = new RowEncoder(options.features, naValues);
+  let noTarget = 0;
   const numericClasses = options.classes.every((c) => typeof c === 'number');
   const classIndex = new Map(options.classes.map((c, i) => [normaliseValue(c, numericClasses), i]));
   const regression = options.classes.length === 0;
@@ -56,12 +60,17 @@ export async function readEvaluationTable(path: string, options: EvaluationOptio
       problems.add(`line ${record.line}: ${record.fields.length} fields, the header has ${width}`);
       continue;
     }
+    const label0 = (record.fields[targetAt] as string).trim();
+    if (label0 === '' || naValues.has(label0)) {
+      noTarget++;
+      continue;
+    }
     index.forEach((at, f) => {
       const v = encoder.encode(f, record.fields[at] as string);
       if (typeof v === 'number') (columns[f] as number[]).push(v);
       else problems.add(`line ${record.line}: column "${v.feature}" = ${JSON.stringify(v.value)} ${v.message}`);
     });
-    const label = (record.fields[targetAt] as string).trim();
+    const label = label0;
     if (regression) {
       if (isFiniteNumberText(label)) truth.push(Number(label));
       else problems.add(`line ${record.line}: the target "${options.target}" = ${JSON.stringify(label)} is not a number`);
@@ -84,5 +93,6 @@ export async function readEvaluationTable(path: string, options: EvaluationOptio
     truth: Float64Array.from(truth),
     rows: truth.length,
     unknown: encoder.unknown,
+    noTarget,
   };
 }

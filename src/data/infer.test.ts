@@ -35,6 +35,17 @@ describe('inferDatasetSchema', () => {
     expect('schema' in result && result.schema.columns[0]).toEqual({ name: 'id', type: 'string', nullable: false });
   });
 
+  it('makes an identifier-like text column a string, and gives a quantity target a range, not classes', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `name${i},${i % 3 === 0 ? 'a' : 'b'},${1000 + i * 7}`).join('\n');
+    const result = await inferDatasetSchema(tmp.write('q.csv', `name,kind,target\n${rows}\n`), { target: 'target' });
+    if (!('schema' in result)) throw new Error('expected a schema');
+    expect(result.schema.columns).toEqual([
+      { name: 'name', type: 'string', nullable: false },
+      { name: 'kind', type: 'category', nullable: false, values: ['a', 'b'] },
+      { name: 'target', type: 'integer', nullable: false, min: 1000, max: 1273 },
+    ]);
+  });
+
   it('has no target when the file has no such column', async () => {
     const result = await inferDatasetSchema(tmp.write('nt.csv', 'a,b\n1,2\n'), { target: 'target' });
     expect('schema' in result && result.schema.target).toBeUndefined();

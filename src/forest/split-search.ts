@@ -44,6 +44,8 @@ export class SplitSearch {
   private readonly S: number;
   private readonly hist: Float64Array;
   private readonly rows = new Int32Array(MAX_BINS);
+  private readonly stamp = new Int32Array(MAX_BINS);
+  private epoch = 0;
   private readonly present = new Int32Array(MAX_BINS);
   private readonly order = new Int32Array(MAX_BINS);
   private readonly keys = new Float64Array(MAX_BINS);
@@ -139,6 +141,20 @@ export class SplitSearch {
         hist[2 * b] = (hist[2 * b] as number) + ((packed[i] as number) >>> CLASS_BITS);
         hist[2 * b + 1] = (hist[2 * b + 1] as number) + (wys[i] as number);
       }
+    } else if (this.minLeaf === 1) {
+      // Leaves of one row: a bin only needs to be known present (stamped with this call's epoch).
+      const { stamp } = this;
+      const epoch = ++this.epoch;
+      for (let i = start; i < end; i++) {
+        const b = bins[off + (idx[i] as number)] as number;
+        const p = packed[i] as number;
+        if ((stamp[b] as number) !== epoch) {
+          stamp[b] = epoch;
+          present[D++] = b;
+        }
+        const h = b * S + (p & CLASS_MASK);
+        hist[h] = (hist[h] as number) + (p >>> CLASS_BITS);
+      }
     } else {
       for (let i = start; i < end; i++) {
         const b = bins[off + (idx[i] as number)] as number;
@@ -165,10 +181,11 @@ export class SplitSearch {
     return true;
   }
 
-  /** Rows in bin b; without row counts (regression, leaves of 1), 1 for a bin that has any. */
+  /** Rows in bin b; without row counts (leaves of one row), 1 for a bin that has any. */
   private rowsIn(b: number): number {
-    if (this.regression && this.minLeaf === 1) return (this.hist[2 * b] as number) > 0 ? 1 : 0;
-    return this.rows[b] as number;
+    if (this.minLeaf > 1) return this.rows[b] as number;
+    if (this.regression) return (this.hist[2 * b] as number) > 0 ? 1 : 0;
+    return this.stamp[b] === this.epoch ? 1 : 0;
   }
 
   private sortPresent(D: number, f: number, missingBin: number): void {
@@ -218,7 +235,7 @@ export class SplitSearch {
   ): void {
     const { left, withMissing, missing, rows, hist, S, minLeaf } = this;
     // Leaves of one row: every cut qualifies (each side has a bin of values), so rows are not counted.
-    const counted = minLeaf > 1 || !this.regression;
+    const counted = minLeaf > 1;
     const count = counted ? this.count : Infinity;
     left.fill(0);
     let leftN = 0;

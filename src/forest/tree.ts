@@ -4,13 +4,7 @@ import { NodeStore } from './node-store';
 import { createRng, treeStream } from './random';
 import { CLASS_BITS, SplitSearch } from './split-search';
 import type { SplitChoice } from './split-search';
-import {
-  FLAG_CATEGORICAL,
-  FLAG_MISSING_LEFT,
-  deriveInnerValues,
-  largerChildIsLeft,
-  leafOf,
-} from './tree-arrays';
+import { FLAG_CATEGORICAL, FLAG_MISSING_LEFT, deriveInnerValues, leafOf } from './tree-arrays';
 import type { TreeArrays, ValueLayout } from './tree-arrays';
 
 export type { TreeArrays } from './tree-arrays';
@@ -237,21 +231,10 @@ function placeSplit(
 ): void {
   const f = best.feature;
   let missingLeft = best.missingLeft;
-  if (!best.missingSeen) {
-    const view = {
-      feature: store.feature,
-      threshold: store.threshold,
-      left: store.left,
-      right: store.right,
-      value: store.stats,
-    };
-    const layout = layoutOf(target);
+  if (!best.missingSeen)
     missingLeft =
-      layout.task === 'regression'
-        ? (store.stats[2 * (store.left[node] as number)] as number) >
-          (store.stats[2 * (store.right[node] as number)] as number)
-        : largerChildIsLeft(view, node, layout);
-  }
+      coverOf(store, store.left[node] as number, target) >
+      coverOf(store, store.right[node] as number, target);
   let flags = missingLeft ? FLAG_MISSING_LEFT : 0;
   if (best.categorical) {
     flags |= FLAG_CATEGORICAL;
@@ -266,6 +249,16 @@ function placeSplit(
     store.threshold[node] = best.nextBin < 0 ? ALL_NUMBERS : splitThreshold(data, f, best.bin, best.nextBin);
   }
   store.flags[node] = flags;
+}
+
+/** A node's cover from its statistics, as `nodeCover` computes it from the written arrays. */
+function coverOf(store: NodeStore, i: number, target: TreeTarget): number {
+  if (target.task === 'regression') return store.stats[2 * i] as number;
+  const { K, classWeight } = target;
+  let sum = 0;
+  for (let c = 0; c < K; c++)
+    sum += (store.stats[i * K + c] as number) * (classWeight ? (classWeight[c] as number) : 1);
+  return sum;
 }
 
 function isPure(stats: Float64Array, at: number, K: number): boolean {

@@ -114,6 +114,11 @@ export async function evaluationRows(
       naValues: options.naValues ?? [],
       name: options.testData,
     });
+    if (test.noTarget > 0)
+      deps.logger.warn(
+        { rows: test.noTarget, data: options.testData },
+        'rows without a target left out of the test data',
+      );
     for (const [feature, count] of Object.entries(test.unknown))
       deps.logger.warn(
         { feature, count, data: options.testData },

@@ -12,7 +12,7 @@ export function formatTrainText(r: TrainResult): string {
   const lines = [
     `Trained ${r.params.n_estimators} trees on ${m.rows.train} rows × ${r.features.length} features (${kind}) in ${r.seconds.fit.toFixed(1)} s on ${r.threads} thread${r.threads === 1 ? '' : 's'}.`,
     `Data: ${r.data.path} (${r.data.rows} rows, sha256 ${r.data.sha256.slice(0, 12)}…)${r.schema ? `, checked against ${r.schema}` : ''}`,
-    `Task: ${r.task}: ${r.taskReason}${r.taskReason.startsWith('as asked') ? '' : ' (--task overrides)'}`,
+    `Task: ${r.task}: ${r.taskReason}${r.taskReason.startsWith('as asked') ? '' : '; --task to override'}`,
     featureLine(r),
     ...r.leftOut.map((l) => `Left out: "${l.column}" (${l.reason})`),
     ...r.notes.map((n) => `Note: ${n}`),
