@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { runPredict } from '../../src/commands/predict/run-predict';
@@ -9,6 +9,7 @@ import { PYTHON_DIR } from '../../src/artifact/python-flavor';
 import { createSilentLogger } from '../../src/telemetry/logger';
 import { featureNames, syntheticRows, tempDir, writeCsv } from '../helpers/data';
 import { describeIfAvailable } from '../helpers/requirement';
+import { writeAwkwardRows } from '../helpers/awkward-rows';
 
 /**
  * The Python loader (python/, docs/PYTHON.md): its own tests (pytest), its lint (ruff), and its
@@ -28,22 +29,6 @@ const python = (args: string[], cwd = REPO) => {
   const r = spawnSync(PYTHON, args, { cwd, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 };
-
-/** Every row of `data`, then each again with one cell emptied and with every cell changed. */
-function awkwardRows(data: string, out: string): void {
-  const [header, ...rows] = readFileSync(data, 'utf8').trim().split('\n');
-  const lines = [header as string];
-  rows.forEach((line, i) => {
-    const cells = line.split(',');
-    lines.push(line);
-    lines.push(cells.map((c, j) => (j === i % cells.length ? '' : c)).join(','));
-    // Numbers moved off the training values; texts become categories never seen in training.
-    const moved = (c: string) =>
-      /^[\d.-]+$/.test(c) ? String(Number(c) * 1.37) : c === '' || c === 'NA' ? c : `${c}x`;
-    lines.push(cells.map(moved).join(','));
-  });
-  writeFileSync(out, `${lines.join('\n')}\n`);
-}
 
 describeIfAvailable('the Python loader (python/mlctl_pyfunc.py)', missing, 'MLCTL_REQUIRE_PYFUNC', () => {
   jest.setTimeout(180_000);
@@ -96,7 +81,7 @@ describeIfAvailable('the Python loader (python/mlctl_pyfunc.py)', missing, 'MLCT
     for (const c of cases) {
       const rows = join(dir, `rows-${cases.indexOf(c)}.csv`);
       const expected = `${rows}.mlctl.csv`;
-      awkwardRows(join(dir, c.data), rows);
+      writeAwkwardRows(join(dir, c.data), rows);
       const task = JSON.parse(readFileSync(join(c.model, 'model.json'), 'utf8')).task ?? 'classification';
       await runPredict(
         { model: c.model, data: rows, output: expected, format: 'csv', proba: task !== 'regression' },
