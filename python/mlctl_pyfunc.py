@@ -177,7 +177,9 @@ def _check_tree(tree, inner, categories):
     ok &= (tree.left[i] < size) & (tree.right[i] < size)
     cat = tree.categorical[i]
     n_words = np.where(cat, (categories[np.minimum(f, len(categories) - 1)] + 31) // 32, 0)
-    ok &= np.where(cat, (n_words > 0) & (tree.threshold[i] + n_words <= len(tree.words)), True)
+    word = tree.threshold[i]
+    whole = (word >= 0) & (np.floor(word) == word)
+    ok &= np.where(cat, (n_words > 0) & whole & (word + n_words <= len(tree.words)), True)
     if size == 0 or not ok.all():
         raise ValueError(
             "model.json/trees.bin: a tree is malformed (a child, feature or category word is out of place)"

@@ -209,6 +209,10 @@ def test_a_newer_format_or_a_malformed_tree_is_refused(tmp_path):
     loop["left"][0] = 0  # a child that is its own parent would never end
     with pytest.raises(ValueError, match="malformed"):
         artifact(tmp_path / "loop", doc([loop]))
+    info = {"x": {"type": "categorical", "nullable": False, "categories": ["a", "b"]}}
+    before = tree([(0, -1, 1, 2, [1, 1]), (-1, 0, 0, 0, [1, 0]), (-1, 0, 0, 0, [0, 1])], 2, [2, 0, 0], [1])
+    with pytest.raises(ValueError, match="malformed"):  # a category word before the tree's words
+        artifact(tmp_path / "words", doc([before], feature_info=info))
 
 
 def test_bad_input_is_a_clear_error(tmp_path):
