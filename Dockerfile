@@ -22,6 +22,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /src/dist ./dist
 COPY bin ./bin
+# The Python loader `mlctl train` copies into every model (MLflow's python_function flavor).
+COPY python/mlctl_pyfunc.py python/python_env.yaml python/requirements.txt ./python/
 COPY data/processed ./data/processed
 # The only writable places: /tmp and the model cache. With a read-only root filesystem mount volumes
 # there (Kubernetes: emptyDir; docker run --read-only gets anonymous volumes from VOLUME).

@@ -2,6 +2,8 @@ import { stringify } from 'yaml';
 import type { FeatureSpec, TrainingTable } from '../data/training-table';
 import type { ModelParams } from './model-file';
 import { MODEL_FILE, MODEL_FORMAT } from './model-file';
+import { SAVED_INPUT_EXAMPLE_INFO, pythonFunctionFlavor } from './python-flavor';
+import type { PythonFlavor } from './python-flavor';
 
 export const MLMODEL_FILE = 'MLmodel';
 
@@ -23,10 +25,11 @@ const OUTPUT_TYPE = { integer: 'long', number: 'double', string: 'string' } as c
 
 /**
  * MLflow's MLmodel file (YAML) with the `mlctl` flavor and a column signature, so MLflow's UI and
- * clients list the model properly. Every string is quoted: MLflow reads it with YAML 1.1, where an
- * unquoted `2026-11-27 00:00:00` would become a timestamp.
+ * clients list the model properly, and the `python_function` flavor with the input example, so MLflow's
+ * tools load and serve it. Every string is quoted: MLflow reads it with YAML 1.1, where an unquoted
+ * `2026-11-27 00:00:00` would become a timestamp. The Python parts come after format 1's lines.
  */
-export function formatMlmodel(info: MlmodelInfo): string {
+export function formatMlmodel(info: MlmodelInfo, python: PythonFlavor): string {
   // MLflow's own spacing (Python's json.dumps), so the file reads like one MLflow wrote.
   const inputs = info.specs.map(
     (spec) =>
@@ -43,6 +46,7 @@ export function formatMlmodel(info: MlmodelInfo): string {
         params: info.params,
         data: info.data,
       },
+      python_function: pythonFunctionFlavor(python),
     },
     model_uuid: info.uuid,
     utc_time_created: info.created.toISOString().replace('T', ' ').replace('Z', '000'),
@@ -51,12 +55,18 @@ export function formatMlmodel(info: MlmodelInfo): string {
       outputs: `[{"type": "${output}", "required": true}]`,
       params: null,
     },
+    saved_input_example_info: SAVED_INPUT_EXAMPLE_INFO,
   };
   return stringify(doc, { defaultStringType: 'QUOTE_SINGLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
 }
 
-/** MLflow's column type of a feature: double, or string / long for text / integer categories. */
-function columnType(spec: FeatureSpec): 'double' | 'string' | 'long' {
+/**
+ * MLflow's column type of a feature: double, or string / long for text / integer categories. A nullable
+ * integer category is `double`: MLflow's schema enforcement refuses a missing value in a `long` column
+ * (a NaN column, and pandas' Int64 with NA alike), and the loaders compare integer categories by value.
+ */
+export function columnType(spec: FeatureSpec): 'double' | 'string' | 'long' {
   if (spec.type === 'numeric') return 'double';
-  return (spec.categories ?? []).every((c) => typeof c === 'number') ? 'long' : 'string';
+  if (!(spec.categories ?? []).every((c) => typeof c === 'number')) return 'string';
+  return spec.nullable ? 'double' : 'long';
 }

@@ -11,6 +11,7 @@ import type { MlmodelInfo } from './mlmodel';
 import { MODEL_FILE, TREES_FILE, encodeModel } from './model-file';
 import type { ModelDocument } from './model-file';
 import { treesBinChunks } from './trees-bin';
+import { writePythonFlavor } from './python-flavor';
 import type { ClassLabel } from '../forest/predictor';
 
 export const METRICS_FILE = 'metrics.json';
@@ -111,7 +112,8 @@ export async function writeModelArtifact(
     if (model.treesBin) await writeChunks(join(tmp, TREES_FILE), treesBinChunks(contents.forest));
     await writeFile(join(tmp, METRICS_FILE), `${formatJson(contents.metrics)}\n`);
     await writeReference(join(tmp, REFERENCE_FILE), contents.reference);
-    await writeFile(join(tmp, MLMODEL_FILE), formatMlmodel(contents.mlmodel));
+    const python = await writePythonFlavor(tmp, contents.reference, contents.mlmodel.specs);
+    await writeFile(join(tmp, MLMODEL_FILE), formatMlmodel(contents.mlmodel, python));
     const sums = await writeChecksums(tmp);
     try {
       await rename(target, old);

@@ -20,10 +20,16 @@ describe('mlctl train (built CLI)', () => {
     expect(readdirSync(join(cwd, 'model')).sort()).toEqual([
       'MLmodel',
       'SHA256SUMS',
+      'code',
+      'input_example.json',
       'metrics.json',
       'model.json',
+      'python_env.yaml',
       'reference.csv',
+      'requirements.txt',
+      'serving_input_example.json',
     ]);
+    expect(readdirSync(join(cwd, 'model', 'code'))).toEqual(['mlctl_pyfunc.py']);
     const metrics = JSON.parse(readFileSync(join(cwd, 'model', 'metrics.json'), 'utf8'));
     expect(metrics.rows).toEqual({ train: 120, test: 30 });
     expect(metrics.confusion_matrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(30);
@@ -40,7 +46,8 @@ describe('mlctl train (built CLI)', () => {
     expect([one.code, two.code]).toEqual([0, 0]);
     expect(JSON.parse(two.stdout).threads).toBe(2);
     expect(readdirSync(join(cwd, 'two'))).toContain('trees.bin');
-    for (const file of ['model.json', 'trees.bin', 'metrics.json', 'reference.csv']) {
+    const python = ['code/mlctl_pyfunc.py', 'input_example.json', 'serving_input_example.json'];
+    for (const file of ['model.json', 'trees.bin', 'metrics.json', 'reference.csv', ...python]) {
       expect(readFileSync(join(cwd, 'two', file)).equals(readFileSync(join(cwd, 'one', file)))).toBe(true);
     }
   });

@@ -51,9 +51,14 @@ describeWithTool('actionlint', 'the npm package and a project made by mlctl init
         'package/templates/service/package.json',
         'package/infra/helm/mlctl/Chart.yaml',
         'package/data/processed/iris.csv',
+        'package/python/mlctl_pyfunc.py',
+        'package/python/python_env.yaml',
+        'package/python/requirements.txt',
       ]),
     );
-    expect(files.filter((f) => /^package\/(src|test|bench)\/|\.test\.|dist\/model\//.test(f))).toEqual([]);
+    expect(
+      files.filter((f) => /^package\/(src|test|bench|python\/tests)\/|\.test\.|dist\/model\//.test(f)),
+    ).toEqual([]);
   });
 
   test('the tarball installs on a clean prefix and `npx mlctl --help` works', async () => {

@@ -106,7 +106,7 @@ describeWithMlflow(
       const { data, metrics, registration } = JSON.parse(trained.stdout) as {
         data: { sha256: string; rows: number };
         metrics: { rows: { train: number; test: number } };
-        registration: { version: string; runId: string; logged_model_id: string; source: string };
+        registration: { version: string; run_id: string; logged_model_id: string; source: string };
       };
       const id = registration.logged_model_id;
       expect(registration.source).toBe(`models:/${id}`);
@@ -122,12 +122,12 @@ describeWithMlflow(
       const sklearn = seen.sklearn as Record<string, unknown>;
       expect(sklearn).toMatchObject({ source: `models:/${sklearn.model_id as string}`, mv_model_id: null });
       expect(sklearn.run_id).toBe(sklearn.source_run);
-      expect(seen).toMatchObject({ source: `models:/${id}`, mv_model_id: null, run_id: registration.runId });
+      expect(seen).toMatchObject({ source: `models:/${id}`, mv_model_id: null, run_id: registration.run_id });
       expect(seen.model).toMatchObject({
         model_id: id,
         name: 'model',
         status: 'READY',
-        source_run_id: registration.runId,
+        source_run_id: registration.run_id,
         params: seen.run_params,
         artifact_location: expect.stringMatching(
           new RegExp(`^mlflow-artifacts:/\\d+/models/${id}/artifacts$`),
@@ -163,14 +163,20 @@ describeWithMlflow(
       const modelMetrics = (seen.model as { metrics: unknown[][] }).metrics;
       expect(modelMetrics.map((m) => [m[0], m[2]])).toEqual([
         ['accuracy', 'wine-test'],
+        ['balanced_accuracy', 'wine-test'],
         ['f1_macro', 'wine-test'],
+        ['log_loss', 'wine-test'],
         ['oob_accuracy', 'wine'],
+        ['roc_auc', 'wine-test'],
       ]);
-      expect(modelMetrics[2]?.[3]).toBe(digest);
+      expect(modelMetrics[4]?.[3]).toBe(digest);
       expect(Object.keys(seen.run_metrics as object).sort()).toEqual([
         'accuracy',
+        'balanced_accuracy',
         'f1_macro',
+        'log_loss',
         'oob_accuracy',
+        'roc_auc',
       ]);
 
       // The files are the logged model's, byte for byte, by version and by MLflow 3's runs:/<run>/model.
@@ -190,7 +196,7 @@ describeWithMlflow(
       expect(show.code).toBe(0);
       expect(JSON.parse(show.stdout)).toMatchObject({
         version: { model_id: id, source: `models:/${id}` },
-        logged_model: { model_id: id, status: 'READY', source_run_id: registration.runId },
+        logged_model: { model_id: id, status: 'READY', source_run_id: registration.run_id },
         run: {
           inputs: {
             dataset_inputs: [{ dataset: { name: 'wine', digest } }, { dataset: { name: 'wine-test' } }],

@@ -71,7 +71,7 @@ describeWithMlflow(
       expect(seen.server).toMatch(/^2\./);
       expect(seen).toMatchObject({
         source: `${seen.run_artifact_uri as string}/model`,
-        run_id: result.runId,
+        run_id: result.run_id,
         metrics: { accuracy: 0.9667, f1_macro: 0.9666, oob_accuracy: 0.95 },
         files: ['MLmodel', 'SHA256SUMS', 'metrics.json', 'model.json', 'reference.csv'],
       });

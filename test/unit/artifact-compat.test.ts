@@ -2,7 +2,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSilentLogger } from '../../src/telemetry/logger';
 import { loadModel } from '../../src/artifact/load';
-import { writeChecksums } from '../../src/artifact/checksums';
+import { listFiles, writeChecksums } from '../../src/artifact/checksums';
 import { runTrain } from '../../src/commands/train/run-train';
 import type { TrainOptions } from '../../src/commands/train/run-train';
 import { tempDir } from '../helpers/data';
@@ -46,16 +46,52 @@ const stable = (mlmodel: string): string =>
     .filter((l) => !/^(model_uuid|utc_time_created):/.test(l))
     .join('\n');
 
-describe('format 2 on numeric data: format 1’s files but for the version', () => {
+/** What issue 19 added to MLmodel: MLflow's python_function flavor and the input example's record. */
+const PYTHON_FUNCTION = `  python_function:
+    code: 'code'
+    env:
+      virtualenv: 'python_env.yaml'
+    loader_module: 'mlctl_pyfunc'
+    python_version: '3.11.7'
+`;
+const INPUT_EXAMPLE_INFO = `saved_input_example_info:
+  artifact_path: 'input_example.json'
+  pandas_orient: 'split'
+  serving_input_path: 'serving_input_example.json'
+  type: 'dataframe'
+`;
+/** The files issue 19 added beside format 1's (the Python flavor and the input example). */
+const ADDED_FILES = [
+  'code/mlctl_pyfunc.py',
+  'input_example.json',
+  'python_env.yaml',
+  'requirements.txt',
+  'serving_input_example.json',
+];
+
+describe('format 2 on numeric data: format 1’s files but for the version, and the Python flavor', () => {
   it.each(runs)('%s: model.json, reference.csv and MLmodel as format 1 wrote them', async (name, options) => {
     const dir = workspace();
     const result = await runTrain({ ...options, output: `new-${name}` }, deps(dir));
     const old = join(dir, name);
+    // Byte for byte but for the version: model.json and reference.csv.
     expect(text(result.modelPath, 'model.json')).toBe(
       text(old, 'model.json').replace('"format_version": 1,', '"format_version": 2,'),
     );
     expect(text(result.modelPath, 'reference.csv')).toBe(text(old, 'reference.csv'));
-    expect(stable(text(result.modelPath, 'MLmodel'))).toBe(stable(text(old, 'MLmodel')));
+    // MLmodel: every line of format 1's, in order, with two blocks added — the python_function flavor
+    // after the mlctl flavor, and saved_input_example_info at the end.
+    const mlmodel = text(result.modelPath, 'MLmodel');
+    expect(mlmodel).toContain(`${PYTHON_FUNCTION}model_uuid:`);
+    expect(mlmodel.endsWith(`  params: null\n${INPUT_EXAMPLE_INFO}`)).toBe(true);
+    expect(stable(mlmodel.replace(PYTHON_FUNCTION, '').replace(INPUT_EXAMPLE_INFO, ''))).toBe(
+      stable(text(old, 'MLmodel')),
+    );
+    // The file list: format 1's and the added files, nothing else (SHA256SUMS covers them all).
+    expect(await listFiles(result.modelPath)).toEqual([...(await listFiles(old)), ...ADDED_FILES].sort());
+    expect(Object.keys(result.files).sort()).toEqual(
+      (await listFiles(result.modelPath)).filter((f) => f !== 'SHA256SUMS'),
+    );
     // metrics.json only gains metrics: every format-1 value is unchanged.
     expect(JSON.parse(text(result.modelPath, 'metrics.json'))).toMatchObject(
       JSON.parse(text(old, 'metrics.json')),
