@@ -49,7 +49,7 @@ describeIfAvailable(
         env: { ...process.env, PYTHONWARNINGS: 'ignore' },
       });
       const seen = JSON.parse(stdout.trim().split('\n').pop() as string);
-      expect(seen.flavors).toEqual(['mlctl']);
+      expect(seen.flavors).toEqual(['mlctl', 'python_function']);
       expect(seen.inputs).toEqual([
         { type: 'string', name: 'species', required: true },
         { type: 'string', name: 'island', required: true },
