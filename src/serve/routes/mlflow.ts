@@ -133,12 +133,22 @@ function numberFromText(value: unknown): unknown {
   return Number(value);
 }
 
-/** A decimal number as text, surrounded by spaces at most (no hex, no `Infinity`, no empty string). */
-const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+/**
+ * A decimal number as text, spaces around it at most: no hex, no `Infinity`, no empty string, and short
+ * enough to be finite (the OpenAPI document states the same pattern).
+ */
+export const DECIMAL = /^\s*[+-]?(\d{1,20}(\.\d{0,20})?|\.\d{1,20})([eE][+-]?\d{1,2})?\s*$/;
 
 function columnsToRecords(columns: Record<string, unknown>): unknown[] {
   const entries = Object.entries(columns);
   const length = Array.isArray(entries[0]?.[1]) ? (entries[0]?.[1] as unknown[]).length : 0;
+  for (const [name, values] of entries) {
+    if (!Array.isArray(values) || values.length !== length) {
+      throw badRequest(
+        `inputs as columns must be lists of one length: ${JSON.stringify(name)} has ${Array.isArray(values) ? values.length : 'no list of'} values, ${JSON.stringify(entries[0]?.[0])} ${length}`,
+      );
+    }
+  }
   return Array.from({ length }, (_, i) =>
     Object.fromEntries(
       entries.map(([name, values]) => [name, Array.isArray(values) ? values[i] : undefined]),
@@ -149,7 +159,13 @@ function columnsToRecords(columns: Record<string, unknown>): unknown[] {
 function csvRows(body: Buffer, names: readonly string[], maxBatch: number): number[][] {
   let records: string[][];
   try {
-    records = parseCsv(body, { bom: true, skip_empty_lines: true, relax_column_count: false }) as string[][];
+    records = parseCsv(body, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+      // Lines may end in CRLF or LF, even both in one body.
+      record_delimiter: ['\r\n', '\n'],
+    }) as string[][];
   } catch (err) {
     throw badRequest(`invalid CSV: ${(err as Error).message}`);
   }
@@ -172,5 +188,6 @@ function csvRows(body: Buffer, names: readonly string[], maxBatch: number): numb
 
 function csvNumber(text: string | undefined): unknown {
   if (text === undefined || text.trim() === '') return null;
-  return DECIMAL.test(text) ? Number(text) : text;
+  const n = Number(text);
+  return Number.isFinite(n) && /^[\s+-]*[\d.]/.test(text) ? n : text;
 }

@@ -44,10 +44,10 @@ export const oipReady: RouteDef = {
 export const oipModelReady: RouteDef = {
   errorStyle: 'oip',
   handler(ctx) {
-    const ready = ctx.model !== undefined && ctx.model.name === ctx.params.name;
-    if (ctx.model && ctx.model.name !== ctx.params.name)
-      throw new MlctlError('MODEL_NOT_FOUND', `Model with name ${ctx.params.name} does not exist.`);
-    return { status: ready ? 200 : 503, body: { name: ctx.params.name, ready } };
+    // Another name or version is 404; the model's own name while none is loaded, 503 not ready.
+    if (ctx.model === undefined) return { status: 503, body: { name: ctx.params.name, ready: false } };
+    namedModel(ctx);
+    return { body: { name: ctx.params.name, ready: true } };
   },
 };
 
@@ -132,10 +132,14 @@ export const oipInfer: RouteDef = {
     ) {
       throw badRequest('inputs must hold exactly one tensor of shape [rows, features]');
     }
+    if (request.id !== undefined && typeof request.id !== 'string') throw badRequest('id must be a string');
+    optionalObject(request.parameters, 'parameters');
     const tensor = request.inputs[0] as Tensor | null;
     if (tensor === null || typeof tensor !== 'object' || Array.isArray(tensor)) {
       throw badRequest('inputs[0] must be a tensor object {name, shape, datatype, data}');
     }
+    if (typeof tensor.name !== 'string') throw badRequest('inputs[0].name must be a string');
+    optionalObject(tensor.parameters, 'inputs[0].parameters');
     const datatype = tensor.datatype;
     if (typeof datatype !== 'string' || ELEMENT_BYTES[datatype] === undefined) {
       throw badRequest(`inputs[0].datatype must be a numeric type, got ${JSON.stringify(datatype)}`);
@@ -198,6 +202,13 @@ export const oipInfer: RouteDef = {
 
 const EMPTY = Buffer.alloc(0);
 
+/** OIP's `parameters` are objects when given. */
+function optionalObject(value: unknown, field: string): void {
+  if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    throw badRequest(`${field} must be an object`);
+  }
+}
+
 /** The input's values, flat and row-major: from its JSON `data`, or from the binary part of the body. */
 function tensorData(tensor: Tensor, datatype: string, count: number, binary: Buffer): unknown[] {
   const size = tensor.parameters?.binary_data_size;
@@ -221,7 +232,7 @@ function tensorData(tensor: Tensor, datatype: string, count: number, binary: Buf
       `inputs[0].data must hold ${count} values, row-major, nested or flat (or be sent as binary)`,
     );
   }
-  // JSON BOOL data are true and false.
+  // JSON BOOL data are true and false (numbers are taken too); no other datatype takes booleans.
   return datatype === 'BOOL' ? flat.map((v) => (v === true ? 1 : v === false ? 0 : v)) : flat;
 }
 
@@ -236,7 +247,11 @@ function requestedOutputs(request: InferRequest): Array<{ name: string; binary: 
     throw badRequest(`outputs must be a non-empty list of {"name"}: ${OUTPUTS.join(', ')}`);
   }
   return request.outputs.map((output: unknown, i) => {
-    const { name, parameters } = (output ?? {}) as { name?: unknown; parameters?: Record<string, unknown> };
+    if (output === null || typeof output !== 'object' || Array.isArray(output)) {
+      throw badRequest(`outputs[${i}] must be an object {"name"}`);
+    }
+    const { name, parameters } = output as { name?: unknown; parameters?: Record<string, unknown> };
+    optionalObject(parameters, `outputs[${i}].parameters`);
     if (typeof name !== 'string' || !OUTPUTS.includes(name)) {
       throw badRequest(
         `outputs[${i}].name is ${JSON.stringify(name)}; this model has the outputs ${OUTPUTS.join(', ')}`,
