@@ -9,6 +9,7 @@ import type { LoadedModel } from './model';
 import type { ModelHolder } from './model-holder';
 import type { PredictionLog } from './prediction-log';
 import type { RefreshResult } from './refresher';
+import { SYNTHETIC_HEADER } from './synthetic';
 
 export type { ErrorStyle, Reply } from './http/handler';
 
@@ -43,10 +44,7 @@ export interface ServeDeps {
 export class ServeExchange extends Exchange {
   /** Rows scored for this request (for its span); 0 when none were. */
   rows = 0;
-  /**
-   * Synthetic traffic (the canary's smoke test, marked by the SYNTHETIC_HEADER): answered as any request,
-   * but kept out of the prediction log's drift rows, the feedback store and the prediction counters.
-   */
+  /** Synthetic traffic (./synthetic.ts): kept out of drift rows, the feedback store and the counters. */
   readonly synthetic: boolean;
 
   constructor(
@@ -57,12 +55,12 @@ export class ServeExchange extends Exchange {
     readonly model: LoadedModel | undefined,
   ) {
     super(req, res, requestId, method);
-    this.synthetic = req.headers[SYNTHETIC_HEADER] !== undefined;
+    this.synthetic = req.headers[SYNTHETIC] !== undefined;
   }
 }
 
-/** The header that marks a request as synthetic (any value). */
-export const SYNTHETIC_HEADER = 'x-mlctl-synthetic';
+/** The synthetic-traffic header as node:http keys it. */
+const SYNTHETIC = SYNTHETIC_HEADER.toLowerCase();
 
 /** One request as a route sees it. */
 export type RequestContext = ServeExchange;

@@ -11,6 +11,10 @@ import type { LoadedModel, ServableModel } from '../../src/serve/model';
 import type { ServeDeps, ServeSettings } from '../../src/serve/context';
 import { createServeMetrics } from '../../src/telemetry/serve-metrics';
 
+/** Iris rows the stump model classes 0 and 1. */
+export const SETOSA = [5.1, 3.5, 1.4, 0.2];
+export const VERSICOLOR = [6.2, 2.9, 4.3, 1.3];
+
 /**
  * A stump forest for tests: two "trees" on petal_length, so probabilities and contributions are easy
  * to check by hand. Class 0 below 2.5, class 1 below 5, else class 2.
