@@ -294,7 +294,6 @@ class RequestHandler<E extends Exchange, D> {
         headers.push(name, value);
       }
     }
-    if (this.draining) headers.push('connection', 'close');
     ex.status = status;
     ex.headers = headers;
     ex.payload = ex.method === 'HEAD' ? undefined : payload;
@@ -302,6 +301,8 @@ class RequestHandler<E extends Exchange, D> {
 
   /** Writes a prepared reply (from the queue, so it must not throw), then times, counts and logs it. */
   private transmit(ex: E): void {
+    // Checked as the reply is written, so a reply prepared before the drain began says it too.
+    if (this.draining) ex.headers.push('connection', 'close');
     try {
       ex.res.writeHead(ex.status, ex.headers);
       ex.res.end(ex.payload);
