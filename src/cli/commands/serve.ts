@@ -35,6 +35,7 @@ Endpoints: docs/API.md. SIGTERM/SIGINT (Windows: Ctrl+C, Ctrl+Break, closing the
       });
     }
     const logger = ctx.logger();
+    const tracer = ctx.tracer();
     const { runServe } = await import('../../serve/run-serve');
     const running = await runServe(
       {
@@ -62,10 +63,11 @@ Endpoints: docs/API.md. SIGTERM/SIGINT (Windows: Ctrl+C, Ctrl+Break, closing the
       {
         logger,
         version,
+        tracer,
         openRegistry: async () => {
           const registry = ctx.settings(registrySettings, { trackingUri: flags.trackingUri });
           const { createRegistry } = await import('../../registry/create-registry');
-          return createRegistry(registry, { cwd: ctx.cwd, logger });
+          return createRegistry(registry, { cwd: ctx.cwd, logger, tracer });
         },
       },
     );

@@ -197,18 +197,18 @@ class RequestHandler<E extends Exchange, D> {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     // Semantic conventions for HTTP servers; never the query string, which may carry a token.
-    ex.span = tracer.startServerSpan(
-      matched ? `${ex.method} ${ex.template}` : ex.method,
-      req.headers.traceparent,
-      req.headers.tracestate,
-      {
+    ex.span = tracer.startSpan(matched ? `${ex.method} ${ex.template}` : ex.method, {
+      kind: 'server',
+      // The caller's trace, when its traceparent is valid; else a new one (never the current span).
+      parent: { traceparent: req.headers.traceparent, tracestate: req.headers.tracestate },
+      attributes: {
         'http.request.method': ex.method,
         'url.path': query === -1 ? url : url.slice(0, query),
         'url.scheme': 'http',
         'network.protocol.version': req.httpVersion,
         'mlctl.request_id': ex.requestId,
       },
-    );
+    });
     if (matched) ex.span.setAttribute('http.route', ex.template);
   }
 

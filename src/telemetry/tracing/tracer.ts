@@ -34,6 +34,7 @@ const now = (): number => performance.timeOrigin + performance.now();
 
 class RecordedSpan implements Span, FinishedSpan {
   readonly startMs = now();
+  name: string;
   endMs = 0;
   readonly attributes: AttributeValue[] = [];
   status: 0 | 1 | 2 = 0;
@@ -41,11 +42,13 @@ class RecordedSpan implements Span, FinishedSpan {
 
   constructor(
     private readonly sink: SpanSink | undefined,
-    readonly name: string,
+    name: string,
     readonly kind: SpanKind,
     readonly context: SpanContext,
     readonly parentSpanId: string | undefined,
-  ) {}
+  ) {
+    this.name = name;
+  }
 
   get recording(): boolean {
     return this.sink !== undefined && this.endMs === 0;
@@ -53,6 +56,10 @@ class RecordedSpan implements Span, FinishedSpan {
 
   setAttribute(key: string, value: AttributeValue): void {
     if (this.recording) this.attributes.push(key, value);
+  }
+
+  updateName(name: string): void {
+    if (this.recording) this.name = name;
   }
 
   fail(message: string, type?: string): void {
@@ -81,8 +88,12 @@ export class SpanTracer implements Tracer {
 
   startSpan(name: string, options: SpanOptions = {}): Span {
     const given = options.parent === undefined ? this.current() : options.parent;
-    const parent =
-      given === null || given === undefined ? undefined : 'context' in given ? given.context : given;
+    const parent: SpanContext | undefined =
+      given === null || given === undefined
+        ? undefined
+        : 'context' in given
+          ? given.context
+          : parseTraceparent(given.traceparent, given.tracestate);
     const traceId = parent?.traceId ?? this.ids.traceId();
     const sampled =
       this.sampler.parentBased && parent !== undefined
@@ -103,14 +114,8 @@ export class SpanTracer implements Tracer {
     return span;
   }
 
-  startServerSpan(
-    name: string,
-    traceparent: string | string[] | undefined,
-    tracestate: string | string[] | undefined,
-    attributes?: Record<string, AttributeValue>,
-  ): Span {
-    const parent = parseTraceparent(traceparent, tracestate) ?? null;
-    return this.startSpan(name, { kind: 'server', parent, attributes });
+  enter(span: Span): void {
+    this.active.enterWith(span);
   }
 
   withSpan<T>(span: Span, fn: () => T): T {

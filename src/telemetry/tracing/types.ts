@@ -20,32 +20,36 @@ export interface Span {
   setAttribute(key: string, value: AttributeValue): void;
   /** Status ERROR with a message; `type` becomes the `error.type` attribute (an error code). */
   fail(message: string, type?: string): void;
+  /** Renames the span (a command's span learns its command after it starts). */
+  updateName(name: string): void;
   /** Ends the span (once; later calls do nothing) and hands it to the exporter. */
   end(): void;
+}
+
+/** W3C Trace Context as a request (headers) or an environment (TRACEPARENT) carries it. */
+export interface TraceCarrier {
+  traceparent: string | string[] | undefined;
+  tracestate: string | string[] | undefined;
 }
 
 export interface SpanOptions {
   kind?: SpanKind;
   /**
-   * The parent: a span, a remote caller's context (from traceparent), `null` for a new trace; by default
-   * the current span (see `withSpan`), or a new trace when there is none.
+   * The parent: a span; a remote caller's trace context (a carrier whose traceparent, when valid, names
+   * it; else a new trace); `null` for a new trace. By default the current span (`withSpan`, `enter`), or
+   * a new trace when there is none.
    */
-  parent?: Span | SpanContext | null;
+  parent?: Span | TraceCarrier | null;
   attributes?: Record<string, AttributeValue>;
 }
 
 export interface Tracer {
   startSpan(name: string, options?: SpanOptions): Span;
   /**
-   * A server span for an incoming request: the child of the caller's span when `traceparent` (and
-   * `tracestate`) carry a valid one, else the root of a new trace.
+   * Makes `span` the current span of what runs after, in this call chain (for a span that encloses the
+   * rest of a command; `withSpan` when it encloses one call).
    */
-  startServerSpan(
-    name: string,
-    traceparent: string | string[] | undefined,
-    tracestate: string | string[] | undefined,
-    attributes?: Record<string, AttributeValue>,
-  ): Span;
+  enter(span: Span): void;
   /** Runs `fn` with `span` as the current span of everything it calls, synchronously or not. */
   withSpan<T>(span: Span, fn: () => T): T;
   /** The current span (set by `withSpan`), if any. */
