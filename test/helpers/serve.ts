@@ -65,6 +65,7 @@ export interface TestServerOptions {
   model?: LoadedModel | null;
   settings?: Partial<ServeSettings>;
   reload?: ServeDeps['reload'];
+  tracer?: ServeDeps['tracer'];
 }
 
 /** What the app needs, with its own metrics, logs and model holder; the logs are kept for the test. */
@@ -95,6 +96,7 @@ export function createTestDeps(
     },
     reload: options.reload,
     version: '0.0.0-test',
+    tracer: options.tracer,
   };
   const parse = (chunks: string[]) =>
     chunks

@@ -1,49 +1,9 @@
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
+import { attrs, receiver, spansOf } from '../../../test/helpers/otlp-receiver';
+import type { Received } from '../../../test/helpers/otlp-receiver';
 import { createTracer } from './index';
 import { readTracingConfig } from './config';
 import { nanos } from './otlp-exporter';
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: {
-    resourceSpans: Array<{
-      resource: { attributes: Array<{ key: string; value: Record<string, unknown> }> };
-      scopeSpans: Array<{ scope: { name: string }; spans: Array<Record<string, unknown>> }>;
-    }>;
-  };
-}
-
-/** A loopback OTLP/HTTP receiver that keeps what it is sent; `statuses` are answered first, in turn. */
-async function receiver(statuses: number[] = []) {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const status = statuses.shift() ?? 200;
-      if (status === 200) {
-        const raw = Buffer.concat(chunks);
-        const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
-        received.push({ headers: req.headers, body: JSON.parse(text) as Received['body'] });
-      }
-      res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, received, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-const spansOf = (r: Received[]) =>
-  r.flatMap((x) => x.body.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans)));
-const attrs = (span: Record<string, unknown>) =>
-  Object.fromEntries(
-    (span.attributes as Array<{ key: string; value: unknown }>).map((a) => [a.key, a.value]),
-  );
 
 function logs() {
   const lines: Array<Record<string, unknown>> = [];
