@@ -3,8 +3,10 @@ import { Agent, request } from 'node:http';
 export interface LoadOutcome {
   /** Requests answered (any status). */
   answered: number;
-  /** Answered after `mark()` was called. */
-  answeredAfterMark: number;
+  /** Answers that said `Connection: close` (a draining server's). */
+  closes: number;
+  /** Answers without it that arrived after the first that had it: replies already on their way. */
+  keptAliveAfterFirstClose: number;
   /** New connections refused (the server stopped listening): expected once a drain has begun. */
   refused: number;
   /** Requests that failed on an open connection (reset, or closed without an answer): never expected. */
@@ -17,11 +19,16 @@ export interface LoadOutcome {
  */
 export function keepAliveLoad(url: string, clients: number, body: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
-  const outcome: LoadOutcome = { answered: 0, answeredAfterMark: 0, refused: 0, broken: [] };
+  const outcome: LoadOutcome = {
+    answered: 0,
+    closes: 0,
+    keptAliveAfterFirstClose: 0,
+    refused: 0,
+    broken: [],
+  };
   let running = true;
-  let marked = false;
   const post = () =>
-    new Promise<'ok' | 'refused'>((resolve, reject) => {
+    new Promise<'ok' | 'close' | 'refused'>((resolve, reject) => {
       const req = request(`${url}/predict`, {
         method: 'POST',
         agent,
@@ -29,7 +36,7 @@ export function keepAliveLoad(url: string, clients: number, body: string) {
       });
       req.on('response', (res) => {
         res.resume();
-        res.on('end', () => resolve('ok'));
+        res.on('end', () => resolve(res.headers.connection === 'close' ? 'close' : 'ok'));
         res.on('error', reject);
       });
       req.on('error', (err: NodeJS.ErrnoException) =>
@@ -40,12 +47,14 @@ export function keepAliveLoad(url: string, clients: number, body: string) {
   const loops = Array.from({ length: clients }, async () => {
     while (running) {
       try {
-        if ((await post()) === 'refused') {
+        const answer = await post();
+        if (answer === 'refused') {
           outcome.refused++;
           return;
         }
         outcome.answered++;
-        if (marked) outcome.answeredAfterMark++;
+        if (answer === 'close') outcome.closes++;
+        else if (outcome.closes > 0) outcome.keptAliveAfterFirstClose++;
       } catch (err) {
         outcome.broken.push(`${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`);
         return;
@@ -53,8 +62,6 @@ export function keepAliveLoad(url: string, clients: number, body: string) {
     }
   });
   return {
-    /** From now on, answers are counted as after the mark (e.g. after SIGTERM). */
-    mark: () => (marked = true),
     /** Stops the loops (each finishes its request) and resolves with what happened. */
     async stop(): Promise<LoadOutcome> {
       running = false;

@@ -46,6 +46,21 @@ describe('mlctl serve: synthetic requests (the canary smoke test) stay out of dr
         predictions: [0],
         msg: 'synthetic_prediction',
       });
+      // `mlctl drift` reads the real prediction only, by either of its parsers.
+      const names = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+      for (const read of ['line', 'bytes'] as const) {
+        const reader = new PredictionRows(
+          names.map((n) => new ColumnBuilder(n, 'numerical')),
+          names,
+          new ColumnBuilder('prediction', 'categorical'),
+        );
+        for (const e of events) {
+          const text = JSON.stringify(e);
+          if (read === 'line') reader.line(text);
+          else reader.bytes(Buffer.from(text), 0, Buffer.byteLength(text));
+        }
+        expect([read, reader.stats.events, reader.stats.otherEvents]).toEqual([read, 1, 3]);
+      }
     } finally {
       await s.close();
     }
