@@ -95,12 +95,32 @@ export function createOpenApiDocument(
         ),
       },
       '/metrics': { get: { summary: 'Prometheus text exposition', responses: { '200': text('OK') } } },
-      '/predict': post('Predict classes and probabilities', 'PredictRequest', 'PredictResponse', inputCodes),
-      '/explain': post('Explain one prediction', 'ExplainRequest', 'ExplainResponse', inputCodes),
-      '/feedback': post('Ground truth for earlier predictions', 'FeedbackRequest', 'FeedbackResponse', [
-        ...inputCodes,
-        404,
-      ]),
+      '/predict': {
+        post: withLinks(
+          post('Predict classes and probabilities', 'PredictRequest', 'PredictResponse', inputCodes),
+          'predict',
+          {
+            // Ground truth for the prediction just made: its request id, one label per row.
+            feedback: {
+              operationId: 'feedback',
+              requestBody: {
+                request_id: '$response.body#/request_id',
+                labels: '$response.body#/predictions',
+              },
+            },
+          },
+        ),
+      },
+      '/explain': { post: post('Explain one prediction', 'ExplainRequest', 'ExplainResponse', inputCodes) },
+      '/feedback': {
+        post: {
+          operationId: 'feedback',
+          ...post('Ground truth for earlier predictions', 'FeedbackRequest', 'FeedbackResponse', [
+            ...inputCodes,
+            404,
+          ]),
+        },
+      },
       '/admin/reload': {
         post: {
           summary: 'Reload the model from its source now (admin token)',
@@ -158,6 +178,16 @@ export function createOpenApiDocument(
       securitySchemes: { adminToken: { type: 'apiKey', in: 'header', name: options.adminTokenHeader } },
     },
   };
+}
+
+/** An operation with an id and OpenAPI links from its 200 response to the operations that follow it. */
+function withLinks<T extends { responses: Record<string, object> }>(
+  operation: T,
+  operationId: string,
+  links: Record<string, object>,
+): T & { operationId: string } {
+  const ok = { ...operation.responses['200'], links };
+  return { ...operation, operationId, responses: { ...operation.responses, '200': ok } };
 }
 
 function pathParam(name: string, values?: string[]) {

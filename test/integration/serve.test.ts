@@ -95,7 +95,10 @@ describeWithMlflow('mlctl serve against a real MLflow server', MLFLOW_URI, 'MLCT
         await eventually(async () => (await fetch(`${s.url}/readyz`)).status === 200, 60_000);
         // Every check. The hooks keep the cross-field rules JSON Schema cannot state (labels as many as
         // rows, a tensor's data as long as its shape) in positive cases; the config counts 413 (a batch
-        // over MAX_BATCH_SIZE) as a rejection (schemathesis/schemathesis.toml).
+        // over MAX_BATCH_SIZE) as a rejection (schemathesis/schemathesis.toml). The stateful phase is left
+        // out: its steps put a request id from an earlier answer into a /feedback body whose labels they
+        // generate after the hooks have run, so the labels are not as many as that request's rows and
+        // /feedback rightly refuses them; without /feedback as a target no stateful step can follow.
         const { stdout } = await run(
           schemathesis,
           [
@@ -109,6 +112,8 @@ describeWithMlflow('mlctl serve against a real MLflow server', MLFLOW_URI, 'MLCT
             '40',
             '--seed',
             '1',
+            '--phases',
+            'examples,coverage,fuzzing',
             '-H',
             'X-Admin-Token: fuzz-token',
           ],

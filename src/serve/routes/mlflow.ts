@@ -83,7 +83,7 @@ function jsonRows(doc: unknown, names: readonly string[]): unknown[] {
   // instances / inputs: a list of rows, or a dict of columns (TF-serving columnar form).
   if (Array.isArray(value)) return value.map((r) => onlyFeatures(r, names));
   if (value !== null && typeof value === 'object') {
-    return columnsToRecords(value as Record<string, unknown>).map((r) => onlyFeatures(r, names));
+    return columnsToRecords(value as Record<string, unknown>, names);
   }
   throw badRequest(`${field} must be a list of rows or a mapping of columns`);
 }
@@ -139,8 +139,9 @@ function numberFromText(value: unknown): unknown {
  */
 export const DECIMAL = /^\s*[+-]?(\d{1,20}(\.\d{0,20})?|\.\d{1,20})([eE][+-]?\d{1,2})?\s*$/;
 
-function columnsToRecords(columns: Record<string, unknown>): unknown[] {
-  const entries = Object.entries(columns);
+/** The columnar form as records of the model's columns (others are ignored, as MLflow ignores them). */
+function columnsToRecords(columns: Record<string, unknown>, names: readonly string[]): unknown[] {
+  const entries = Object.entries(columns).filter(([name]) => names.includes(name));
   const length = Array.isArray(entries[0]?.[1]) ? (entries[0]?.[1] as unknown[]).length : 0;
   for (const [name, values] of entries) {
     if (!Array.isArray(values) || values.length !== length) {
@@ -150,9 +151,7 @@ function columnsToRecords(columns: Record<string, unknown>): unknown[] {
     }
   }
   return Array.from({ length }, (_, i) =>
-    Object.fromEntries(
-      entries.map(([name, values]) => [name, Array.isArray(values) ? values[i] : undefined]),
-    ),
+    Object.fromEntries(entries.map(([name, values]) => [name, (values as unknown[])[i]])),
   );
 }
 

@@ -5,9 +5,19 @@ JSON Schema cannot say that two arrays have one length, which three requests nee
 MLflow's `inputs` (columns of one length). The document says so in words; these hooks make each
 generated *positive* case keep that rule, so that a positive case the server refuses is a real
 failure. Negative cases are left as generated.
+
+/feedback with the id of a request the server answered (schemathesis reuses ids it saw in responses,
+and the document's link sends one) needs as many labels as that request had rows: the hooks note each
+answered request's rows, and give a positive /feedback case for a noted id that many labels.
 """
 
 import schemathesis
+
+# The server's MAX_BATCH_SIZE (its default): no column may be longer.
+MAX_BATCH_SIZE = 1000
+
+# Request id -> rows of the request the server answered with it (/predict, /explain, /feedback by rows).
+_ROWS = {}
 
 
 def _cycled(values, length):
@@ -42,7 +52,11 @@ def map_case(context, case):
     if path == "/feedback":
         rid = body.get("request_id")
         features, labels = body.get("features"), body.get("labels")
-        if not (isinstance(rid, str) and rid) and isinstance(features, list) and isinstance(labels, list):
+        if not isinstance(labels, list):
+            pass
+        elif isinstance(rid, str) and rid in _ROWS:
+            body["labels"] = _cycled(labels, _ROWS[rid])
+        elif not (isinstance(rid, str) and rid) and isinstance(features, list):
             body["labels"] = _cycled(labels, len(features))
     elif path.endswith("/infer"):
         inputs = body.get("inputs")
@@ -54,7 +68,44 @@ def map_case(context, case):
                 tensor["data"] = _cycled(_flat(tensor["data"]), shape[0] * shape[1])
     elif path == "/invocations":
         columns = body.get("inputs")
-        if isinstance(columns, dict) and columns and all(isinstance(v, list) for v in columns.values()):
-            length = len(next(iter(columns.values())))
-            body["inputs"] = {name: _cycled(values, length) for name, values in columns.items()}
+        if isinstance(columns, dict):
+            # The model's columns are lists of at least one value; others (ignored) may be anything.
+            lists = [len(v) for v in columns.values() if isinstance(v, list)]
+            length = min(max(lists, default=0), MAX_BATCH_SIZE)
+            body["inputs"] = {
+                name: _cycled(values, length) if isinstance(values, list) else values
+                for name, values in columns.items()
+            }
     return case
+
+
+def _rows_scored(body):
+    """The rows a 200 answer scored: /predict, /invocations, /explain, /feedback by rows, OIP infer."""
+    if not isinstance(body, dict):
+        return None
+    if isinstance(body.get("predictions"), list):
+        return len(body["predictions"])
+    if "prediction" in body:
+        return 1
+    if "features" not in body and isinstance(body.get("accepted"), int):
+        return body["accepted"]
+    outputs = body.get("outputs")
+    if isinstance(outputs, list) and outputs and isinstance(outputs[0].get("shape"), list):
+        return outputs[0]["shape"][0]
+    return None
+
+
+@schemathesis.check
+def note_scored_rows(ctx, response, case):
+    """Not a check (it never fails): notes the rows of each scoring request under its request id, the
+    correlation header of its answer, for the /feedback rule of map_case. A check because checks see every
+    response, in the stateful phase too (call hooks do not)."""
+    request_id = response.headers.get("x-correlation-id")
+    if response.status_code == 200 and request_id:
+        try:
+            rows = _rows_scored(response.json())
+        except ValueError:
+            rows = None
+        if rows is not None:
+            _ROWS[request_id[0] if isinstance(request_id, list) else request_id] = rows
+    return None
