@@ -147,6 +147,11 @@ export const ERROR_CATALOGUE = {
     http: 405,
     summary: 'The endpoint exists, but not for this HTTP method (the Allow header lists those it takes).',
   },
+  REQUEST_TIMEOUT: {
+    exit: 1,
+    http: 408,
+    summary: "A request did not arrive in full within the server's request timeout (60 s).",
+  },
   RUN_IN_PROGRESS: {
     exit: 1,
     http: 409,
@@ -157,6 +162,11 @@ export const ERROR_CATALOGUE = {
     http: 413,
     summary:
       'A request body (after decompression) is larger than MAX_BODY_BYTES, or a batch has more rows than MAX_BATCH_SIZE.',
+  },
+  HEADERS_TOO_LARGE: {
+    exit: 2,
+    http: 431,
+    summary: "A request's headers are larger than node:http takes (16 KiB).",
   },
   UNSUPPORTED_MEDIA_TYPE: {
     exit: 2,

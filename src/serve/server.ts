@@ -1,8 +1,10 @@
-import { createServer } from 'node:http';
+import { STATUS_CODES, createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { MlctlError } from '../errors';
+import type { Socket } from 'node:net';
+import { ERROR_CATALOGUE, MlctlError } from '../errors';
+import type { ErrorCode } from '../errors';
 import type { HttpHandler } from './http/handler';
 
 export interface RunningServer {
@@ -28,6 +30,7 @@ export const IDLE_GRACE_MS = 250;
 /** Listens on host:port; fails with a clear error when the port is taken or the address is wrong. */
 export async function listen(handler: HttpHandler, host: string, port: number): Promise<RunningServer> {
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000 }, handler);
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       const hint =
@@ -74,4 +77,31 @@ export async function listen(handler: HttpHandler, host: string, port: number): 
       });
     },
   };
+}
+
+/**
+ * What node:http cannot even parse as a request (a malformed request line, headers over 16 KiB, a request
+ * that never finished) is answered here, before any route: with the catalogue's status and a JSON body
+ * with `error_code`, as every other error (node:http's default answers an empty 400).
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const code: ErrorCode =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? 'HEADERS_TOO_LARGE'
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'REQUEST_TIMEOUT'
+        : 'BAD_REQUEST';
+  const { http } = ERROR_CATALOGUE[code];
+  const message =
+    code === 'BAD_REQUEST'
+      ? `malformed HTTP request (${err.code ?? err.message})`
+      : ERROR_CATALOGUE[code].summary;
+  const body = JSON.stringify({ error: message, error_code: code, status: http });
+  socket.end(
+    `HTTP/1.1 ${http} ${STATUS_CODES[http]}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }

@@ -1,4 +1,7 @@
+import { connect } from 'node:net';
 import { ERROR_CATALOGUE } from '../../src/errors';
+import { createApp } from '../../src/serve/app';
+import { listen } from '../../src/serve/server';
 import { SETOSA, postJson, startTestServer } from '../helpers/serve';
 import type { TestServer } from '../helpers/serve';
 
@@ -139,4 +142,38 @@ describe('mlctl serve: one error path (real HTTP on port 0)', () => {
       await empty.close();
     }
   });
+
+  it.each([
+    ['a malformed request line', 'NOT HTTP\r\n\r\n', 400, 'BAD_REQUEST'],
+    [
+      'headers over 16 KiB',
+      `GET /livez HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'HEADERS_TOO_LARGE',
+    ],
+  ])(
+    'answers %s, which no route sees, with the catalogue status and error_code',
+    async (_what, raw, status, code) => {
+      const running = await listen(createApp(s.deps), '127.0.0.1', 0);
+      try {
+        const { port } = new URL(running.url);
+        const answer = await new Promise<string>((resolve, reject) => {
+          const socket = connect(Number(port), '127.0.0.1', () => socket.write(raw));
+          let text = '';
+          socket.on('data', (c: Buffer) => (text += c.toString('utf8')));
+          socket.on('end', () => resolve(text));
+          socket.on('error', reject);
+        });
+        expect(answer.split('\r\n')[0]).toBe(
+          `HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : 'Request Header Fields Too Large'}`,
+        );
+        expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({
+          error_code: code,
+          status,
+        });
+      } finally {
+        await running.close(1000);
+      }
+    },
+  );
 });
