@@ -11,6 +11,9 @@
 // (a long-running server's state), the servers taking turns in 5 s slices; a target counts as met when
 // both rounds meet it. RSS is sampled from the moment the server's bounded /feedback store is full, and
 // every sample must stay within ±10% of the first.
+// Two more mlctl servers take their turns in the rounds, for the record: one exporting a span per request
+// (OTEL_EXPORTER_OTLP_ENDPOINT pointed at a sink in this process), and, with MLCTL_BENCH_BASELINE=<dir of
+// another built mlctl checkout>, that checkout's `mlctl serve`: an A/B of two versions in the same run.
 // MLCTL_BENCH_QUICK=1: shorter runs and 100,000 requests. MLCTL_BENCH_PYTHON names a Python with fastapi,
 // uvicorn and scikit-learn for the seed stack (default python3). Needs wrk on the PATH. Linux (/proc) for RSS.
 const { spawn } = require('node:child_process');
@@ -23,6 +26,7 @@ const {
   rmSync,
   writeFileSync,
 } = require('node:fs');
+const { createServer } = require('node:http');
 const { devNull, loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { freePort } = require('../scripts/lib/free-port');
@@ -32,6 +36,7 @@ const root = join(__dirname, '..');
 const cli = join(root, 'bin', 'mlctl');
 const data = join(root, 'data', 'processed', 'iris.csv');
 const python = process.env.MLCTL_BENCH_PYTHON || 'python3';
+const baselineDir = process.env.MLCTL_BENCH_BASELINE || undefined;
 const CONNECTIONS = 32;
 // One wrk thread, so that on a 2-core machine the server under test keeps the other core.
 const THREADS = 1;
@@ -295,6 +300,25 @@ async function reloadCounts(base) {
   return { loaded: count('loaded'), failed: count('failed') };
 }
 
+/** An OTLP/HTTP receiver that takes every export and counts its bytes: where the traced server sends spans. */
+async function startSpanSink() {
+  let bytes = 0;
+  let exports = 0;
+  const server = createServer((req, res) => {
+    req.on('data', (c) => (bytes += c.length));
+    req.on('end', () => {
+      exports++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    stats: () => ({ bytes, exports }),
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
 async function seedStackAvailable() {
   const r = await run(python, ['-c', 'import fastapi, uvicorn, sklearn, numpy'], { timeoutMs: 60_000 }).catch(
     () => ({ code: 1 }),
@@ -328,7 +352,16 @@ function checkWrk() {
  */
 async function measureThroughputAndMemory(models, seed) {
   const serveEnv = { ...process.env, PREDICTION_LOG_STDOUT: 'true' };
-  const [bare, floor, express, ours] = await Promise.all([
+  for (const name of Object.keys(serveEnv)) if (name.startsWith('OTEL_')) delete serveEnv[name];
+  const sink = await startSpanSink();
+  const mlctlServer = (name, bin, env) =>
+    startServer(
+      name,
+      process.execPath,
+      (p) => [bin, 'serve', '--model', models[0], '--host', '127.0.0.1', '--port', String(p)],
+      { env, path: '/predict' },
+    );
+  const [bare, floor, express, ours, traced, baseline] = await Promise.all([
     startServer('bare-http', process.execPath, (p) => [join(__dirname, 'bare-http.js'), String(p)], {
       path: '/predict',
     }),
@@ -345,19 +378,24 @@ async function measureThroughputAndMemory(models, seed) {
           },
         )
       : (console.log('express not installed (a devDependency: run npm ci): not measured'), undefined),
-    startServer(
-      'mlctl-serve',
-      process.execPath,
-      (p) => [cli, 'serve', '--model', models[0], '--host', '127.0.0.1', '--port', String(p)],
-      { env: serveEnv, path: '/predict' },
-    ),
+    mlctlServer('mlctl-serve', cli, serveEnv),
+    mlctlServer('mlctl-serve-traced', cli, {
+      ...serveEnv,
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+      OTEL_SERVICE_NAME: 'bench',
+    }),
+    baselineDir
+      ? mlctlServer('mlctl-serve-baseline', join(baselineDir, 'bin', 'mlctl'), serveEnv)
+      : undefined,
   ]);
-  const servers = { bare, floor, express, mlctl: ours, seed };
+  const servers = { bare, floor, express, mlctl: ours, traced, baseline, seed };
   const labels = {
     bare: 'bare node:http',
     floor: "node:http, /predict's HTTP only",
     express: 'express, no model',
     mlctl: 'mlctl serve',
+    traced: 'mlctl serve, a span per request',
+    baseline: 'mlctl serve (MLCTL_BENCH_BASELINE)',
     seed: 'seed stack (FastAPI)',
   };
   let warmUp = 0;
@@ -418,7 +456,15 @@ async function measureThroughputAndMemory(models, seed) {
     console.log(`  CPU time taken by the hypervisor for other guests during the round: ${steal}`);
     rounds.push({ label, runs, steal });
   };
-  await throughputRound(`after a ${WARMUP_S} s warm-up`, ['bare', 'floor', 'express', 'mlctl', 'seed']);
+  await throughputRound(`after a ${WARMUP_S} s warm-up`, [
+    'bare',
+    'floor',
+    'express',
+    'mlctl',
+    'traced',
+    'baseline',
+    'seed',
+  ]);
 
   // Memory is measured from the steady state: the server keeps the last FEEDBACK_MEMORY request ids for
   // /feedback by design, so it is loaded until that bounded store is full, then for MEMORY_REQUESTS more.
@@ -465,12 +511,17 @@ async function measureThroughputAndMemory(models, seed) {
   if (!quick)
     await throughputRound(`after ${fmt(warmUp + served)} requests`, [
       'seed',
+      'baseline',
+      'traced',
       'mlctl',
       'express',
       'floor',
       'bare',
     ]);
   await Promise.all(Object.values(servers).map((s) => s && stopServer(s)));
+  const spans = sink.stats();
+  console.log(`span sink: ${fmt(spans.exports)} exports, ${fmt(spans.bytes / 1024)} KiB of OTLP JSON`);
+  await sink.close();
   return { rounds, memory };
 }
 
@@ -607,6 +658,26 @@ async function main() {
     rows.push([
       '(express, no model, vs bare node:http)',
       t.rounds.map((r) => `${((r.runs.express.rps / r.runs.bare.rps) * 100).toFixed(0)}%`).join(' / '),
+      '',
+      'info',
+    ]);
+  }
+  // Not targets: what a span per request costs, and this tree against another version in the same run.
+  rows.push([
+    '(mlctl, a span per request, vs without)',
+    t.rounds.map((r) => `${((r.runs.traced.rps / r.runs.mlctl.rps) * 100).toFixed(0)}%`).join(' / '),
+    '',
+    'info',
+  ]);
+  if (t.rounds[0].runs.baseline) {
+    rows.push([
+      '(mlctl vs MLCTL_BENCH_BASELINE: req/s, CPU per request)',
+      t.rounds
+        .map(
+          (r) =>
+            `${((r.runs.mlctl.rps / r.runs.baseline.rps) * 100).toFixed(0)}%, ${((r.runs.mlctl.cpuUs / r.runs.baseline.cpuUs) * 100).toFixed(0)}%`,
+        )
+        .join(' / '),
       '',
       'info',
     ]);

@@ -118,6 +118,71 @@ export const ERROR_CATALOGUE = {
       'A remote service (Loki, a registry) could not be reached, refused the request or answered nonsense.',
   },
   IO_ERROR: { exit: 1, http: 500, summary: 'Reading or writing a file failed.' },
+  // HTTP requests to `mlctl serve` and `mlctl drift serve` (named as MLflow names them where it has a name)
+  BAD_REQUEST: {
+    exit: 2,
+    http: 400,
+    summary:
+      'A request is malformed: not JSON, a missing or empty field, a row of the wrong length, a value that is not a number.',
+  },
+  PERMISSION_DENIED: {
+    exit: 2,
+    http: 403,
+    summary:
+      'An admin endpoint was called without the right token, or admin endpoints are disabled (no ADMIN_API_TOKEN).',
+  },
+  ENDPOINT_NOT_FOUND: {
+    exit: 2,
+    http: 404,
+    summary: 'No endpoint has this path (GET /openapi.json lists them).',
+  },
+  RESOURCE_DOES_NOT_EXIST: {
+    exit: 2,
+    http: 404,
+    summary:
+      'A request names something the server does not have: an unknown request id, no drift report yet.',
+  },
+  METHOD_NOT_ALLOWED: {
+    exit: 2,
+    http: 405,
+    summary: 'The endpoint exists, but not for this HTTP method (the Allow header lists those it takes).',
+  },
+  REQUEST_TIMEOUT: {
+    exit: 1,
+    http: 408,
+    summary: "A request did not arrive in full within the server's request timeout (60 s).",
+  },
+  RUN_IN_PROGRESS: {
+    exit: 1,
+    http: 409,
+    summary: 'A drift run is already in progress; ask again when it ends.',
+  },
+  REQUEST_TOO_LARGE: {
+    exit: 2,
+    http: 413,
+    summary:
+      'A request body (after decompression) is larger than MAX_BODY_BYTES, or a batch has more rows than MAX_BATCH_SIZE.',
+  },
+  HEADERS_TOO_LARGE: {
+    exit: 2,
+    http: 431,
+    summary: "A request's headers are larger than node:http takes (16 KiB).",
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    exit: 2,
+    http: 415,
+    summary: 'A request body has a content type, charset or content encoding the endpoint does not take.',
+  },
+  MODEL_NOT_READY: {
+    exit: 1,
+    http: 503,
+    summary: 'No model is loaded yet: the server is starting, or the registry is unreachable.',
+  },
+  RELOAD_FAILED: {
+    exit: 1,
+    http: 502,
+    summary: 'An admin reload could not load the model; the previous model keeps serving.',
+  },
   INTERNAL: {
     exit: 1,
     http: 500,
@@ -135,6 +200,10 @@ export interface ErrorOptions {
   /** Several problems found at once (e.g. every invalid setting), each `path: message`. */
   problems?: string[];
   cause?: unknown;
+  /** Extra fields of an HTTP error body: where the problem is (row, column), what was expected. */
+  details?: Record<string, unknown>;
+  /** HTTP response headers that go with the error (Allow on a 405). */
+  headers?: Record<string, string>;
 }
 
 export class MlctlError extends Error {
@@ -142,6 +211,8 @@ export class MlctlError extends Error {
   readonly hint?: string;
   readonly location?: { file: string; line?: number };
   readonly problems: string[];
+  readonly details?: Record<string, unknown>;
+  readonly headers?: Record<string, string>;
 
   constructor(
     readonly code: ErrorCode,
@@ -152,6 +223,8 @@ export class MlctlError extends Error {
     this.hint = options.hint;
     this.location = options.location;
     this.problems = options.problems ?? [];
+    this.details = options.details;
+    this.headers = options.headers;
   }
 
   get exitCode(): ExitCode {

@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import { MlctlError } from '../errors';
+import { SYNTHETIC_HEADER } from '../serve/synthetic';
 
 export interface SmokeCheck {
   name: string;
@@ -35,7 +36,12 @@ export async function smokeTest(
       const res = await request(`${base}${path}`, {
         method,
         dispatcher: agent,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        // The smoke request is marked synthetic: the canary answers it, but keeps it out of its drift
+        // rows, prediction counters and live accuracy (an all-zeros row would be a spike at 0).
+        headers:
+          body === undefined
+            ? {}
+            : { 'content-type': 'application/json', [SYNTHETIC_HEADER]: 'canary-smoke' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.body.text();

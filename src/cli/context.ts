@@ -6,6 +6,8 @@ import type { ConfigFile, ResolvedSettings, SettingsGroup, SettingsSpec } from '
 import { loggingSettings } from '../config/sections/logging';
 import { createLogger } from '../telemetry/logger';
 import type { Logger } from '../telemetry/logger';
+import type { Tracer } from '../telemetry/tracing/types';
+import { CommandTracing } from './tracing';
 import { createGithubActions } from './github';
 import type { GithubActions } from './github';
 
@@ -28,6 +30,10 @@ export interface CliContext extends CliIo {
     flags: Record<string, unknown>,
   ): ResolvedSettings<S>;
   logger(): Logger;
+  /** OpenTelemetry tracing: the tracer when OTEL_EXPORTER_OTLP_ENDPOINT is set, else undefined. */
+  tracer(): Tracer | undefined;
+  /** The command's span and the final export (src/cli/tracing.ts); main drives it. */
+  readonly tracing: CommandTracing;
   print(text: string): void;
   printJson(value: unknown): void;
   /** Set by main from the global --config option before any action runs. */
@@ -36,12 +42,14 @@ export interface CliContext extends CliIo {
   exitCode: ExitCode;
 }
 
-export function createCliContext(io: CliIo): CliContext {
+export function createCliContext(io: CliIo, version = '0.0.0'): CliContext {
   let file: { value: ConfigFile | undefined } | undefined;
   let logger: Logger | undefined;
   const ctx: CliContext = {
     ...io,
     exitCode: 0,
+    tracing: new CommandTracing(io.env, { logger: () => ctx.logger(), version }),
+    tracer: () => ctx.tracing.get(),
     github: createGithubActions(io.env, io.stderr, io.cwd),
     configFile() {
       file ??= { value: loadConfigFile(ctx.configPath ?? (io.env.MLCTL_CONFIG || undefined), io.cwd) };

@@ -53,9 +53,11 @@ export function createProgram(ctx: CliContext): Command {
       outputError: (s, write) => write(s.replace(/^error: /, 'mlctl: error: ')),
     })
     .exitOverride();
-  program.hook('preAction', (thisCommand) => {
+  program.hook('preAction', (thisCommand, actionCommand) => {
     const config = thisCommand.opts<{ config?: string }>().config;
     if (config !== undefined) ctx.configPath = config;
+    // Synchronous on purpose: the span it makes current carries on into the action.
+    ctx.tracing.begin(actionCommand);
   });
   for (const register of COMMANDS) register(program, ctx);
   const configure = (command: Command, path: string): void => {
@@ -69,14 +71,23 @@ export function createProgram(ctx: CliContext): Command {
 
 /** Runs mlctl with the given arguments; resolves to the exit code. Never throws, never exits. */
 export async function run(argv: string[], io: CliIo): Promise<ExitCode> {
-  const ctx = createCliContext(io);
+  const ctx = createCliContext(io, version);
   const program = createProgram(ctx);
+  let code: ExitCode;
+  let failure: MlctlError | undefined;
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return ctx.exitCode;
+    code = ctx.exitCode;
   } catch (err) {
-    return reportError(err, ctx, argv.includes('--json'));
+    failure = isMlctlError(err) ? err : undefined;
+    code = reportError(err, ctx, argv.includes('--json'));
   }
+  try {
+    await ctx.tracing.end(code, failure);
+  } catch (err) {
+    code = reportError(err, ctx, argv.includes('--json'));
+  }
+  return code;
 }
 
 function reportError(err: unknown, ctx: CliContext, json: boolean): ExitCode {

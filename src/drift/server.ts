@@ -1,7 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { MlctlError } from '../errors';
+import { checkAdminToken } from '../serve/http/admin-token';
+import { Exchange, createHttpHandler } from '../serve/http/handler';
+import type { HttpHandler, RouteDef } from '../serve/http/handler';
+import { Router } from '../serve/http/router';
+import type { Tracer } from '../telemetry/tracing/types';
 import type { DriftMonitor } from './monitor';
 import { toDriftJson } from './reports/json';
 
@@ -15,108 +18,106 @@ export interface DriftServerOptions {
   staleAfterMs: number;
   logger: Logger;
   now?: () => number;
+  /** A span per request when tracing is on. */
+  tracer?: Tracer;
+  /** The request id header (default X-Correlation-ID, as serve's). */
+  correlationHeader?: string;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+type Route = RouteDef<Exchange, DriftServerOptions>;
 
-/**
- * The monitor's HTTP face, on bare node:http (four routes do not need a framework): GET /metrics,
- * GET /healthz, POST /refresh (admin token), GET /report (latest HTML) and GET /report.json.
- * Build it, then listen: tests listen on port 0.
- */
-export function createDriftServer(options: DriftServerOptions): Server {
-  const now = options.now ?? Date.now;
-  const { monitor } = options;
-  const routes: Record<string, Record<string, Handler>> = {
-    '/metrics': {
-      GET: async (_req, res) => {
-        const registry = monitor.metrics.registry;
-        send(res, 200, await registry.metrics(), registry.contentType);
-      },
-    },
-    '/healthz': { GET: (_req, res) => health(res) },
-    '/refresh': { POST: (req, res) => refresh(req, res) },
-    '/report': {
-      GET: (_req, res) => {
-        const latest = monitor.state().latest;
-        if (!latest) return sendJson(res, 404, { error: 'no drift run has completed yet' });
-        send(res, 200, latest.html, 'text/html; charset=utf-8');
-      },
-    },
-    '/report.json': {
-      GET: (_req, res) => {
-        const latest = monitor.state().latest;
-        if (!latest) return sendJson(res, 404, { error: 'no drift run has completed yet' });
-        sendJson(res, 200, toDriftJson(latest.result));
-      },
-    },
-  };
+const NO_STORE = { 'cache-control': 'no-store' };
 
-  function health(res: ServerResponse): void {
-    const s = monitor.state();
-    const t = now();
+/** GET /metrics: the drift metrics of the last run. */
+const metricsRoute: Route = {
+  async handler(_ctx, o) {
+    const registry = o.monitor.metrics.registry;
+    return { body: await registry.metrics(), contentType: registry.contentType, headers: NO_STORE };
+  },
+};
+
+/** GET /healthz: 200 while the last successful run is recent enough, 503 once it is stale. */
+const healthRoute: Route = {
+  handler(_ctx, o) {
+    const s = o.monitor.state();
+    const t = (o.now ?? Date.now)();
     const since = s.latest?.finishedAt ?? s.startedAt;
-    const age = (t - since) / 1000;
-    const healthy = t - since <= options.staleAfterMs;
-    const status = healthy ? (s.latest ? 'ok' : 'starting') : 'stale';
-    sendJson(res, healthy ? 200 : 503, {
-      status,
-      running: s.running,
-      last_success: s.latest ? new Date(s.latest.finishedAt).toISOString() : null,
-      last_result: s.latest?.result.status ?? null,
-      seconds_since_success: s.latest ? age : null,
-      stale_after_seconds: options.staleAfterMs / 1000,
-      last_error: s.lastError
-        ? { at: new Date(s.lastError.at).toISOString(), message: s.lastError.message }
-        : null,
-    });
-  }
+    const healthy = t - since <= o.staleAfterMs;
+    return {
+      status: healthy ? 200 : 503,
+      headers: NO_STORE,
+      body: {
+        status: healthy ? (s.latest ? 'ok' : 'starting') : 'stale',
+        running: s.running,
+        last_success: s.latest ? new Date(s.latest.finishedAt).toISOString() : null,
+        last_result: s.latest?.result.status ?? null,
+        seconds_since_success: s.latest ? (t - since) / 1000 : null,
+        stale_after_seconds: o.staleAfterMs / 1000,
+        last_error: s.lastError
+          ? { at: new Date(s.lastError.at).toISOString(), message: s.lastError.message }
+          : null,
+      },
+    };
+  },
+};
 
-  function refresh(req: IncomingMessage, res: ServerResponse): void {
-    if (!options.adminToken) {
-      return sendJson(res, 403, {
-        error: 'refresh is disabled: no admin token is configured (ADMIN_API_TOKEN)',
+/** POST /refresh (admin token, as serve's /admin/reload): starts a run now; 409 while one runs. */
+const refreshRoute: Route = {
+  handler(ctx, o) {
+    checkAdminToken(ctx.req, { token: o.adminToken, header: o.tokenHeader });
+    if (o.monitor.trigger() === 'busy') {
+      throw new MlctlError('RUN_IN_PROGRESS', 'a drift run is in progress', {
+        hint: 'GET /healthz shows when it ends (running: false).',
       });
     }
-    const given = req.headers[options.tokenHeader.toLowerCase()];
-    if (given === undefined) return sendJson(res, 401, { error: `missing ${options.tokenHeader} header` });
-    if (!sameSecret(Array.isArray(given) ? (given[0] ?? '') : given, options.adminToken)) {
-      return sendJson(res, 403, { error: 'wrong admin token' });
-    }
-    if (monitor.trigger() === 'busy')
-      return sendJson(res, 409, { status: 'busy', error: 'a drift run is in progress' });
-    sendJson(res, 202, { status: 'accepted' });
-  }
+    return { status: 202, body: { status: 'accepted', request_id: ctx.requestId } };
+  },
+};
 
-  return createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] as string;
-    const route = routes[path];
-    const handler = route?.[req.method ?? 'GET'];
-    req.resume(); // no route reads a body
-    if (!route) return sendJson(res, 404, { error: `no route ${path}` });
-    if (!handler) {
-      res.setHeader('allow', Object.keys(route).join(', '));
-      return sendJson(res, 405, { error: `${req.method} is not allowed on ${path}` });
-    }
-    Promise.resolve(handler(req, res)).catch((err: unknown) => {
-      options.logger.error({ err: (err as Error).message, path }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+function latestOrNotFound(o: DriftServerOptions) {
+  const latest = o.monitor.state().latest;
+  if (!latest) {
+    throw new MlctlError('RESOURCE_DOES_NOT_EXIST', 'no drift run has completed yet', {
+      hint: 'GET /healthz shows the monitor state; POST /refresh starts a run.',
     });
+  }
+  return latest;
+}
+
+/** GET /report: the latest HTML report. */
+const reportRoute: Route = {
+  handler: (_ctx, o) => ({
+    body: latestOrNotFound(o).html,
+    contentType: 'text/html; charset=utf-8',
+    headers: NO_STORE,
+  }),
+};
+
+/** GET /report.json: the latest report as JSON. */
+const reportJsonRoute: Route = {
+  handler: (_ctx, o) => ({ body: toDriftJson(latestOrNotFound(o).result), headers: NO_STORE }),
+};
+
+/**
+ * The monitor's HTTP face, on serve's HTTP layer (routing with trailing slashes and 405s, admin auth,
+ * one error path with catalogue codes, request logs, spans, the drain): GET /metrics, GET /healthz,
+ * POST /refresh (admin token), GET /report (latest HTML) and GET /report.json. Build it, then listen.
+ */
+export function createDriftHandler(options: DriftServerOptions): HttpHandler {
+  const router = new Router<Route>()
+    .add('GET', '/metrics', metricsRoute)
+    .add('GET', '/healthz', healthRoute)
+    .add('POST', '/refresh', refreshRoute)
+    .add('GET', '/report', reportRoute)
+    .add('GET', '/report.json', reportJsonRoute);
+  return createHttpHandler<Exchange, DriftServerOptions>({
+    router,
+    deps: options,
+    logger: options.logger,
+    correlationHeader: options.correlationHeader ?? 'X-Correlation-ID',
+    // No route takes a body.
+    maxBodyBytes: 0,
+    exchange: (req, res, requestId, method) => new Exchange(req, res, requestId, method),
+    tracer: options.tracer,
   });
-}
-
-/** Compares digests, so neither the content nor the length of the token leaks through timing. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
-function send(res: ServerResponse, status: number, body: string, type: string): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-  res.end(body);
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  send(res, status, `${JSON.stringify(value)}\n`, 'application/json');
 }

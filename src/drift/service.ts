@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createDriftMetrics } from './metrics';
 import { createDriftMonitor } from './monitor';
@@ -7,7 +6,9 @@ import { ProfileStore } from './profile/store';
 import { renderHtmlReport } from './reports/html';
 import { runDrift } from './run-drift';
 import type { DriftRunOptions } from './run-drift';
-import { createDriftServer } from './server';
+import { listen } from '../serve/server';
+import type { Tracer } from '../telemetry/tracing/types';
+import { createDriftHandler } from './server';
 import type { ModelUriResolver } from './sources/reference';
 
 export interface DriftServiceOptions {
@@ -20,6 +21,9 @@ export interface DriftServiceOptions {
   tokenHeader: string;
 }
 
+/** Requests in flight get this long to finish when the service stops. */
+const DRAIN_MS = 10_000;
+
 export interface DriftService {
   url: string;
   monitor: DriftMonitor;
@@ -29,7 +33,13 @@ export interface DriftService {
 /** `mlctl drift serve`: the monitor, its server listening, the first run already started. */
 export async function startDriftService(
   options: DriftServiceOptions,
-  deps: { logger: Logger; cwd: string; now?: () => number; resolveModelUri?: ModelUriResolver },
+  deps: {
+    logger: Logger;
+    cwd: string;
+    now?: () => number;
+    resolveModelUri?: ModelUriResolver;
+    tracer?: Tracer;
+  },
 ): Promise<DriftService> {
   // The reference profile is computed once and reused every interval while the reference is unchanged.
   const profiles = new ProfileStore(options.run.profileCache, deps.logger);
@@ -41,28 +51,24 @@ export async function startDriftService(
     intervalMs: options.intervalMs,
     now: deps.now,
   });
-  const server = createDriftServer({
+  const handler = createDriftHandler({
     monitor,
     adminToken: options.adminToken,
     tokenHeader: options.tokenHeader,
     staleAfterMs: options.staleAfterMs,
     logger: deps.logger,
     now: deps.now,
+    tracer: deps.tracer,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const server = await listen(handler, options.host, options.port);
   monitor.start();
-  deps.logger.info({ host: address.address, port: address.port }, 'drift monitor listening');
+  deps.logger.info({ url: server.url }, 'drift monitor listening');
   return {
-    url: `http://${host}:${address.port}`,
+    url: server.url,
     monitor,
     async close() {
       await monitor.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close(DRAIN_MS);
     },
   };
 }

@@ -5,11 +5,13 @@ import type { ResolvedSettings } from '../config/settings';
 import type { registrySettings } from '../config/sections/registry';
 import { trackingUriProblems } from '../config/sections/registry';
 import type { Logger } from '../telemetry/logger';
+import type { Tracer } from '../telemetry/tracing/types';
 import { LocalRegistry } from './local-registry';
 import type { LockOptions } from './local-lock';
 import { MlflowClient } from './mlflow-client';
 import type { MlflowAuth } from './mlflow-errors';
 import { MlflowRegistry } from './mlflow-registry';
+import { traceRegistry } from './traced-registry';
 import type { ModelRegistry } from './types';
 
 export type RegistrySettings = ResolvedSettings<(typeof registrySettings)['settings']>;
@@ -18,6 +20,8 @@ export interface CreateRegistryDeps {
   /** Relative registry paths resolve from here. */
   cwd: string;
   logger?: Logger;
+  /** When tracing is on: a span per registry call, and traceparent on the MLflow client's requests. */
+  tracer?: Tracer;
   /** Test seams. */
   sleep?: (ms: number) => Promise<void>;
   lock?: LockOptions;
@@ -61,8 +65,14 @@ export function resolveAuth(settings: Pick<RegistrySettings, 'username' | 'passw
 }
 
 export function createRegistry(settings: RegistrySettings, deps: CreateRegistryDeps): ModelRegistry {
+  const registry = createBackend(settings, deps);
+  return deps.tracer ? traceRegistry(registry, deps.tracer) : registry;
+}
+
+function createBackend(settings: RegistrySettings, deps: CreateRegistryDeps): ModelRegistry {
   const target = resolveRegistryTarget(settings, deps.cwd);
   if (target.kind === 'local') return new LocalRegistry({ root: target.dir, lock: deps.lock });
+  const tracer = deps.tracer;
   const client = new MlflowClient({
     trackingUri: target.url,
     auth: resolveAuth(settings),
@@ -72,6 +82,7 @@ export function createRegistry(settings: RegistrySettings, deps: CreateRegistryD
     backoffJitter: settings.backoffJitter ?? 1,
     logger: deps.logger,
     sleep: deps.sleep,
+    traceHeaders: tracer ? () => tracer.outgoingHeaders() : undefined,
   });
   return new MlflowRegistry(client, { pageSize: deps.pageSize, sleep: deps.sleep });
 }

@@ -29,6 +29,8 @@ export interface MlflowClientOptions {
   logger?: Logger;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** W3C trace context for each request (traceparent of the current span), when tracing is on. */
+  traceHeaders?: () => Record<string, string>;
 }
 
 export interface CallOptions {
@@ -141,7 +143,12 @@ export class MlflowClient {
         const res = await request(`${this.location}${path}`, {
           method,
           body,
-          headers: { ...headers, ...this.authHeader(), 'user-agent': 'mlctl' },
+          headers: {
+            ...headers,
+            ...this.options.traceHeaders?.(),
+            ...this.authHeader(),
+            'user-agent': 'mlctl',
+          },
           dispatcher: this.agent,
         });
         status = res.statusCode;

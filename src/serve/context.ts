@@ -1,11 +1,17 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { ServeMetrics } from '../telemetry/serve-metrics';
+import type { Tracer } from '../telemetry/tracing/types';
+import { Exchange } from './http/handler';
+import type { RouteDef as HttpRouteDef } from './http/handler';
 import type { FeedbackTracker } from './feedback';
 import type { LoadedModel } from './model';
 import type { ModelHolder } from './model-holder';
 import type { PredictionLog } from './prediction-log';
 import type { RefreshResult } from './refresher';
+import { SYNTHETIC_HEADER } from './synthetic';
+
+export type { ErrorStyle, Reply } from './http/handler';
 
 export interface ServeSettings {
   maxBatch: number;
@@ -27,45 +33,36 @@ export interface ServeDeps {
   /** Forces a reload from the model source (admin endpoint). */
   reload?: () => Promise<RefreshResult>;
   version: string;
+  /** Exports a span per request when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracer?: Tracer;
 }
 
-/** One request as a route sees it. `model` is taken once at the start: a hot swap never changes it mid-request. */
-export interface RequestContext {
-  readonly req: IncomingMessage;
-  readonly params: Readonly<Record<string, string>>;
-  readonly requestId: string;
-  readonly model: LoadedModel | undefined;
-  /** The body of a route that declares one (`RouteDef.body`): the parsed JSON, or the bytes. */
-  readonly body: unknown;
+/**
+ * One request to `mlctl serve` as its route sees it. `model` is taken once at the start: a hot swap never
+ * changes it mid-request.
+ */
+export class ServeExchange extends Exchange {
+  /** Rows scored for this request (for its span); 0 when none were. */
+  rows = 0;
+  /** Synthetic traffic (./synthetic.ts): kept out of drift rows, the feedback store and the counters. */
+  readonly synthetic: boolean;
+
+  constructor(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    method: string,
+    readonly model: LoadedModel | undefined,
+  ) {
+    super(req, res, requestId, method);
+    this.synthetic = req.headers[SYNTHETIC] !== undefined;
+  }
 }
 
-export interface Reply {
-  status?: number;
-  body: unknown;
-  /** Defaults to JSON; a string body with another type is sent as is. */
-  contentType?: string;
-  headers?: Record<string, string>;
-}
+/** The synthetic-traffic header as node:http keys it. */
+const SYNTHETIC = SYNTHETIC_HEADER.toLowerCase();
 
-/** How errors look on the wire: ours, MLflow's scoring protocol, or the Open Inference Protocol. */
-export type ErrorStyle = 'native' | 'mlflow' | 'oip';
+/** One request as a route sees it. */
+export type RequestContext = ServeExchange;
 
-export interface RouteDef {
-  handler: (ctx: RequestContext, deps: ServeDeps) => Promise<Reply> | Reply;
-  errorStyle?: ErrorStyle;
-  /**
-   * The body the route takes, read by the app (at most MAX_BODY_BYTES, else 413) before the handler
-   * runs: `json` is parsed (400 when it is not JSON), `raw` is handed over as bytes.
-   */
-  body?: 'json' | 'raw';
-  /**
-   * Checks the request before its body is read, throwing HttpError (e.g. 415 for its content type).
-   * For a `json` body the default insists on application/json or a `+json` type.
-   */
-  accepts?: (req: IncomingMessage) => void;
-  /**
-   * A cheaper parse of a `json` body tried first: the value JSON.parse would give, or undefined to
-   * leave the body to JSON.parse (and its errors).
-   */
-  parseFast?: (bytes: Buffer) => unknown;
-}
+export type RouteDef = HttpRouteDef<ServeExchange, ServeDeps>;

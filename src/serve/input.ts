@@ -1,4 +1,5 @@
-import { HttpError } from './http/errors';
+import { MlctlError } from '../errors';
+import { badRequest } from './http/errors';
 
 export interface RowLimits {
   maxBatch: number;
@@ -15,14 +16,15 @@ export function parseRows(
   field = 'features',
 ): number[][] {
   if (!Array.isArray(value)) {
-    throw new HttpError(400, `${field} must be an array of rows`, { field });
+    throw badRequest(`${field} must be an array of rows`, { field });
   }
-  if (value.length === 0) throw new HttpError(400, `${field} is empty; send at least one row`, { field });
+  if (value.length === 0) throw badRequest(`${field} is empty; send at least one row`, { field });
   if (value.length > limits.maxBatch) {
-    throw new HttpError(413, `batch of ${value.length} rows exceeds the maximum of ${limits.maxBatch}`, {
-      field,
-      hint: 'Split the request into smaller batches (MAX_BATCH_SIZE)',
-    });
+    throw new MlctlError(
+      'REQUEST_TOO_LARGE',
+      `batch of ${value.length} rows exceeds the maximum of ${limits.maxBatch}`,
+      { details: { field }, hint: 'Split the request into smaller batches (MAX_BATCH_SIZE)' },
+    );
   }
   const rows = new Array<number[]>(value.length);
   for (let i = 0; i < value.length; i++) rows[i] = parseRow(value[i], i, featureNames, field);
@@ -38,8 +40,7 @@ export function parseRow(
   const d = featureNames.length;
   if (Array.isArray(row)) {
     if (row.length !== d) {
-      throw new HttpError(
-        400,
+      throw badRequest(
         `${field}[${index}] has ${row.length} values; the model expects ${d} (${featureNames.join(', ')})`,
         {
           row: index,
@@ -60,8 +61,7 @@ export function parseRow(
       const parts = [];
       if (missing.length) parts.push(`missing ${missing.join(', ')}`);
       if (extra.length) parts.push(`unknown ${extra.join(', ')}`);
-      throw new HttpError(
-        400,
+      throw badRequest(
         `${field}[${index}]: ${parts.join('; ')} (the model expects ${featureNames.join(', ')})`,
         {
           row: index,
@@ -72,13 +72,9 @@ export function parseRow(
     }
     return featureNames.map((name, j) => toNumber(record[name], index, name, field, j));
   }
-  throw new HttpError(
-    400,
-    `${field}[${index}] must be an array of numbers or an object keyed by feature name`,
-    {
-      row: index,
-    },
-  );
+  throw badRequest(`${field}[${index}] must be an array of numbers or an object keyed by feature name`, {
+    row: index,
+  });
 }
 
 function toNumber(value: unknown, row: number, column: string, field: string, position: number): number {
@@ -93,7 +89,7 @@ function toNumber(value: unknown, row: number, column: string, field: string, po
           : typeof value === 'string'
             ? `the string ${JSON.stringify(value.length > 30 ? `${value.slice(0, 30)}…` : value)}`
             : typeof value;
-  throw new HttpError(400, `${field}[${row}].${column} is ${what}; expected a finite number`, {
+  throw badRequest(`${field}[${row}].${column} is ${what}; expected a finite number`, {
     row,
     column,
     position,

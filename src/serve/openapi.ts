@@ -1,69 +1,76 @@
 import type { LoadedModel } from './model';
-
-import { OIP_NUMERIC_TYPES } from './routes/oip';
-
-type Schema = Record<string, unknown>;
+import { createSchemas, ref } from './openapi-schemas';
+import type { Schema } from './openapi-schemas';
 
 const json = (schema: Schema, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const text = (description: string) => ({
+  description,
+  content: { 'text/plain': { schema: { type: 'string' } } },
+});
 
-const errorResponses = (codes: number[]) =>
-  Object.fromEntries(codes.map((code) => [String(code), json(ref('Error'), ERROR_TEXT[code] ?? 'Error')]));
-
+/** The statuses of errors, with what each means here. */
 const ERROR_TEXT: Record<number, string> = {
   400: 'Bad input: the error names the row and column',
-  403: 'Admin endpoints disabled (no token configured) or wrong token',
-  404: 'Unknown request id or route',
-  405: 'Method not allowed',
-  413: 'Body or batch too large',
-  415: 'Unsupported content type',
+  403: 'Admin endpoints disabled (no token configured), or a missing or wrong token',
+  404: 'Unknown request id, model or version',
+  413: 'Body (decompressed) or batch too large',
+  415: 'Unsupported content type or content encoding',
   502: 'Reload failed; the previous model keeps serving',
   503: 'No model loaded yet',
 };
 
+const errors = (codes: number[], schema = 'Error') =>
+  Object.fromEntries(codes.map((code) => [String(code), json(ref(schema), ERROR_TEXT[code] ?? 'Error')]));
+
+export interface OpenApiOptions {
+  /** Largest batch the server takes (MAX_BATCH_SIZE). */
+  maxBatch: number;
+  /** The admin token's header (ADMIN_TOKEN_HEADER). */
+  adminTokenHeader: string;
+}
+
 /**
- * The OpenAPI 3.1 document of what the server really accepts and returns. With a model loaded, the
- * object form of a row lists its feature names. A fuzz test (schemathesis) drives the server with it.
+ * The OpenAPI 3.1 document of what the server really accepts and returns: every error body carries its
+ * catalogue code (`error_code`). With a model loaded, rows, labels, columns and path names are the
+ * model's. A fuzz test (schemathesis, every check) drives the server with it.
  */
-export function createOpenApiDocument(version: string, model?: LoadedModel): Schema {
-  const names = model?.model.featureNames ?? [];
-  // With a model loaded, rows are exactly its features: unknown names are rejected, as the server does.
-  const rowObject: Schema = names.length
-    ? {
-        type: 'object',
-        properties: Object.fromEntries(names.map((n) => [n, { type: 'number' }])),
-        required: [...names],
-        additionalProperties: false,
-      }
-    : { type: 'object', additionalProperties: { type: 'number' } };
-  const classes = model?.model.classes ?? [];
-  const label: Schema = classes.length ? { enum: [...classes] } : { type: ['number', 'string'] };
-  const row: Schema = {
-    oneOf: [
-      {
-        type: 'array',
-        items: { type: 'number' },
-        ...(names.length ? { minItems: names.length, maxItems: names.length } : {}),
-      },
-      rowObject,
-    ],
-  };
+export function createOpenApiDocument(
+  version: string,
+  model: LoadedModel | undefined,
+  options: OpenApiOptions,
+) {
   const jsonBody = (schema: Schema) => ({ required: true, content: { 'application/json': { schema } } });
-  const post = (summary: string, body: Schema, ok: Schema, codes: number[]) => ({
+  const post = (summary: string, body: string, ok: string, codes: number[]) => ({
     summary,
-    requestBody: jsonBody(body),
-    responses: { '200': json(ok, 'OK'), ...errorResponses(codes) },
+    requestBody: jsonBody(ref(body)),
+    responses: { '200': json(ref(ok), 'OK'), ...errors(codes) },
   });
-  const get = (summary: string, ok: Schema, codes: number[] = []) => ({
+  const get = (summary: string, ok: Schema, codes: number[] = [], schema = 'Error') => ({
     summary,
-    responses: { '200': json(ok, 'OK'), ...errorResponses(codes) },
+    responses: { '200': json(ok, 'OK'), ...errors(codes, schema) },
   });
   const anyObject: Schema = { type: 'object' };
   const inputCodes = [400, 413, 415, 503];
-
+  const name = pathParam('name', model ? [model.name] : undefined);
+  const modelVersion = pathParam('version', model ? [model.version] : undefined);
+  const oip = (summary: string, ok: Schema) => get(summary, ok, [404, 503], 'OipError');
+  const infer = {
+    summary: 'OIP: inference (JSON; the binary tensor extension with Inference-Header-Content-Length)',
+    requestBody: jsonBody(ref('OipRequest')),
+    responses: {
+      '200': {
+        description: 'OK: JSON, or a JSON header and binary outputs (binary_data)',
+        content: {
+          'application/json': { schema: ref('OipResponse') },
+          'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+        },
+      },
+      ...errors([400, 404, 413, 415, 503], 'OipError'),
+    },
+  };
   return {
     openapi: '3.1.0',
     info: {
@@ -87,48 +94,48 @@ export function createOpenApiDocument(version: string, model?: LoadedModel): Sch
           [503],
         ),
       },
-      '/metrics': {
-        get: {
-          summary: 'Prometheus text exposition',
-          responses: {
-            '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } },
-          },
-        },
-      },
+      '/metrics': { get: { summary: 'Prometheus text exposition', responses: { '200': text('OK') } } },
       '/predict': {
-        post: post(
-          'Predict classes and probabilities',
-          ref('PredictRequest'),
-          ref('PredictResponse'),
-          inputCodes,
+        post: withLinks(
+          post('Predict classes and probabilities', 'PredictRequest', 'PredictResponse', inputCodes),
+          'predict',
+          {
+            // Ground truth for the prediction just made: its request id, one label per row.
+            feedback: {
+              operationId: 'feedback',
+              requestBody: {
+                request_id: '$response.body#/request_id',
+                labels: '$response.body#/predictions',
+              },
+            },
+          },
         ),
       },
-      '/explain': {
-        post: post('Explain one prediction', ref('ExplainRequest'), ref('ExplainResponse'), inputCodes),
-      },
+      '/explain': { post: post('Explain one prediction', 'ExplainRequest', 'ExplainResponse', inputCodes) },
       '/feedback': {
-        post: post('Ground truth for earlier predictions', ref('FeedbackRequest'), ref('FeedbackResponse'), [
-          ...inputCodes,
-          404,
-        ]),
+        post: {
+          operationId: 'feedback',
+          ...post('Ground truth for earlier predictions', 'FeedbackRequest', 'FeedbackResponse', [
+            ...inputCodes,
+            404,
+          ]),
+        },
       },
       '/admin/reload': {
         post: {
-          summary: 'Reload the model from its source now (header token)',
-          responses: { '200': json(anyObject, 'Reloaded'), ...errorResponses([403, 502, 503]) },
+          summary: 'Reload the model from its source now (admin token)',
+          security: [{ adminToken: [] }],
+          responses: { '200': json(anyObject, 'Reloaded'), ...errors([403, 502]) },
         },
       },
       '/ping': {
         get: {
-          summary: 'MLflow scoring protocol health',
-          responses: {
-            '200': { description: 'Model loaded', content: { 'text/plain': { schema: { type: 'string' } } } },
-            '404': {
-              description: 'No model loaded',
-              content: { 'text/plain': { schema: { type: 'string' } } },
-            },
-          },
+          summary: 'MLflow scoring protocol: health',
+          responses: { '200': text('Model loaded'), '404': text('No model loaded') },
         },
+      },
+      '/version': {
+        get: { summary: "MLflow scoring protocol: the server's version", responses: { '200': text('OK') } },
       },
       '/invocations': {
         post: {
@@ -137,7 +144,7 @@ export function createOpenApiDocument(version: string, model?: LoadedModel): Sch
             required: true,
             content: {
               'application/json': { schema: ref('MlflowRequest') },
-              'text/csv': { schema: { type: 'string', minLength: 1 } },
+              'text/csv': { schema: ref('MlflowCsv') },
             },
           },
           responses: {
@@ -145,154 +152,42 @@ export function createOpenApiDocument(version: string, model?: LoadedModel): Sch
               { type: 'object', properties: { predictions: { type: 'array' } }, required: ['predictions'] },
               'OK',
             ),
-            ...Object.fromEntries(
-              [400, 413, 415, 503].map((c) => [String(c), json(ref('MlflowError'), ERROR_TEXT[c] ?? '')]),
-            ),
+            ...errors(inputCodes, 'MlflowError'),
           },
         },
       },
       '/v2': { get: get('Open Inference Protocol: server metadata', anyObject) },
       '/v2/health/live': { get: get('OIP: server live', anyObject) },
-      '/v2/health/ready': { get: get('OIP: server ready', anyObject, [503]) },
-      '/v2/models/{name}': {
-        parameters: [pathParam('name', model ? [model.name] : undefined)],
-        get: get('OIP: model metadata', anyObject, [404, 503]),
+      '/v2/health/ready': { get: get('OIP: server ready', anyObject, [503], 'OipError') },
+      '/v2/models/{name}': { parameters: [name], get: oip('OIP: model metadata', anyObject) },
+      '/v2/models/{name}/ready': { parameters: [name], get: oip('OIP: model ready', anyObject) },
+      '/v2/models/{name}/infer': { parameters: [name], post: infer },
+      '/v2/models/{name}/versions/{version}': {
+        parameters: [name, modelVersion],
+        get: oip('OIP: model metadata', anyObject),
       },
-      '/v2/models/{name}/ready': {
-        parameters: [pathParam('name', model ? [model.name] : undefined)],
-        get: get('OIP: model ready', anyObject, [404, 503]),
+      '/v2/models/{name}/versions/{version}/ready': {
+        parameters: [name, modelVersion],
+        get: oip('OIP: model ready', anyObject),
       },
-      '/v2/models/{name}/infer': {
-        parameters: [pathParam('name', model ? [model.name] : undefined)],
-        post: post('OIP: inference', ref('OipRequest'), anyObject, [400, 404, 413, 415, 503]),
-      },
+      '/v2/models/{name}/versions/{version}/infer': { parameters: [name, modelVersion], post: infer },
       '/openapi.json': { get: get('This document', anyObject) },
     },
     components: {
-      schemas: {
-        Row: row,
-        PredictRequest: {
-          type: 'object',
-          properties: { features: { type: 'array', items: ref('Row'), minItems: 1 } },
-          required: ['features'],
-        },
-        PredictResponse: {
-          type: 'object',
-          properties: {
-            predictions: { type: 'array' },
-            probabilities: { type: 'array', items: { type: 'array', items: { type: 'number' } } },
-            classes: { type: 'array' },
-            model_version: { type: 'string' },
-            request_id: { type: 'string' },
-          },
-          required: ['predictions', 'probabilities', 'model_version', 'request_id'],
-        },
-        ExplainRequest: {
-          type: 'object',
-          properties: { features: { oneOf: [row, { type: 'array', items: row, minItems: 1, maxItems: 1 }] } },
-          required: ['features'],
-        },
-        ExplainResponse: {
-          type: 'object',
-          properties: {
-            prediction: {},
-            probability: { type: 'number' },
-            bias: { type: 'number' },
-            contributions: { type: 'object', additionalProperties: { type: 'number' } },
-            model_version: { type: 'string' },
-            request_id: { type: 'string' },
-          },
-          required: ['prediction', 'probability', 'bias', 'contributions', 'model_version', 'request_id'],
-        },
-        FeedbackRequest: {
-          type: 'object',
-          properties: {
-            request_id: { type: 'string' },
-            features: { type: 'array', items: ref('Row') },
-            labels: { type: 'array', minItems: 1, items: label },
-          },
-          required: ['labels'],
-        },
-        FeedbackResponse: {
-          type: 'object',
-          properties: {
-            accepted: { type: 'integer' },
-            correct: { type: 'integer' },
-            live_accuracy: { type: ['number', 'null'] },
-            window: { type: 'integer' },
-          },
-          required: ['accepted', 'correct', 'live_accuracy'],
-        },
-        Health: {
-          type: 'object',
-          properties: {
-            status: { enum: ['ok', 'degraded', 'unavailable'] },
-            ready: { type: 'boolean' },
-            model: { type: ['object', 'null'] },
-            metrics: { type: ['object', 'null'] },
-            registry: {
-              type: 'object',
-              properties: {
-                reachable: { type: ['boolean', 'null'] },
-                server_version: { type: ['string', 'null'] },
-                last_refresh: { type: ['string', 'null'] },
-                last_error: { type: ['string', 'null'] },
-              },
-            },
-          },
-          required: ['status', 'ready', 'model', 'registry'],
-        },
-        MlflowRequest: {
-          type: 'object',
-          properties: {
-            dataframe_split: {
-              type: 'object',
-              properties: { columns: { type: 'array', items: { type: 'string' } }, data: { type: 'array' } },
-            },
-            dataframe_records: { type: 'array', items: { type: 'object' } },
-            instances: { type: 'array' },
-            inputs: {},
-          },
-        },
-        OipRequest: {
-          type: 'object',
-          properties: {
-            id: { type: 'string' },
-            inputs: {
-              type: 'array',
-              minItems: 1,
-              maxItems: 1,
-              items: {
-                type: 'object',
-                properties: {
-                  name: { type: 'string' },
-                  shape: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2 },
-                  datatype: { enum: [...OIP_NUMERIC_TYPES] },
-                  data: { type: 'array' },
-                },
-                required: ['name', 'shape', 'datatype', 'data'],
-              },
-            },
-          },
-          required: ['inputs'],
-        },
-        Error: {
-          type: 'object',
-          properties: {
-            error: { type: 'string' },
-            status: { type: 'integer' },
-            request_id: { type: 'string' },
-          },
-          required: ['error'],
-        },
-        MlflowError: {
-          type: 'object',
-          properties: { error_code: { type: 'string' }, message: { type: 'string' } },
-          required: ['error_code', 'message'],
-        },
-      },
+      schemas: createSchemas(model, options.maxBatch),
+      securitySchemes: { adminToken: { type: 'apiKey', in: 'header', name: options.adminTokenHeader } },
     },
   };
+}
+
+/** An operation with an id and OpenAPI links from its 200 response to the operations that follow it. */
+function withLinks<T extends { responses: Record<string, object> }>(
+  operation: T,
+  operationId: string,
+  links: Record<string, object>,
+): T & { operationId: string } {
+  const ok = { ...operation.responses['200'], links };
+  return { ...operation, operationId, responses: { ...operation.responses, '200': ok } };
 }
 
 function pathParam(name: string, values?: string[]) {

@@ -1,4 +1,4 @@
-import { HttpError } from './http/errors';
+import { MlctlError } from '../errors';
 import { argmax } from './model';
 import type { LoadedModel } from './model';
 import type { RequestContext, ServeDeps } from './context';
@@ -11,12 +11,10 @@ export interface Scored {
 /** The model of this request, or 503 when none is loaded yet. */
 export function requireModel(ctx: RequestContext): LoadedModel {
   if (!ctx.model) {
-    throw new HttpError(
-      503,
+    throw new MlctlError(
+      'MODEL_NOT_READY',
       'no model is loaded yet; the server is starting or the registry is unreachable',
-      {
-        hint: 'GET /health shows the registry status and the last error',
-      },
+      { hint: 'GET /health shows the registry status and the last error' },
     );
   }
   return ctx.model;
@@ -24,7 +22,9 @@ export function requireModel(ctx: RequestContext): LoadedModel {
 
 /**
  * Scores rows with the request's model, and does what every prediction does whatever the protocol:
- * counts it, logs it as a prediction event, and remembers it for feedback.
+ * counts it, logs it as a prediction event, and remembers it for feedback. A synthetic request (the
+ * canary's smoke test) is logged as a `synthetic_prediction` event and changes nothing else: no
+ * prediction counter, no feedback memory, so drift and live accuracy see real traffic only.
  */
 export function scoreRows(
   ctx: RequestContext,
@@ -40,14 +40,17 @@ export function scoreRows(
     probabilities[i] = p;
     predictions[i] = classes[argmax(p)] as string | number;
   }
-  deps.metrics.countPredictions(model.version, predictions);
+  ctx.rows += rows.length;
+  const synthetic = ctx.synthetic;
+  if (!synthetic) deps.metrics.countPredictions(model.version, predictions);
   deps.predictionLog.prediction({
     requestId: ctx.requestId,
     model,
     featureNames: model.model.featureNames,
     features: rows,
     predictions,
+    synthetic,
   });
-  deps.feedback.remember(ctx.requestId, model.version, predictions);
+  if (!synthetic) deps.feedback.remember(ctx.requestId, model.version, predictions);
   return { predictions, probabilities };
 }

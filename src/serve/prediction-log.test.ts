@@ -116,11 +116,35 @@ describe('prediction log', () => {
         { event: 'feedback', request_id: undefined, model: m, labels: [2], correct: 0 },
         'feedback',
       );
+      logger.info(
+        {
+          event: 'synthetic_prediction',
+          request_id: 'smoke-1',
+          model: m,
+          feature_names: names,
+          features: [[0, 0, 0, 0]],
+          predictions: [0],
+        },
+        'synthetic_prediction',
+      );
+      logger.info(
+        { event: 'synthetic_feedback', request_id: 'smoke-1', model: m, labels: [1], correct: 0 },
+        'synthetic_feedback',
+      );
     });
     const actual = await ourLines((l) => {
       for (const e of events) l.prediction({ ...e, model, featureNames: names });
       l.feedback({ requestId: 'r1', model, labels: [0, 'x'], correct: 1 });
       l.feedback({ model, labels: [2], correct: 0 });
+      l.prediction({
+        requestId: 'smoke-1',
+        model,
+        featureNames: names,
+        features: [[0, 0, 0, 0]],
+        predictions: [0],
+        synthetic: true,
+      });
+      l.feedback({ requestId: 'smoke-1', model, labels: [1], correct: 0, synthetic: true });
     });
     expect(actual.map(sameTime)).toEqual(expected.map(sameTime));
     for (const line of actual) {

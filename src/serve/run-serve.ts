@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { MlctlError } from '../errors';
 import type { ModelRegistry } from '../registry/types';
+import type { Tracer } from '../telemetry/tracing/types';
 import { createServeMetrics } from '../telemetry/serve-metrics';
 import { createApp } from './app';
 import { FeedbackTracker } from './feedback';
@@ -34,6 +35,8 @@ export interface ServeDeps {
   version: string;
   /** Opens the registry for models:/ targets (kept open while serving). */
   openRegistry: () => Promise<ModelRegistry>;
+  /** A span per request when tracing is on. */
+  tracer?: Tracer;
 }
 
 export interface RunningServe {
@@ -85,6 +88,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
     settings: options,
     reload: () => refresher.refresh(true),
     version: deps.version,
+    tracer: deps.tracer,
   });
   const server = await listen(app, options.host, options.port);
   deps.logger.info({ url: server.url, model: options.target }, 'listening');

@@ -11,6 +11,10 @@ import type { LoadedModel, ServableModel } from '../../src/serve/model';
 import type { ServeDeps, ServeSettings } from '../../src/serve/context';
 import { createServeMetrics } from '../../src/telemetry/serve-metrics';
 
+/** Iris rows the stump model classes 0 and 1. */
+export const SETOSA = [5.1, 3.5, 1.4, 0.2];
+export const VERSICOLOR = [6.2, 2.9, 4.3, 1.3];
+
 /**
  * A stump forest for tests: two "trees" on petal_length, so probabilities and contributions are easy
  * to check by hand. Class 0 below 2.5, class 1 below 5, else class 2.
@@ -61,6 +65,7 @@ export interface TestServerOptions {
   model?: LoadedModel | null;
   settings?: Partial<ServeSettings>;
   reload?: ServeDeps['reload'];
+  tracer?: ServeDeps['tracer'];
 }
 
 /** What the app needs, with its own metrics, logs and model holder; the logs are kept for the test. */
@@ -91,6 +96,7 @@ export function createTestDeps(
     },
     reload: options.reload,
     version: '0.0.0-test',
+    tracer: options.tracer,
   };
   const parse = (chunks: string[]) =>
     chunks

@@ -1,13 +1,19 @@
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { spawnCli } from '../helpers/cli';
 import { FIXTURE_DATASET_SHA, createModelFixture } from '../helpers/model-fixture';
 import { MLFLOW_URI, TEST_PYTHON, describeWithMlflow, mlflowPython } from '../helpers/mlflow-env';
+import { describeIfAvailable } from '../helpers/requirement';
+import { eventually, startServeProcess } from '../helpers/serve-process';
 import { uniqueName } from '../helpers/registry-contract';
 
 jest.setTimeout(180_000);
+
+const run = promisify(execFile);
 
 /** MLflow's own Python client, pointed at the same server. */
 const python = (script: string, args: string[]) =>
@@ -117,6 +123,65 @@ describeWithMlflow(
       expect(dl.code).toBe(0);
       expect(dl.stdout).toContain('checksums verified');
       expect(await readFile(join(dest, 'model.json'))).toEqual(await readFile(join(modelDir, 'model.json')));
+    });
+  },
+);
+
+describeIfAvailable(
+  "MLflow's own scoring client against mlctl serve",
+  existsSync(TEST_PYTHON) ? undefined : `MLflow's Python (MLCTL_TEST_PYTHON) not found at ${TEST_PYTHON}`,
+  'MLCTL_REQUIRE_MLFLOW',
+  () => {
+    test("ScoringServerClient: ping, version, and every input form, on scikit-learn's wine data", async () => {
+      const work = await mkdtemp(join(tmpdir(), 'mlctl-scoring-'));
+      try {
+        // 13 features, one with a slash in its name; three classes.
+        await run(TEST_PYTHON, [
+          '-c',
+          `import sys
+from sklearn.datasets import load_wine
+frame = load_wine(as_frame=True).frame
+frame.to_csv(sys.argv[1], index=False)
+frame.drop(columns=["target"]).sample(20, random_state=5).to_csv(sys.argv[2], index=False)`,
+          join(work, 'wine.csv'),
+          join(work, 'rows.csv'),
+        ]);
+        const t = await spawnCli([
+          'train',
+          '--data',
+          join(work, 'wine.csv'),
+          '--output',
+          join(work, 'wine'),
+          '--n-estimators',
+          '20',
+        ]);
+        expect(t.code).toBe(0);
+        const server = await startServeProcess(['--model', join(work, 'wine')], {
+          env: { PREDICTION_LOG_STDOUT: 'false' },
+        });
+        try {
+          await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 200);
+          const { hostname, port } = new URL(server.url);
+          const out = await python(
+            readFileSync(join(__dirname, 'python', 'scoring_client_check.py'), 'utf8'),
+            [hostname, port, join(work, 'rows.csv')],
+          );
+          expect(out).toEqual({
+            version: '0.1.0',
+            expected_rows: 20,
+            dataframe_split: true,
+            extra_column: true,
+            dataframe_records_text: true,
+            numpy_array: true,
+            inputs_columns: true,
+            missing_columns: expect.stringMatching(/400.*missing/s),
+          });
+        } finally {
+          await server.stop();
+        }
+      } finally {
+        await rm(work, { recursive: true, force: true });
+      }
     });
   },
 );

@@ -405,12 +405,15 @@ describe('mlctl serve app (real HTTP on port 0)', () => {
       }
     });
 
-    it('rejects a wrong shape with {"error"}', async () => {
+    it('rejects a wrong shape with {"error", "error_code"}', async () => {
       const r = await postJson(`${s.url}/v2/models/iris/infer`, {
         inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP64', data: [1, 2, 3] }],
       });
       expect(r.status).toBe(400);
-      expect(Object.keys(r.json)).toEqual(['error']);
+      expect(r.json).toEqual({
+        error: expect.stringMatching(/shape must be \[rows, 4\]/),
+        error_code: 'BAD_REQUEST',
+      });
     });
 
     it('answers 404 for another model name and version', async () => {

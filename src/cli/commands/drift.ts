@@ -102,7 +102,7 @@ configuration error (including --format, --report, --fail-on-drift: those are fo
         adminToken: server.adminToken,
         tokenHeader: server.adminTokenHeader,
       },
-      { logger, cwd: ctx.cwd, resolveModelUri: modelUriResolver(ctx) },
+      { logger, cwd: ctx.cwd, resolveModelUri: modelUriResolver(ctx), tracer: ctx.tracer() },
     );
     if (!server.adminToken) logger.warn('ADMIN_API_TOKEN is not set: POST /refresh answers 403');
     ctx.print(`mlctl drift serve: listening on ${service.url} (every ${server.interval}s)`);

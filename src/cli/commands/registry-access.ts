@@ -14,7 +14,7 @@ export async function openRegistry<T>(
 ): Promise<T> {
   const settings = ctx.settings(registrySettings, { trackingUri: flags.trackingUri });
   const { createRegistry } = await import('../../registry/create-registry');
-  const registry = createRegistry(settings, { cwd: ctx.cwd, logger: ctx.logger() });
+  const registry = createRegistry(settings, { cwd: ctx.cwd, logger: ctx.logger(), tracer: ctx.tracer() });
   try {
     return await use(registry);
   } finally {

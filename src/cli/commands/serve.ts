@@ -38,6 +38,7 @@ version or alias). A registry that is down at start is retried; the server stays
       });
     }
     const logger = ctx.logger();
+    const tracer = ctx.tracer();
     const { runServe } = await import('../../serve/run-serve');
     const running = await runServe(
       {
@@ -65,10 +66,11 @@ version or alias). A registry that is down at start is retried; the server stays
       {
         logger,
         version,
+        tracer,
         openRegistry: async () => {
           const registry = ctx.settings(registrySettings, { trackingUri: flags.trackingUri });
           const { createRegistry } = await import('../../registry/create-registry');
-          return createRegistry(registry, { cwd: ctx.cwd, logger });
+          return createRegistry(registry, { cwd: ctx.cwd, logger, tracer });
         },
       },
     );

@@ -1,21 +1,18 @@
+import { MlctlError, isMlctlError } from '../../errors';
+
 /**
- * An error that ends a request with a status and a JSON body. Handlers throw it for bad input; the
- * app maps it to a response, never to a crash.
+ * Errors on the HTTP path are MlctlErrors like everywhere else: the catalogue (src/errors.ts) gives each
+ * code its status, and the response carries the code as `error_code`. Anything else that reaches the
+ * handler is a bug, answered as INTERNAL.
  */
-export class HttpError extends Error {
-  override readonly name = 'HttpError';
+export const badRequest = (message: string, details?: Record<string, unknown>): MlctlError =>
+  new MlctlError('BAD_REQUEST', message, { details });
 
-  constructor(
-    readonly status: number,
-    message: string,
-    /** Extra fields of the JSON error body: where the problem is (row, column), what was expected. */
-    readonly details: Record<string, unknown> = {},
-    /** Response headers, e.g. Allow on a 405. */
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
+/** An error as a request ends with it: itself when it is an MlctlError, else an INTERNAL error around it. */
+export function requestError(err: unknown): MlctlError {
+  if (isMlctlError(err)) return err;
+  // A bug: the client gets a generic message, the log gets the error (the cause) with its stack.
+  return new MlctlError('INTERNAL', 'internal error; the request id identifies it in the server log', {
+    cause: err,
+  });
 }
-
-export const badRequest = (message: string, details?: Record<string, unknown>): HttpError =>
-  new HttpError(400, message, details);

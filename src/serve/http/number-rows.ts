@@ -7,32 +7,23 @@
  * of the server's time (docs/BENCHMARKS.md).
  */
 export function parseNumberRows(bytes: Uint8Array, key: string): number[][] | undefined {
-  const r = reader.reset(bytes);
-  const n = readRows(r, key);
-  const rows = n >= 0 ? new Array<number[]>(n) : undefined;
-  // Every row read goes out of the scratch list, whether the body turned out complete or not.
-  for (let i = 0; i < scratchRows.length && scratchRows[i] !== undefined; i++) {
-    if (rows && i < n) rows[i] = scratchRows[i] as number[];
-    scratchRows[i] = undefined;
-  }
-  r.reset(EMPTY);
-  return rows;
+  const rows: number[][] = [];
+  return readRows(new Reader().reset(bytes), key, rows) ? rows : undefined;
 }
 
-/** Reads the whole body into scratchRows; the number of rows, or -1 when the body is not of the form. */
-function readRows(r: Reader, key: string): number {
-  if (!r.take(OPEN_BRACE) || !r.takeKey(key) || !r.take(COLON) || !r.take(OPEN_BRACKET)) return -1;
-  let n = 0;
+/** Reads the whole body into rows; false when the body is not of the form. */
+function readRows(r: Reader, key: string, rows: number[][]): boolean {
+  if (!r.take(OPEN_BRACE) || !r.takeKey(key) || !r.take(COLON) || !r.take(OPEN_BRACKET)) return false;
   if (!r.take(CLOSE_BRACKET)) {
     for (;;) {
       const row = r.row();
-      if (row === undefined) return -1;
-      scratchRows[n++] = row;
+      if (row === undefined) return false;
+      rows.push(row);
       if (r.take(CLOSE_BRACKET)) break;
-      if (!r.take(COMMA)) return -1;
+      if (!r.take(COMMA)) return false;
     }
   }
-  return r.take(CLOSE_BRACE) && r.atEnd() ? n : -1;
+  return r.take(CLOSE_BRACE) && r.atEnd();
 }
 
 const EMPTY = new Uint8Array(0);
@@ -57,7 +48,7 @@ const POWERS_OF_TEN = [
   1e20, 1e21, 1e22,
 ];
 
-/** One reader, reused: parsing is synchronous, and a request should not leave garbage it can avoid. */
+/** Reads one body. A reader per parse: reusing one (module-level state) measured no cheaper (docs/DECISIONS.md). */
 class Reader {
   private at = 0;
   private bytes: Uint8Array = EMPTY;
@@ -194,7 +185,3 @@ class Reader {
     while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = this.byte(++this.at);
   }
 }
-
-const reader = new Reader();
-/** The rows read so far, emptied after each parse so that no request's rows outlive it. */
-const scratchRows: Array<number[] | undefined> = [];

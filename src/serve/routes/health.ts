@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { HttpError } from '../http/errors';
-import type { RouteDef, ServeDeps } from '../context';
+import { MlctlError } from '../../errors';
+import { checkAdminToken } from '../http/admin-token';
+import type { RouteDef } from '../context';
 
 /** GET /livez: the process answers. Never depends on the model or the registry. */
 export const livezRoute: RouteDef = { handler: () => ({ body: { status: 'alive' } }) };
@@ -56,36 +56,15 @@ export const metricsRoute: RouteDef = {
   },
 };
 
-/** Compares in constant time, whatever the lengths: both sides are hashed first. */
-function tokenMatches(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
-export function checkAdmin(
-  ctx: { req: { headers: Record<string, string | string[] | undefined> } },
-  deps: ServeDeps,
-): void {
-  const expected = deps.settings.adminToken;
-  if (!expected) {
-    throw new HttpError(403, 'admin endpoints are disabled: no ADMIN_API_TOKEN is configured');
-  }
-  const given = ctx.req.headers[deps.settings.adminTokenHeader.toLowerCase()];
-  if (typeof given !== 'string' || !tokenMatches(given, expected)) {
-    throw new HttpError(403, `forbidden: missing or wrong ${deps.settings.adminTokenHeader} header`);
-  }
-}
-
 /** POST /admin/reload: re-resolves the model source now and loads what it points at. */
 export const reloadRoute: RouteDef = {
   async handler(ctx, deps) {
-    checkAdmin(ctx, deps);
-    if (!deps.reload) throw new HttpError(503, 'this server has no model source to reload from');
+    checkAdminToken(ctx.req, { token: deps.settings.adminToken, header: deps.settings.adminTokenHeader });
+    if (!deps.reload) throw new MlctlError('RELOAD_FAILED', 'this server has no model source to reload from');
     const outcome = await deps.reload();
     if (outcome.result === 'failed') {
-      throw new HttpError(
-        502,
+      throw new MlctlError(
+        'RELOAD_FAILED',
         `reload failed, still serving ${ctx.model?.version ?? 'nothing'}: ${outcome.error}`,
       );
     }

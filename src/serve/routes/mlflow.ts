@@ -1,6 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { contentTypeParts, mediaType, parseJson } from '../http/body';
-import { HttpError, badRequest } from '../http/errors';
+import { MlctlError } from '../../errors';
+import { badRequest } from '../http/errors';
 import { parseRows } from '../input';
 import { requireModel, scoreRows } from '../predict-core';
 import type { RouteDef } from '../context';
@@ -17,6 +18,12 @@ export const pingRoute: RouteDef = {
   },
 };
 
+/** GET /version (MLflow scoring protocol): the server's version as plain text (MLflow answers its own). */
+export const versionRoute: RouteDef = {
+  errorStyle: 'mlflow',
+  handler: (_ctx, deps) => ({ body: deps.version, contentType: 'text/plain; charset=utf-8' }),
+};
+
 /**
  * POST /invocations, MLflow's scoring protocol, so clients of `mlflow models serve` work unchanged:
  * JSON with exactly one of dataframe_split, dataframe_records, instances, inputs; or text/csv with a
@@ -29,12 +36,12 @@ export const invocationsRoute: RouteDef = {
     const [type = '', ...params] = contentTypeParts(req);
     for (const p of params) {
       if (p.startsWith('charset=') && p !== 'charset=utf-8') {
-        throw new HttpError(415, 'The scoring server only supports UTF-8');
+        throw new MlctlError('UNSUPPORTED_MEDIA_TYPE', 'The scoring server only supports UTF-8');
       }
     }
     if (type !== 'application/json' && type !== 'text/csv') {
-      throw new HttpError(
-        415,
+      throw new MlctlError(
+        'UNSUPPORTED_MEDIA_TYPE',
         "This predictor only supports the following content types: ['text/csv', 'application/json']",
       );
     }
@@ -66,15 +73,17 @@ function jsonRows(doc: unknown, names: readonly string[]): unknown[] {
   }
   const field = present[0] as (typeof INPUT_FIELDS)[number];
   const value = (doc as Record<string, unknown>)[field];
-  if (field === 'dataframe_split') return splitRows(value, names);
+  // MLflow casts the pandas forms to the signature's types before scoring, so a number given as a
+  // string ("5.1") is read as that number (docs/API.md); the tensor forms take numbers only.
+  if (field === 'dataframe_split') return splitRows(value, names).map(numericStrings);
   if (field === 'dataframe_records') {
     if (!Array.isArray(value)) throw badRequest('dataframe_records must be a list of records');
-    return value.map((r) => onlyFeatures(r, names));
+    return value.map((r) => numericStrings(onlyFeatures(r, names)));
   }
   // instances / inputs: a list of rows, or a dict of columns (TF-serving columnar form).
   if (Array.isArray(value)) return value.map((r) => onlyFeatures(r, names));
   if (value !== null && typeof value === 'object') {
-    return columnsToRecords(value as Record<string, unknown>).map((r) => onlyFeatures(r, names));
+    return columnsToRecords(value as Record<string, unknown>, names);
   }
   throw badRequest(`${field} must be a list of rows or a mapping of columns`);
 }
@@ -107,28 +116,70 @@ function onlyFeatures(row: unknown, names: readonly string[]): unknown {
   return Object.fromEntries(Object.entries(row).filter(([k]) => names.includes(k)));
 }
 
-function columnsToRecords(columns: Record<string, unknown>): unknown[] {
-  const entries = Object.entries(columns);
+/**
+ * A row with each string that is a decimal number replaced by that number, as MLflow's cast of a column
+ * to `double` reads it (a string that is not a number, and null, stay: the row parser names them).
+ */
+function numericStrings(row: unknown): unknown {
+  if (row === null || typeof row !== 'object') return row;
+  if (Array.isArray(row)) return row.map(numberFromText);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = numberFromText(v);
+  return out;
+}
+
+function numberFromText(value: unknown): unknown {
+  if (typeof value !== 'string' || !DECIMAL.test(value)) return value;
+  return Number(value);
+}
+
+/**
+ * A decimal number as text, spaces around it at most: no hex, no `Infinity`, no empty string, and short
+ * enough to be finite (the OpenAPI document states the same pattern).
+ */
+export const DECIMAL = /^\s*[+-]?(\d{1,20}(\.\d{0,20})?|\.\d{1,20})([eE][+-]?\d{1,2})?\s*$/;
+
+/** The columnar form as records of the model's columns (others are ignored, as MLflow ignores them). */
+function columnsToRecords(columns: Record<string, unknown>, names: readonly string[]): unknown[] {
+  const entries = Object.entries(columns).filter(([name]) => names.includes(name));
   const length = Array.isArray(entries[0]?.[1]) ? (entries[0]?.[1] as unknown[]).length : 0;
+  for (const [name, values] of entries) {
+    if (!Array.isArray(values) || values.length !== length) {
+      throw badRequest(
+        `inputs as columns must be lists of one length: ${JSON.stringify(name)} has ${Array.isArray(values) ? values.length : 'no list of'} values, ${JSON.stringify(entries[0]?.[0])} ${length}`,
+      );
+    }
+  }
   return Array.from({ length }, (_, i) =>
-    Object.fromEntries(
-      entries.map(([name, values]) => [name, Array.isArray(values) ? values[i] : undefined]),
-    ),
+    Object.fromEntries(entries.map(([name, values]) => [name, (values as unknown[])[i]])),
   );
 }
 
 function csvRows(body: Buffer, names: readonly string[], maxBatch: number): number[][] {
   let records: string[][];
   try {
-    records = parseCsv(body, { bom: true, skip_empty_lines: true, relax_column_count: false }) as string[][];
+    records = parseCsv(body, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+      // Lines may end in CRLF or LF, even both in one body.
+      record_delimiter: ['\r\n', '\n'],
+    }) as string[][];
   } catch (err) {
     throw badRequest(`invalid CSV: ${(err as Error).message}`);
   }
   const [header, ...data] = records;
   if (!header || data.length === 0) throw badRequest('the CSV needs a header row and at least one data row');
+  const columns = header.map((h) => h.trim());
+  // A first row of values rather than names (a CSV without its header) is named as such.
+  if (!names.some((n) => columns.includes(n))) {
+    throw badRequest(
+      `the CSV's first row (${columns.slice(0, 5).join(',')}${columns.length > 5 ? ',…' : ''}) names none of the model's features; it must be a header row: ${names.join(',')}`,
+    );
+  }
   const rows = data.map((r) =>
     Object.fromEntries(
-      header.map((h, j) => [h.trim(), csvNumber(r[j])]).filter(([h]) => names.includes(h as string)),
+      columns.map((h, j) => [h, csvNumber(r[j])]).filter(([h]) => names.includes(h as string)),
     ),
   );
   return parseRows(rows, names, { maxBatch }, 'input');

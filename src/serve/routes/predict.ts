@@ -1,4 +1,5 @@
-import { HttpError, badRequest } from '../http/errors';
+import { MlctlError } from '../../errors';
+import { badRequest } from '../http/errors';
 import { parseNumberRows } from '../http/number-rows';
 import { predictionsJson } from '../labels-json';
 import { parseRow, parseRows } from '../input';
@@ -121,11 +122,11 @@ export const feedbackRoute: RouteDef = {
       requestId = body.request_id;
       const remembered = deps.feedback.lookup(requestId);
       if (!remembered) {
-        throw new HttpError(
-          404,
+        throw new MlctlError(
+          'RESOURCE_DOES_NOT_EXIST',
           `unknown request_id ${JSON.stringify(requestId)}: not predicted here, or too long ago`,
           {
-            field: 'request_id',
+            details: { field: 'request_id' },
             hint: 'Send {"features", "labels"} instead to score the rows again',
           },
         );
@@ -145,16 +146,23 @@ export const feedbackRoute: RouteDef = {
         field: 'labels',
       });
     }
-    const outcome = deps.feedback.score(version, predictions, labels as Array<string | number>);
-    deps.metrics.feedback.inc({ correct: 'true' }, outcome.correct);
-    deps.metrics.feedback.inc({ correct: 'false' }, outcome.accepted - outcome.correct);
+    const feedback = labels as Array<string | number>;
+    // Synthetic feedback is scored and logged, but counts nowhere: live accuracy is real traffic's.
+    const outcome = ctx.synthetic
+      ? countCorrect(predictions, feedback)
+      : deps.feedback.score(version, predictions, feedback);
+    if (!ctx.synthetic) {
+      deps.metrics.feedback.inc({ correct: 'true' }, outcome.correct);
+      deps.metrics.feedback.inc({ correct: 'false' }, outcome.accepted - outcome.correct);
+    }
     const live = deps.feedback.accuracy(model.version);
-    if (live !== undefined) deps.metrics.accuracy.set({ source: 'feedback' }, live);
+    if (live !== undefined && !ctx.synthetic) deps.metrics.accuracy.set({ source: 'feedback' }, live);
     deps.predictionLog.feedback({
       requestId,
       model: { name: model.name, version, uri: model.uri },
-      labels: labels as Array<string | number>,
+      labels: feedback,
       correct: outcome.correct,
+      synthetic: ctx.synthetic,
     });
     return {
       body: {
@@ -168,3 +176,13 @@ export const feedbackRoute: RouteDef = {
     };
   },
 };
+
+/** How many labels match their predictions, without recording anything. */
+function countCorrect(
+  predictions: ReadonlyArray<string | number>,
+  labels: ReadonlyArray<string | number>,
+): { accepted: number; correct: number } {
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) if (String(predictions[i]) === String(labels[i])) correct++;
+  return { accepted: labels.length, correct };
+}

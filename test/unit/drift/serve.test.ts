@@ -5,9 +5,10 @@ import { createDriftMonitor } from '../../../src/drift/monitor';
 import { renderHtmlReport } from '../../../src/drift/reports/html';
 import { runDrift } from '../../../src/drift/run-drift';
 import type { DriftRunOptions } from '../../../src/drift/run-drift';
-import { createDriftServer } from '../../../src/drift/server';
+import { createDriftHandler } from '../../../src/drift/server';
 import { startDriftService } from '../../../src/drift/service';
 import type { DriftService } from '../../../src/drift/service';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useTmpDir } from '../../helpers/tmp';
 import { predictionLog, referenceCsv } from './data';
@@ -105,14 +106,21 @@ describe('mlctl drift serve (real server on port 0)', () => {
     clock -= 61_000;
   });
 
-  it('guards POST /refresh with the admin token (constant-time compare)', async () => {
-    expect((await get('/refresh', { method: 'POST' })).status).toBe(401);
-    expect((await get('/refresh', { method: 'POST', headers: { 'x-admin-token': 'wrong' } })).status).toBe(
-      403,
-    );
-    expect((await get('/refresh', { method: 'GET' })).status).toBe(405);
-    const ok = await get('/refresh', { method: 'POST', headers: { 'X-Admin-Token': 's3cret' } });
-    expect([ok.status, await ok.json()]).toEqual([202, { status: 'accepted' }]);
+  it('guards POST /refresh with the admin token as serve does: 403 PERMISSION_DENIED when missing or wrong', async () => {
+    for (const headers of [{}, { 'x-admin-token': 'wrong' }] as Array<Record<string, string>>) {
+      const denied = await get('/refresh', { method: 'POST', headers });
+      expect([denied.status, ((await denied.json()) as { error_code: string }).error_code]).toEqual([
+        403,
+        'PERMISSION_DENIED',
+      ]);
+    }
+    const wrongMethod = await get('/refresh', { method: 'GET' });
+    expect([wrongMethod.status, wrongMethod.headers.get('allow')]).toEqual([405, 'POST']);
+    const ok = await get('/refresh/', { method: 'POST', headers: { 'X-Admin-Token': 's3cret' } });
+    expect([ok.status, await ok.json()]).toEqual([
+      202,
+      { status: 'accepted', request_id: expect.any(String) },
+    ]);
     await until(() => !service.monitor.state().running);
   });
 
@@ -133,8 +141,15 @@ describe('mlctl drift serve (real server on port 0)', () => {
     tmp.write('drifted.jsonl', predictionLog(400, { shift: 3 }));
   });
 
-  it('answers 404 for unknown paths', async () => {
-    expect((await get('/nope')).status).toBe(404);
+  it('answers 404 ENDPOINT_NOT_FOUND for unknown paths, and every path with a trailing slash too', async () => {
+    const missing = await get('/nope');
+    expect([missing.status, ((await missing.json()) as { error_code: string }).error_code]).toEqual([
+      404,
+      'ENDPOINT_NOT_FOUND',
+    ]);
+    for (const path of ['/healthz/', '/metrics/', '/report/', '/report.json/']) {
+      expect([path, (await get(path)).status]).toEqual([path, 200]);
+    }
   });
 });
 
@@ -153,13 +168,15 @@ describe('drift monitor', () => {
       logger,
       intervalMs: 3_600_000,
     });
-    const server = createDriftServer({
-      monitor,
-      adminToken: 't',
-      tokenHeader: 'x-admin-token',
-      staleAfterMs: 1000,
-      logger,
-    });
+    const server = createServer(
+      createDriftHandler({
+        monitor,
+        adminToken: 't',
+        tokenHeader: 'x-admin-token',
+        staleAfterMs: 1000,
+        logger,
+      }),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
@@ -189,7 +206,9 @@ describe('drift monitor', () => {
       logger,
       intervalMs: 3_600_000,
     });
-    const server = createDriftServer({ monitor, tokenHeader: 'X-Admin-Token', staleAfterMs: 1000, logger });
+    const server = createServer(
+      createDriftHandler({ monitor, tokenHeader: 'X-Admin-Token', staleAfterMs: 1000, logger }),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     try {
       const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/refresh`, {
