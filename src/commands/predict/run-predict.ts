@@ -1,16 +1,20 @@
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { MlctlError, assertDataFile, fromFsError } from '../../errors';
 import type { PredictionFormat } from '../../config/sections/predict';
-import { readCsvRecords } from '../../data/csv';
-import { RowEncoder, encodedFeatures } from '../../data/row-encoder';
+import { encodedFeatures } from '../../data/row-encoder';
 import { loadModel } from '../../artifact/load';
 import type { LoadedModel } from '../../artifact/load';
-import { argmax } from '../../forest/predictor';
+import { readCsvChunks } from '../../batch/csv-chunks';
+import { batchThreads, createProblems, withHeader } from '../../batch/run-helpers';
+import { runChunks } from '../../batch/pool';
 import { createFileSink, createStreamSink } from './sink';
 import type { TextSink } from './sink';
-import { csvHeader, csvLine, jsonLine } from './lines';
+import { csvHeader } from './lines';
+import type { LineShape } from './lines';
+import { createChunkScorer } from './score-chunk';
+import type { PredictChunkResult, PredictJob } from './score-chunk';
 
 export interface PredictOptions {
   model: string;
@@ -23,6 +27,8 @@ export interface PredictOptions {
   features?: string[];
   /** Texts read as missing; default the model's (model.json's na_values). */
   naValues?: string[];
+  /** Worker threads; default the machine's cores for a large file, else 1. The output does not depend on it. */
+  threads?: number;
 }
 
 export interface PredictDeps {
@@ -47,8 +53,8 @@ export interface PredictResult {
   unknown_categories: Record<string, number>;
 }
 
-const BATCH_ROWS = 512;
-const MAX_PROBLEMS = 10;
+/** About 2,500 rows of 20 numbers: large enough that a worker's round trip is noise. */
+const CHUNK_BYTES = 1 << 20;
 
 /**
  * `mlctl predict`: scores a CSV in one streaming pass (memory does not grow with the file). Columns are
@@ -81,105 +87,84 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
   const sink: TextSink = options.output
     ? await createFileSink(resolve(deps.cwd, options.output))
     : createStreamSink(deps.stdout);
-  const { predictor, classes } = model;
-  const naValues = new Set(options.naValues ?? model.naValues);
+  const { classes } = model;
+  const naValues = [...(options.naValues ?? model.naValues)];
   const encoded = encodedFeatures(model.features, model.featureInfo);
-  const encoder = new RowEncoder(encoded, naValues);
-  const counts = new Float64Array(classes.length);
-  const stats = { min: Infinity, max: -Infinity, sum: 0 };
-  const problems: string[] = [];
-  let problemCount = 0;
-  const problem = (text: string): void => {
-    if (problemCount++ < MAX_PROBLEMS) problems.push(text);
-  };
-  let header: string[] | undefined;
-  let index: number[] = [];
-  let rows = 0;
-  let batch: string[] = [];
-  const row = new Float64Array(model.features.length);
-  const out = new Float64Array(predictor.nOutputs);
-  const line = {
+  const shape: LineShape = {
     proba: options.proba,
     classes,
     features: model.features,
     categorical: encoded.map((f) => f.type === 'categorical'),
-    naValues,
+    naValues: new Set(naValues),
   };
-
+  const counts = new Float64Array(classes.length);
+  const stats = { min: Infinity, max: -Infinity, sum: 0 };
+  const problems = createProblems();
+  const unknown: Record<string, number> = {};
+  let rows = 0;
+  let threads: number | undefined;
   try {
-    for await (const record of readCsvRecords(dataPath, {
-      onDefect: (d) => problem(`line ${d.line}: ${d.message}`),
-    })) {
-      if (header === undefined) {
-        header = record.fields.map((f) => f.trim());
-        index = matchColumns(model, header, options);
-        if (options.format === 'csv') batch.push(csvHeader(record.fields, line));
-        continue;
-      }
-      if (record.fields.length !== header.length) {
-        problem(`line ${record.line}: ${record.fields.length} fields, the header has ${header.length}`);
-        continue;
-      }
-      let ok = true;
-      for (let f = 0; f < index.length; f++) {
-        const v = encoder.encode(f, record.fields[index[f] as number] as string);
-        if (typeof v === 'number') row[f] = v;
-        else {
-          ok = false;
-          problem(`line ${record.line}: ${v.feature} = ${JSON.stringify(v.value)} ${v.message}`);
-        }
-      }
-      if (!ok || problemCount > 0) continue;
-      predictor.predictInto(row, out);
-      let prediction: string | number;
-      if (regression) {
-        prediction = out[0] as number;
-        stats.min = Math.min(stats.min, prediction);
-        stats.max = Math.max(stats.max, prediction);
-        stats.sum += prediction;
-      } else {
-        const best = argmax(out);
-        counts[best] = (counts[best] as number) + 1;
-        prediction = classes[best] as string | number;
-      }
-      rows++;
-      const raw = index.map((at) => record.fields[at] as string);
-      batch.push(
-        options.format === 'csv'
-          ? csvLine(record.fields, prediction, out, line)
-          : jsonLine(raw, row, prediction, out, line),
-      );
-      if (batch.length >= BATCH_ROWS) {
-        await sink.write(`${batch.join('\n')}\n`);
-        batch = [];
-      }
-    }
-    if (header === undefined && problemCount === 0) problem('the file is empty: no header');
-    if (problemCount > 0) {
+    const size = (await stat(dataPath)).size;
+    let job: PredictJob | undefined;
+    const chunks = readCsvChunks(dataPath, CHUNK_BYTES, (layout) => {
+      if (layout.header === undefined) return;
+      const header = layout.header.map((f) => f.trim());
+      job = {
+        layout,
+        headerLength: header.length,
+        index: matchColumns(model, header, options),
+        features: encoded,
+        naValues,
+        predictor: model.predictor.shared(),
+        format: options.format,
+        proba: options.proba,
+      };
+    });
+    threads = await runChunks<PredictChunkResult>(
+      withHeader(chunks, async () => {
+        if (options.format === 'csv' && job)
+          await sink.write(`${csvHeader(job.layout.header as string[], shape)}\n`);
+      }),
+      {
+        threads: batchThreads(options.threads, size),
+        scorer: () => ({ module: join(__dirname, 'score-chunk.js'), job }),
+        inline: () => createChunkScorer(job as PredictJob),
+      },
+      async (r) => {
+        for (const [feature, n] of Object.entries(r.unknown)) unknown[feature] = (unknown[feature] ?? 0) + n;
+        problems.add(r.problems, r.problemCount);
+        if (problems.count > 0) return !r.fatal;
+        rows += r.rows;
+        r.counts.forEach((n, c) => (counts[c] = (counts[c] as number) + n));
+        stats.min = Math.min(stats.min, r.min);
+        stats.max = Math.max(stats.max, r.max);
+        stats.sum += r.sum;
+        if (r.text !== '') await sink.write(r.text);
+        return true;
+      },
+    );
+    if (job === undefined && problems.count === 0) problems.add(['the file is empty: no header'], 1);
+    if (problems.count > 0) {
       throw new MlctlError(
         'INPUT_INVALID',
-        `${options.data}: ${problemCount} problem${problemCount === 1 ? '' : 's'}; predictions stopped`,
+        `${options.data}: ${problems.count} problem${problems.count === 1 ? '' : 's'}; predictions stopped`,
         {
-          problems:
-            problemCount > problems.length
-              ? [...problems, `… and ${problemCount - problems.length} more`]
-              : problems,
+          problems: problems.list(),
           hint: 'Numeric features take decimal numbers, categorical ones their text; an empty cell is a missing value.',
           location: { file: options.data },
         },
       );
     }
-    if (batch.length > 0) await sink.write(`${batch.join('\n')}\n`);
     await sink.commit();
   } catch (err) {
     await sink.abort();
     const fsError = !(err instanceof MlctlError) && typeof (err as NodeJS.ErrnoException).code === 'string';
     throw fsError ? fromFsError(err, 'data file', options.data) : err;
   }
-  for (const [feature, count] of Object.entries(encoder.unknown))
+  for (const [feature, count] of Object.entries(unknown))
     deps.logger.warn({ feature, count }, 'categories not seen in training, read as missing values');
   deps.logger.info(
-    { model: options.model, data: options.data, rows, output: options.output ?? 'stdout' },
+    { model: options.model, data: options.data, rows, threads, output: options.output ?? 'stdout' },
     'predictions written',
   );
   return {
@@ -193,7 +178,7 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
     ...(regression
       ? { summary: rows > 0 ? { min: stats.min, mean: stats.sum / rows, max: stats.max } : null }
       : {}),
-    unknown_categories: { ...encoder.unknown },
+    unknown_categories: unknown,
   };
 }
 
