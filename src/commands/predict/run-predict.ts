@@ -1,14 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { MlctlError, assertDataFile, fromFsError } from '../../errors';
+import { MlctlError, assertDataFile } from '../../errors';
 import type { PredictionFormat } from '../../config/sections/predict';
 import { encodedFeatures } from '../../data/row-encoder';
 import { loadModel } from '../../artifact/load';
 import type { LoadedModel } from '../../artifact/load';
-import { readCsvChunks } from '../../batch/csv-chunks';
-import { batchThreads, createProblems, withHeader } from '../../batch/run-helpers';
-import { runChunks } from '../../batch/pool';
+import { runBatch } from '../../batch/run-batch';
 import { createFileSink, createStreamSink } from './sink';
 import type { TextSink } from './sink';
 import { csvHeader } from './lines';
@@ -99,68 +97,32 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
   };
   const counts = new Float64Array(classes.length);
   const stats = { min: Infinity, max: -Infinity, sum: 0 };
-  const problems = createProblems();
-  const unknown: Record<string, number> = {};
-  let rows = 0;
-  let threads: number | undefined;
-  try {
-    const size = (await stat(dataPath)).size;
-    let job: PredictJob | undefined;
-    const chunks = readCsvChunks(dataPath, CHUNK_BYTES, (layout) => {
-      if (layout.header === undefined) return;
-      const header = layout.header.map((f) => f.trim());
-      job = {
-        layout,
-        headerLength: header.length,
-        index: matchColumns(model, header, options),
-        features: encoded,
-        naValues,
-        predictor: model.predictor.shared(),
-        format: options.format,
-        proba: options.proba,
-      };
-    });
-    threads = await runChunks<PredictChunkResult>(
-      withHeader(chunks, async () => {
-        if (options.format === 'csv' && job)
-          await sink.write(`${csvHeader(job.layout.header as string[], shape)}\n`);
-      }),
-      {
-        threads: batchThreads(options.threads, size),
-        scorer: () => ({ module: join(__dirname, 'score-chunk.js'), job }),
-        inline: () => createChunkScorer(job as PredictJob),
-      },
-      async (r) => {
-        for (const [feature, n] of Object.entries(r.unknown)) unknown[feature] = (unknown[feature] ?? 0) + n;
-        problems.add(r.problems, r.problemCount);
-        if (problems.count > 0) return !r.fatal;
-        rows += r.rows;
-        r.counts.forEach((n, c) => (counts[c] = (counts[c] as number) + n));
-        stats.min = Math.min(stats.min, r.min);
-        stats.max = Math.max(stats.max, r.max);
-        stats.sum += r.sum;
-        if (r.text !== '') await sink.write(r.text);
-        return true;
-      },
-    );
-    if (job === undefined && problems.count === 0) problems.add(['the file is empty: no header'], 1);
-    if (problems.count > 0) {
-      throw new MlctlError(
-        'INPUT_INVALID',
-        `${options.data}: ${problems.count} problem${problems.count === 1 ? '' : 's'}; predictions stopped`,
-        {
-          problems: problems.list(),
-          hint: 'Numeric features take decimal numbers, categorical ones their text; an empty cell is a missing value.',
-          location: { file: options.data },
-        },
-      );
-    }
-    await sink.commit();
-  } catch (err) {
-    await sink.abort();
-    const fsError = !(err instanceof MlctlError) && typeof (err as NodeJS.ErrnoException).code === 'string';
-    throw fsError ? fromFsError(err, 'data file', options.data) : err;
-  }
+  const { rows, threads, unknown } = await runBatch<PredictJob, PredictChunkResult>({
+    dataPath,
+    data: options.data,
+    sink,
+    matchColumns: (header) => matchColumns(model, header, options),
+    rowsSpec: { features: encoded, naValues },
+    job: (spec) => ({
+      ...spec,
+      predictor: model.predictor.shared(),
+      format: options.format,
+      proba: options.proba,
+    }),
+    scorerModule: join(__dirname, 'score-chunk.js'),
+    createScorer: createChunkScorer,
+    ...(options.format === 'csv' ? { headerLine: (fields: string[]) => csvHeader(fields, shape) } : {}),
+    threads: options.threads,
+    chunkBytes: CHUNK_BYTES,
+    onResult: (r) => {
+      r.counts.forEach((n, c) => (counts[c] = (counts[c] as number) + n));
+      stats.min = Math.min(stats.min, r.min);
+      stats.max = Math.max(stats.max, r.max);
+      stats.sum += r.sum;
+    },
+    hint: 'Numeric features take decimal numbers, categorical ones their text; an empty cell is a missing value.',
+    stopped: 'predictions stopped',
+  });
   for (const [feature, count] of Object.entries(unknown))
     deps.logger.warn({ feature, count }, 'categories not seen in training, read as missing values');
   deps.logger.info(
@@ -183,7 +145,7 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
 }
 
 /** The output may be new or a file to replace, never a directory. */
-async function assertWritableFile(path: string, shown: string): Promise<void> {
+export async function assertWritableFile(path: string, shown: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);
   if (info?.isDirectory()) {
     throw new MlctlError('OUTPUT_CONFLICT', `--output ${shown} is a directory`, {
@@ -192,7 +154,8 @@ async function assertWritableFile(path: string, shown: string): Promise<void> {
   }
 }
 
-function matchColumns(model: LoadedModel, header: string[], options: PredictOptions): number[] {
+/** Where each of the model's features is in the header (by name), or INPUT_INVALID naming the missing. */
+export function matchColumns(model: LoadedModel, header: string[], options: { data: string }): number[] {
   const missing = model.features.filter((f) => !header.includes(f));
   if (missing.length > 0) {
     const mljs = model.format === 'ml-random-forest';
