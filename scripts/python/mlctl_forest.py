@@ -145,6 +145,25 @@ def _complete(feature, threshold, left, right, flags, bits, value, cover, task, 
     return Tree(feature, threshold, left, right, flags, bits, value, cover)
 
 
+def encode(forest, records):
+    """Rows of raw values (numbers, category texts, None for missing; dicts keyed by feature) as mlctl
+    encodes them: numbers, category codes (the index in feature_info's categories), NaN when missing."""
+    info = forest.doc.get("feature_info", {})
+    na = set(forest.doc.get("na_values", []))
+    X = np.full((len(records), len(forest.features)), np.nan)
+    for r, rec in enumerate(records):
+        for f, name in enumerate(forest.features):
+            v = rec[name]
+            if v is None or (isinstance(v, str) and (v.strip() == "" or v.strip() in na)):
+                continue
+            cats = info.get(name, {}).get("categories")
+            if cats is None:
+                X[r, f] = float(v)
+            elif v in cats:
+                X[r, f] = cats.index(v)
+    return X
+
+
 def _goes_left(tree, i, x):
     if np.isnan(x):
         return bool(tree.flags[i] & FLAG_MISSING_LEFT)

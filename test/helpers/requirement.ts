@@ -1,7 +1,7 @@
 /**
  * The one gate for tests that need something outside Node (a server, a tool, a browser): the tests run
  * when it is there; otherwise a skipped test says what is missing and how to get it — or, when the
- * variable `requiredBy` is 1 (CI sets MLCTL_REQUIRE_MLFLOW, _PROMETHEUS, _INFRA_TOOLS, _SCIPY, _CHROMIUM,
+ * variable `requiredBy` is 1 (CI sets MLCTL_REQUIRE_MLFLOW, _PROMETHEUS, _INFRA_TOOLS, _SCIPY, _SHAP, _CHROMIUM,
  * _LOKI, _SCHEMATHESIS, _SHELLS), a failing test, so CI never passes by skipping.
  */
 export function describeIfAvailable(
