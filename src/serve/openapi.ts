@@ -104,7 +104,12 @@ export function createOpenApiDocument(version: string, model?: LoadedModel): Sch
         ),
       },
       '/explain': {
-        post: post('Explain one prediction', ref('ExplainRequest'), ref('ExplainResponse'), inputCodes),
+        post: post(
+          'Explain predictions: exact TreeSHAP values (or Saabas contributions) per row',
+          ref('ExplainRequest'),
+          ref('ExplainResponse'),
+          inputCodes,
+        ),
       },
       '/feedback': {
         post: post('Ground truth for earlier predictions', ref('FeedbackRequest'), ref('FeedbackResponse'), [
@@ -189,20 +194,41 @@ export function createOpenApiDocument(version: string, model?: LoadedModel): Sch
         },
         ExplainRequest: {
           type: 'object',
-          properties: { features: { oneOf: [row, { type: 'array', items: row, minItems: 1, maxItems: 1 }] } },
+          properties: {
+            features: { oneOf: [row, { type: 'array', items: row, minItems: 1 }] },
+            all_classes: { type: 'boolean', default: false },
+            method: { enum: ['tree_shap', 'saabas'], default: 'tree_shap' },
+          },
           required: ['features'],
         },
         ExplainResponse: {
           type: 'object',
           properties: {
-            prediction: {},
-            probability: { type: 'number' },
-            bias: { type: 'number' },
-            contributions: { type: 'object', additionalProperties: { type: 'number' } },
+            method: { enum: ['tree_shap', 'saabas'] },
+            classes: { type: 'array' },
+            explanations: {
+              type: 'array',
+              items: {
+                type: 'object',
+                description:
+                  'prediction; then probability, expected_value and shap_values {feature: value} for the predicted class; with all_classes probabilities, expected_value and shap_values keyed by class; for regression expected_value and shap_values. Saabas: contributions in place of shap_values.',
+                properties: {
+                  prediction: {},
+                  probability: { type: 'number' },
+                  probabilities: { type: 'object', additionalProperties: { type: 'number' } },
+                  expected_value: {
+                    oneOf: [{ type: 'number' }, { type: 'object', additionalProperties: { type: 'number' } }],
+                  },
+                  shap_values: { type: 'object' },
+                  contributions: { type: 'object' },
+                },
+                required: ['prediction', 'expected_value'],
+              },
+            },
             model_version: { type: 'string' },
             request_id: { type: 'string' },
           },
-          required: ['prediction', 'probability', 'bias', 'contributions', 'model_version', 'request_id'],
+          required: ['method', 'explanations', 'model_version', 'request_id'],
         },
         FeedbackRequest: {
           type: 'object',

@@ -1,5 +1,6 @@
 import { csvField } from '../../artifact/write';
 import type { ClassLabel } from '../../forest/predictor';
+import { explanationDocument } from '../../forest/shap-rows';
 import type { RowExplanation } from '../../forest/shap-rows';
 
 /** What every explanation line needs to know of the model and the run. */
@@ -64,31 +65,4 @@ export function explainJsonLine(
     else features[name] = text === '' || shape.naValues.has(text) ? null : text;
   });
   return JSON.stringify({ features, ...explanationDocument(e, shape) });
-}
-
-/** A row's explanation as JSON (also each row of `POST /explain`'s answer). */
-export function explanationDocument(
-  e: RowExplanation,
-  shape: Omit<ExplainShape, 'categorical' | 'naValues'>,
-): Record<string, unknown> {
-  const values = (o: number, O: number): Record<string, number> =>
-    Object.fromEntries(shape.features.map((name, f) => [name, e.shap[f * O + o] as number]));
-  if (shape.task === 'regression')
-    return { prediction: e.prediction, expected_value: e.expected[0], shap_values: values(0, 1) };
-  if (!shape.allClasses)
-    return {
-      prediction: e.prediction,
-      probability: e.outputs[e.predicted],
-      expected_value: e.expected[0],
-      shap_values: values(0, 1),
-    };
-  const K = shape.classes.length;
-  const byClass = <T>(fn: (c: number) => T): Record<string, T> =>
-    Object.fromEntries(shape.classes.map((label, c) => [String(label), fn(c)]));
-  return {
-    prediction: e.prediction,
-    probabilities: byClass((c) => e.outputs[c] as number),
-    expected_value: byClass((c) => e.expected[c] as number),
-    shap_values: byClass((c) => values(c, K)),
-  };
 }
