@@ -15,6 +15,7 @@ import type { ClassLabel } from '../forest/predictor';
 
 export const METRICS_FILE = 'metrics.json';
 export const REFERENCE_FILE = 'reference.csv';
+export const REPORT_FILE = 'report.html';
 
 /** Which rows the metrics come from (docs/ARTIFACT.md, metrics.json). */
 export type Evaluation = 'holdout' | 'test_data' | 'oob';
@@ -58,6 +59,8 @@ export interface ArtifactContents {
   metrics: ModelMetrics;
   mlmodel: MlmodelInfo;
   reference: ReferenceRows;
+  /** The training report (src/report/train-report.ts), written as report.html. */
+  report?: string;
 }
 
 /**
@@ -112,6 +115,7 @@ export async function writeModelArtifact(
     await writeFile(join(tmp, METRICS_FILE), `${formatJson(contents.metrics)}\n`);
     await writeReference(join(tmp, REFERENCE_FILE), contents.reference);
     await writeFile(join(tmp, MLMODEL_FILE), formatMlmodel(contents.mlmodel));
+    if (contents.report !== undefined) await writeFile(join(tmp, REPORT_FILE), contents.report);
     const sums = await writeChecksums(tmp);
     try {
       await rename(target, old);

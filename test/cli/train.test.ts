@@ -23,6 +23,7 @@ describe('mlctl train (built CLI)', () => {
       'metrics.json',
       'model.json',
       'reference.csv',
+      'report.html',
     ]);
     const metrics = JSON.parse(readFileSync(join(cwd, 'model', 'metrics.json'), 'utf8'));
     expect(metrics.rows).toEqual({ train: 120, test: 30 });
