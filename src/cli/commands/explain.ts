@@ -11,7 +11,6 @@ export function registerExplain(program: Command, ctx: CliContext): void {
     .description(
       "Explain a model's predictions for every row of a CSV: exact TreeSHAP values (what shap's TreeExplainer computes), on every core.",
     )
-    .option('--json', 'with --output: print the summary as one JSON document')
     .addHelpText(
       'after',
       `
@@ -43,17 +42,17 @@ Exit codes: 0 explained · 1 I/O failure or a corrupt model · 2 bad usage, an u
       { logger: ctx.logger(), cwd: ctx.cwd, stdout: ctx.stdout },
     );
     if (result.output !== undefined) {
-      if (flags.json) ctx.printJson(result);
-      else {
-        const expected = Object.entries(result.expected_value)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join(', ');
-        ctx.print(
-          `Wrote SHAP values of ${result.rows} rows to ${result.output} (${result.format}, ${result.threads} thread${result.threads === 1 ? '' : 's'}; expected value ${expected}).`,
-        );
-      }
+      const expected =
+        result.task === 'regression'
+          ? String(result.expected_value.value)
+          : Object.entries(result.expected_value)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join(', ');
+      ctx.print(
+        `Wrote SHAP values of ${result.rows} rows to ${result.output} (${result.format}, ${result.threads} thread${result.threads === 1 ? '' : 's'}; expected value ${expected}).`,
+      );
       const unknown = Object.entries(result.unknown_categories).map(([f, n]) => `${f}: ${n}`);
-      if (unknown.length > 0 && !flags.json)
+      if (unknown.length > 0)
         ctx.print(`Categories not seen in training, read as missing values: ${unknown.join(', ')}.`);
     }
     if (ctx.github.enabled) ctx.github.setOutputs({ explained: result.rows });
