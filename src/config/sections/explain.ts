@@ -37,6 +37,7 @@ export const explainSettings = defineSettings(
     },
     naValues: {
       field: list(),
+      placeholder: 'texts...',
       describe:
         "Texts that mean a missing value, besides the empty cell; default the model's (`train --na-values`).",
     },
