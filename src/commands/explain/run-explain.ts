@@ -50,8 +50,12 @@ export interface ExplainResult {
   unknown_categories: Record<string, number>;
 }
 
-/** About 160 rows of 20 numbers: SHAP costs milliseconds a row, so small chunks keep every core busy. */
-const CHUNK_BYTES = 64 * 1024;
+/**
+ * About 40 rows of 20 numbers. SHAP costs up to a fifth of a second a row on a large forest, so a file of
+ * a few hundred rows is minutes of work: small chunks, and every core from the second chunk on (64 KB
+ * chunks left a 300-row file of the bench's model on one thread).
+ */
+const CHUNK_BYTES = 16 * 1024;
 
 /**
  * `mlctl explain`: exact path-dependent TreeSHAP values (shap's TreeExplainer) for every row of a CSV,
