@@ -41,10 +41,11 @@ describe('mlctl train (built CLI)', () => {
     expect([one.code, two.code]).toEqual([0, 0]);
     expect(JSON.parse(two.stdout).threads).toBe(2);
     expect(readdirSync(join(cwd, 'two'))).toContain('trees.bin');
-    for (const file of ['model.json', 'trees.bin', 'metrics.json', 'reference.csv']) {
+    for (const file of ['model.json', 'trees.bin', 'metrics.json', 'reference.csv', 'report.html']) {
       expect(readFileSync(join(cwd, 'two', file)).equals(readFileSync(join(cwd, 'one', file)))).toBe(true);
     }
-  });
+    // Two trainings of 40 trees with their reports, in turn: on a loaded 2-core machine that can pass 30 s.
+  }, 120_000);
 
   it('takes MODEL_N_ESTIMATORS, MODEL_RANDOM_STATE and MODEL_TEST_SIZE, and flags win over them', async () => {
     const cwd = tempDir();
