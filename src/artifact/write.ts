@@ -16,6 +16,7 @@ import type { ClassLabel } from '../forest/predictor';
 
 export const METRICS_FILE = 'metrics.json';
 export const REFERENCE_FILE = 'reference.csv';
+export const REPORT_FILE = 'report.html';
 
 /** Which rows the metrics come from (docs/ARTIFACT.md, metrics.json). */
 export type Evaluation = 'holdout' | 'test_data' | 'oob';
@@ -59,6 +60,8 @@ export interface ArtifactContents {
   metrics: ModelMetrics;
   mlmodel: MlmodelInfo;
   reference: ReferenceRows;
+  /** The training report (src/report/train-report.ts), written as report.html. */
+  report?: string;
 }
 
 /**
@@ -114,6 +117,7 @@ export async function writeModelArtifact(
     await writeReference(join(tmp, REFERENCE_FILE), contents.reference);
     const python = await writePythonFlavor(tmp, contents.reference, contents.mlmodel.specs);
     await writeFile(join(tmp, MLMODEL_FILE), formatMlmodel(contents.mlmodel, python));
+    if (contents.report !== undefined) await writeFile(join(tmp, REPORT_FILE), contents.report);
     const sums = await writeChecksums(tmp);
     try {
       await rename(target, old);

@@ -7,6 +7,7 @@ import { registerDrift } from './commands/drift';
 import { registerValidate } from './commands/validate';
 import { registerTrain } from './commands/train';
 import { registerPredict } from './commands/predict';
+import { registerExplain } from './commands/explain';
 import { registerRegister } from './commands/register';
 import { registerModels } from './commands/models';
 import { registerServe } from './commands/serve';
@@ -22,6 +23,7 @@ const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
   registerValidate,
   registerTrain,
   registerPredict,
+  registerExplain,
   registerRegister,
   registerModels,
   registerServe,

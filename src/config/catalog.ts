@@ -3,6 +3,7 @@ import type { SettingsGroup, SettingsSpec } from './settings';
 import { driftServeSettings, driftSettings } from './sections/drift';
 import { loggingSettings } from './sections/logging';
 import { predictSettings } from './sections/predict';
+import { explainSettings } from './sections/explain';
 import { trainSettings } from './sections/train';
 import { validateSettings } from './sections/validate';
 import { registrySettings } from './sections/registry';
@@ -16,6 +17,7 @@ export const SETTINGS_GROUPS: ReadonlyArray<SettingsGroup<SettingsSpec>> = [
   validateSettings,
   trainSettings,
   predictSettings,
+  explainSettings,
   registrySettings,
   registerSettings,
   serveSettings,

@@ -37,6 +37,11 @@ const CSV_ERROR_TEXT: Record<string, string> = {
   CSV_MAX_RECORD_SIZE: 'a record longer than the limit, most likely an unterminated quote',
 };
 
+/** What a csv-parse error code means, in the words mlctl reports it with. */
+export function csvErrorText(code: string): string | undefined {
+  return CSV_ERROR_TEXT[code];
+}
+
 export interface CsvReadHandlers extends CsvReadOptions {
   /** Called synchronously for every record, in file order. `fields` is not reused after the call. */
   onRecord: (fields: string[], line: number) => void;

@@ -3,13 +3,29 @@ import { FLAG_CATEGORICAL, missingGoesLeft, nodeCover } from './tree-arrays';
 import type { TreeArrays, ValueLayout } from './tree-arrays';
 
 /**
+ * A compiled forest's arrays, all on SharedArrayBuffers: posted to a worker thread they are shared, not
+ * copied, so batch scoring on every core holds the forest once.
+ */
+export interface CompiledParts {
+  d: number;
+  K: number;
+  roots: Int32Array;
+  records: Float64Array;
+  missingRight: Uint8Array;
+  words: Uint32Array;
+  out: Float64Array;
+  cover: Float64Array;
+}
+
+/**
  * A forest laid out for prediction. Every node is one 16-byte record — threshold (float64), feature and
  * first child (int32) — and a node's two children sit side by side, so a step down a tree touches one
  * cache line: what keeps a deep 100-tree forest fast when it no longer fits in cache.
  *
  * A numeric split's feature is stored as f, a categorical one as d + f (its threshold then indexes
  * `words`), a leaf as -1. `missingRight` is read only for a missing value. `out` holds each node's
- * output — the normalised, class-weighted class distribution, or the regression value — K per node.
+ * output — the normalised, class-weighted class distribution, or the regression value — K per node —
+ * and `cover` its weighted training rows (docs/ARTIFACT.md), which TreeSHAP needs.
  */
 export class CompiledForest {
   readonly d: number;
@@ -22,8 +38,16 @@ export class CompiledForest {
   readonly missingRight: Uint8Array;
   readonly words: Uint32Array;
   readonly out: Float64Array;
+  readonly cover: Float64Array;
 
-  constructor(forest: Forest) {
+  constructor(forest: Forest | CompiledParts) {
+    if (!('trees' in forest)) {
+      ({ d: this.d, K: this.K, roots: this.roots, missingRight: this.missingRight } = forest);
+      ({ words: this.words, out: this.out, cover: this.cover } = forest);
+      this.thresholds = forest.records;
+      this.links = new Int32Array(forest.records.buffer);
+      return;
+    }
     const K = (this.K = forest.nClasses);
     this.d = forest.nFeatures;
     const layout: ValueLayout = {
@@ -32,13 +56,17 @@ export class CompiledForest {
       ...(forest.classWeight ? { classWeight: forest.classWeight } : {}),
     };
     const total = forest.trees.reduce((sum, t) => sum + t.feature.length, 0);
-    const records = new ArrayBuffer(16 * total);
+    const records = new SharedArrayBuffer(16 * total);
     this.thresholds = new Float64Array(records);
     this.links = new Int32Array(records);
-    this.missingRight = new Uint8Array(total);
-    this.roots = new Int32Array(forest.trees.length);
-    this.out = new Float64Array(total * K);
-    this.words = new Uint32Array(forest.trees.reduce((sum, t) => sum + (t.categoryBits?.length ?? 0), 0));
+    this.missingRight = shared(Uint8Array, total);
+    this.roots = shared(Int32Array, forest.trees.length);
+    this.out = shared(Float64Array, total * K);
+    this.cover = shared(Float64Array, total);
+    this.words = shared(
+      Uint32Array,
+      forest.trees.reduce((sum, t) => sum + (t.categoryBits?.length ?? 0), 0),
+    );
     let base = 0;
     let wordBase = 0;
     forest.trees.forEach((tree, t) => {
@@ -47,6 +75,12 @@ export class CompiledForest {
       base = this.place(tree, base, wordBase, layout);
       wordBase += tree.categoryBits?.length ?? 0;
     });
+  }
+
+  /** The arrays, to rebuild this forest in a worker thread without copying them. */
+  parts(): CompiledParts {
+    const { d, K, roots, missingRight, words, out, cover } = this;
+    return { d, K, roots, records: this.thresholds, missingRight, words, out, cover };
   }
 
   /**
@@ -73,12 +107,13 @@ export class CompiledForest {
         order.push(tree.left[src] as number, tree.right[src] as number);
         this.missingRight[at] = missingGoesLeft(tree, src, layout) ? 0 : 1;
       }
+      const sum = nodeCover(tree, src, layout);
+      this.cover[at] = sum;
       if (layout.task === 'regression') {
         this.out[at] = tree.value[src] as number;
         continue;
       }
       // Normalised in class order, as docs/ARTIFACT.md specifies (the denominator is the cover).
-      const sum = nodeCover(tree, src, layout);
       const w = layout.classWeight;
       for (let c = 0; c < K; c++)
         this.out[at * K + c] =
@@ -124,4 +159,10 @@ export class CompiledForest {
     const word = (this.thresholds[2 * node] as number) + (x >>> 5);
     return (((this.words[word] as number) >>> (x & 31)) & 1) === 1 ? 0 : 1;
   }
+}
+
+type TypedArrayOf<T> = new (buffer: SharedArrayBuffer) => T;
+
+function shared<T>(type: TypedArrayOf<T> & { BYTES_PER_ELEMENT: number }, length: number): T {
+  return new type(new SharedArrayBuffer(type.BYTES_PER_ELEMENT * length));
 }

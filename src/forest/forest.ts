@@ -40,6 +40,8 @@ export interface ForestTrainOptions {
   workerScript?: string;
   /** Called after each tree, in completion order. */
   onTree?: (done: number, total: number) => void;
+  /** Called with each grown tree in index order (its leaf per training row, its out-of-bag rows). */
+  onGrown?: (index: number, tree: GrownTree) => void;
 }
 
 export interface ForestTraining {
@@ -83,6 +85,7 @@ export async function trainForest(
     for (let t = pending.get(next); t !== undefined; t = pending.get(next)) {
       pending.delete(next);
       votes.add(t);
+      options.onGrown?.(next, t);
       const { rowLeaves: _leaves, oobRows: _oob, ...arrays } = t;
       trees[next++] = arrays;
     }

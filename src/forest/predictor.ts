@@ -1,4 +1,5 @@
 import { CompiledForest } from './compiled-forest';
+import type { CompiledParts } from './compiled-forest';
 import type { Forest } from './forest';
 import type { Task } from './tree-arrays';
 
@@ -12,6 +13,15 @@ export interface ForestDefinition {
   /** Class labels, in the order of the forest's class indexes (empty for regression). */
   readonly classes: readonly ClassLabel[];
   readonly forest: Forest;
+}
+
+/** A predictor as plain data on shared memory: posted to a worker thread, nothing is copied. */
+export interface SharedPredictor {
+  readonly task: Task;
+  readonly features: readonly string[];
+  readonly classes: readonly ClassLabel[];
+  readonly nTrees: number;
+  readonly compiled: CompiledParts;
 }
 
 /** Rows per block of a batch prediction: a block of 20 features is 160 kB, beside one tree in cache. */
@@ -43,18 +53,31 @@ export class Predictor {
   readonly nTrees: number;
   /** Outputs per row: the number of classes, or 1. */
   readonly nOutputs: number;
-  private readonly compiled: CompiledForest;
+  /** The forest as laid out for prediction (explainers walk it too). */
+  readonly compiled: CompiledForest;
   private readonly scratch: Float64Array;
 
-  constructor(definition: ForestDefinition) {
-    const { forest } = definition;
-    this.task = forest.task;
+  constructor(definition: ForestDefinition | SharedPredictor) {
     this.features = definition.features;
     this.classes = definition.classes;
-    this.nTrees = forest.trees.length;
-    this.nOutputs = forest.nClasses;
-    this.compiled = new CompiledForest(forest);
+    if ('compiled' in definition) {
+      this.task = definition.task;
+      this.nTrees = definition.nTrees;
+      this.compiled = new CompiledForest(definition.compiled);
+    } else {
+      const { forest } = definition;
+      this.task = forest.task;
+      this.nTrees = forest.trees.length;
+      this.compiled = new CompiledForest(forest);
+    }
+    this.nOutputs = this.compiled.K;
     this.scratch = new Float64Array(this.nOutputs);
+  }
+
+  /** This predictor on the same memory, for `new Predictor(shared)` in a worker thread. */
+  shared(): SharedPredictor {
+    const { task, features, classes, nTrees } = this;
+    return { task, features, classes, nTrees, compiled: this.compiled.parts() };
   }
 
   /** Writes one row's outputs into `out` (class probabilities, or the regression value at out[0]). */

@@ -1,3 +1,5 @@
+import type { ExplainMethod, RowExplanation } from '../forest/shap-rows';
+
 /** What serving needs of a model, whatever format it was loaded from. */
 export interface ServableModel {
   readonly featureNames: readonly string[];
@@ -5,10 +7,11 @@ export interface ServableModel {
   /** Class probabilities for one row of raw feature values, in `classes` order (a new array). */
   predictProba(row: ArrayLike<number>): number[];
   /**
-   * Exact tree-path decomposition for one row: per class, the bias (the forest's mean prior) and one
-   * contribution per feature; bias + Σ contributions = the predicted probability of that class.
+   * One row's explanation (forest/shap-rows.ts): exact TreeSHAP values or the Saabas decomposition,
+   * for the predicted class or every class (classification) or the value (regression), with
+   * expected + Σ values = the model's output.
    */
-  explain(row: ArrayLike<number>): { bias: number[]; contributions: number[][] };
+  explain(row: ArrayLike<number>, options: { allClasses: boolean; method: ExplainMethod }): RowExplanation;
 }
 
 /** A model as served: the model and where it came from. Immutable: a reload makes a new one. */

@@ -72,24 +72,39 @@ export function createSchemas(model: LoadedModel | undefined, maxBatch: number):
     },
     ExplainRequest: {
       type: 'object',
-      properties: { features: { oneOf: [row, { type: 'array', items: row, minItems: 1, maxItems: 1 }] } },
+      properties: {
+        features: { oneOf: [row, batch(row)] },
+        all_classes: { type: 'boolean', default: false },
+        method: { enum: ['tree_shap', 'saabas'], default: 'tree_shap' },
+      },
       required: ['features'],
     },
     ExplainResponse: {
       type: 'object',
       properties: {
-        prediction: label,
-        probability: number,
-        probabilities: { type: 'array', items: number },
+        method: { enum: ['tree_shap', 'saabas'] },
         classes: { type: 'array', items: label },
-        bias: number,
-        contributions: { type: 'object', additionalProperties: number },
-        feature_values: { type: 'object', additionalProperties: number },
-        method: { type: 'string' },
+        explanations: {
+          type: 'array',
+          items: {
+            type: 'object',
+            description:
+              'prediction; then probability, expected_value and shap_values {feature: value} for the predicted class; with all_classes probabilities, expected_value and shap_values keyed by class; for regression expected_value and shap_values. Saabas: contributions in place of shap_values.',
+            properties: {
+              prediction: {},
+              probability: number,
+              probabilities: { type: 'object', additionalProperties: number },
+              expected_value: { oneOf: [number, { type: 'object', additionalProperties: number }] },
+              shap_values: { type: 'object' },
+              contributions: { type: 'object' },
+            },
+            required: ['prediction', 'expected_value'],
+          },
+        },
         model_version: { type: 'string' },
         request_id: { type: 'string' },
       },
-      required: ['prediction', 'probability', 'bias', 'contributions', 'model_version', 'request_id'],
+      required: ['method', 'explanations', 'model_version', 'request_id'],
     },
     FeedbackRequest: {
       description:

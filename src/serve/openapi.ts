@@ -111,7 +111,14 @@ export function createOpenApiDocument(
           },
         ),
       },
-      '/explain': { post: post('Explain one prediction', 'ExplainRequest', 'ExplainResponse', inputCodes) },
+      '/explain': {
+        post: post(
+          'Explain predictions: exact TreeSHAP values (or Saabas contributions) per row',
+          'ExplainRequest',
+          'ExplainResponse',
+          inputCodes,
+        ),
+      },
       '/feedback': {
         post: {
           operationId: 'feedback',

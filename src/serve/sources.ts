@@ -9,6 +9,7 @@ import type { LoadedModel as LoadedArtifact } from '../artifact/load';
 import { fetchModelToCache } from '../registry/download';
 import { parseModelUri, resolveModelUri } from '../registry/uri';
 import type { ModelRegistry } from '../registry/types';
+import { RowExplainer, saabasExplanation } from '../forest/shap-rows';
 import type { LoadedModel, ServableModel } from './model';
 import type { ModelSource } from './refresher';
 
@@ -28,6 +29,7 @@ export function toServable(artifact: LoadedArtifact): ServableModel {
   const k = predictor.classes.length;
   // The forest sums into one scratch array (scoring is synchronous); the caller gets a plain copy.
   const scratch = new Float64Array(k);
+  const explainers: Array<RowExplainer | undefined> = [];
   return {
     featureNames: predictor.features,
     classes: predictor.classes,
@@ -37,9 +39,11 @@ export function toServable(artifact: LoadedArtifact): ServableModel {
       for (let c = 0; c < k; c++) out[c] = scratch[c] as number;
       return out;
     },
-    explain(row) {
-      const { bias, contributions } = predictor.explain(row);
-      return { bias, contributions };
+    explain(row, { allClasses, method }) {
+      if (method === 'saabas') return saabasExplanation(predictor, row, allClasses);
+      // One explainer each way, made at first use: TreeSHAP keeps scratch space sized by the forest.
+      const explainer = (explainers[allClasses ? 1 : 0] ??= new RowExplainer(predictor, allClasses));
+      return explainer.explain(row);
     },
   };
 }

@@ -191,16 +191,16 @@ describePosix('npm start (the quick start)', () => {
       expect({ path, status, body }).toMatchObject({ status: 200 });
     const json = (path: string) => JSON.parse(answers.get(path)?.body as string) as Record<string, unknown>;
     expect(json('/predict')).toMatchObject({ predictions: [0, 2], model_version: '1' });
-    const explained = json('/explain') as {
+    const explained = (json('/explain').explanations as Array<Record<string, unknown>>)[0] as {
       prediction: number;
       probability: number;
-      bias: number;
-      contributions: Record<string, number>;
+      expected_value: number;
+      shap_values: Record<string, number>;
     };
     expect(explained.prediction).toBe(1);
-    expect(Object.keys(explained.contributions)).toHaveLength(4);
-    const sum = Object.values(explained.contributions).reduce((a, b) => a + b, explained.bias);
-    expect(sum).toBeCloseTo(explained.probability, 6);
+    expect(Object.keys(explained.shap_values)).toHaveLength(4);
+    const sum = Object.values(explained.shap_values).reduce((a, b) => a + b, explained.expected_value);
+    expect(sum).toBeCloseTo(explained.probability, 9);
     expect(json('/feedback')).toMatchObject({ accepted: 1, correct: 1 });
     expect(json('/health')).toMatchObject({
       status: 'ok',

@@ -26,6 +26,7 @@ describe('mlctl train (built CLI)', () => {
       'model.json',
       'python_env.yaml',
       'reference.csv',
+      'report.html',
       'requirements.txt',
       'serving_input_example.json',
     ]);
@@ -47,10 +48,18 @@ describe('mlctl train (built CLI)', () => {
     expect(JSON.parse(two.stdout).threads).toBe(2);
     expect(readdirSync(join(cwd, 'two'))).toContain('trees.bin');
     const python = ['code/mlctl_pyfunc.py', 'input_example.json', 'serving_input_example.json'];
-    for (const file of ['model.json', 'trees.bin', 'metrics.json', 'reference.csv', ...python]) {
+    for (const file of [
+      'model.json',
+      'trees.bin',
+      'metrics.json',
+      'reference.csv',
+      'report.html',
+      ...python,
+    ]) {
       expect(readFileSync(join(cwd, 'two', file)).equals(readFileSync(join(cwd, 'one', file)))).toBe(true);
     }
-  });
+    // Two trainings of 40 trees with their reports, in turn: on a loaded 2-core machine that can pass 30 s.
+  }, 120_000);
 
   it('takes MODEL_N_ESTIMATORS, MODEL_RANDOM_STATE and MODEL_TEST_SIZE, and flags win over them', async () => {
     const cwd = tempDir();

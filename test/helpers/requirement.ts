@@ -1,9 +1,9 @@
 /**
  * The one gate for tests that need something outside Node (a server, a tool, a browser): the tests run
  * when it is there; otherwise a skipped test says what is missing and how to get it — or, when the
- * variable `requiredBy` is 1 (CI sets MLCTL_REQUIRE_MLFLOW, _PROMETHEUS, _INFRA_TOOLS, _SCIPY, _CHROMIUM,
- * _EVIDENTLY, _LOKI, _SCHEMATHESIS, _SHELLS, _NUMPY, _PYFUNC, _TRITONCLIENT, _OTELCOL), a failing test, so CI never
- * passes by skipping.
+ * variable `requiredBy` is 1 (CI sets MLCTL_REQUIRE_MLFLOW, _PROMETHEUS, _INFRA_TOOLS, _SCIPY, _SHAP, _CHROMIUM,
+ * _EVIDENTLY, _LOKI, _SCHEMATHESIS, _SHELLS, _NUMPY, _PYFUNC, _TRITONCLIENT, _OTELCOL), a failing test, so CI
+ * never passes by skipping.
  */
 export function describeIfAvailable(
   title: string,

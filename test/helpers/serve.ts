@@ -28,12 +28,20 @@ export function stumpModel(): ServableModel {
     featureNames,
     classes,
     predictProba: (row) => leaf(row[2] as number),
-    explain: (row) => {
+    // One split feature: its SHAP value (and Saabas contribution) is the move from the prior to the leaf.
+    explain: (row, { allClasses }) => {
       const p = leaf(row[2] as number);
+      const predicted = p.indexOf(Math.max(...p));
+      const outputs = allClasses ? [0, 1, 2] : [predicted];
       return {
-        bias: prior,
-        contributions: featureNames.map((_, j) =>
-          j === 2 ? p.map((v, k) => v - (prior[k] as number)) : [0, 0, 0],
+        prediction: classes[predicted] as number,
+        predicted,
+        outputs: Float64Array.from(p),
+        expected: Float64Array.from(outputs, (k) => prior[k] as number),
+        shap: Float64Array.from(
+          featureNames.flatMap((_, j) =>
+            outputs.map((k) => (j === 2 ? (p[k] as number) - (prior[k] as number) : 0)),
+          ),
         ),
       };
     },

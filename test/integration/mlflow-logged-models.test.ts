@@ -180,7 +180,9 @@ describeWithMlflow(
       ]);
 
       // The files are the logged model's, byte for byte, by version and by MLflow 3's runs:/<run>/model.
+      // The training report goes with them: the run's artifacts hold model/report.html.
       const files = (await readdir(join(work, 'model'))).sort();
+      expect(files).toContain('report.html');
       expect(seen.files_by_version).toEqual(files);
       expect(seen.files_by_run).toEqual(files);
       const sums = await readFile(join(work, 'model', 'SHA256SUMS'), 'utf8');

@@ -66,10 +66,11 @@ const ADDED_FILES = [
   'input_example.json',
   'python_env.yaml',
   'requirements.txt',
+  'report.html',
   'serving_input_example.json',
 ];
 
-describe('format 2 on numeric data: format 1’s files but for the version, and the Python flavor', () => {
+describe('format 2 on numeric data: format 1’s files but for the version, the Python flavor and the report', () => {
   it.each(runs)('%s: model.json, reference.csv and MLmodel as format 1 wrote them', async (name, options) => {
     const dir = workspace();
     const result = await runTrain({ ...options, output: `new-${name}` }, deps(dir));

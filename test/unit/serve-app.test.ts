@@ -141,30 +141,70 @@ describe('mlctl serve app (real HTTP on port 0)', () => {
   });
 
   describe('POST /explain', () => {
-    it('returns contributions that sum with the bias to the predicted probability', async () => {
+    const NAMES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+    type Explained = {
+      method: string;
+      classes: number[];
+      explanations: Array<Record<string, unknown>>;
+      model_version: string;
+    };
+
+    it('returns SHAP values that sum with the expected value to the predicted probability', async () => {
       const r = await postJson(`${s.url}/explain`, { features: [VERSICOLOR] });
       expect(r.status).toBe(200);
-      const body = r.json as {
+      const body = r.json as Explained;
+      expect(body).toMatchObject({ method: 'tree_shap', classes: [0, 1, 2], model_version: '1' });
+      expect(body.explanations).toHaveLength(1);
+      const e = body.explanations[0] as {
         prediction: number;
         probability: number;
-        bias: number;
-        contributions: Record<string, number>;
+        expected_value: number;
+        shap_values: Record<string, number>;
       };
-      expect(body.prediction).toBe(1);
-      const total = body.bias + Object.values(body.contributions).reduce((a, b) => a + b, 0);
-      expect(total).toBeCloseTo(body.probability, 12);
-      expect(Object.keys(body.contributions)).toEqual([
-        'sepal_length',
-        'sepal_width',
-        'petal_length',
-        'petal_width',
+      expect(e.prediction).toBe(1);
+      expect(Object.keys(e.shap_values)).toEqual(NAMES);
+      const total = Object.values(e.shap_values).reduce((a, b) => a + b, e.expected_value);
+      expect(total).toBeCloseTo(e.probability, 12);
+    });
+
+    it('explains every row of a batch, every class with all_classes, and Saabas on request', async () => {
+      const all = await postJson(`${s.url}/explain`, { features: [SETOSA, VERSICOLOR], all_classes: true });
+      expect(all.status).toBe(200);
+      const rows = (all.json as Explained).explanations as Array<{
+        probabilities: Record<string, number>;
+        expected_value: Record<string, number>;
+        shap_values: Record<string, Record<string, number>>;
+      }>;
+      expect(rows).toHaveLength(2);
+      for (const e of rows) {
+        expect(Object.keys(e.shap_values)).toEqual(['0', '1', '2']);
+        for (const c of ['0', '1', '2']) {
+          const sum = Object.values(e.shap_values[c] as Record<string, number>).reduce(
+            (a, b) => a + b,
+            e.expected_value[c] as number,
+          );
+          expect(sum).toBeCloseTo(e.probabilities[c] as number, 12);
+        }
+      }
+      const saabas = await postJson(`${s.url}/explain`, { features: VERSICOLOR, method: 'saabas' });
+      expect(saabas.status).toBe(200);
+      expect((saabas.json as Explained).method).toBe('saabas');
+      expect(Object.keys((saabas.json as Explained).explanations[0] as object)).toEqual([
+        'prediction',
+        'probability',
+        'expected_value',
+        'contributions',
       ]);
     });
 
-    it('takes one row only', async () => {
-      const r = await postJson(`${s.url}/explain`, { features: [SETOSA, SETOSA] });
-      expect(r.status).toBe(400);
-      expect(r.json.error).toMatch(/exactly one row/);
+    it('answers 400 for an unknown method, a non-boolean all_classes and a bad row', async () => {
+      const method = await postJson(`${s.url}/explain`, { features: [SETOSA], method: 'lime' });
+      expect(method.status).toBe(400);
+      expect(method.json.error).toMatch(/method is "lime"; expected "tree_shap"/);
+      const flag = await postJson(`${s.url}/explain`, { features: [SETOSA], all_classes: 'yes' });
+      expect(flag.status).toBe(400);
+      const row = await postJson(`${s.url}/explain`, { features: [[1, 2, 3]] });
+      expect(row.status).toBe(400);
     });
   });
 

@@ -38,6 +38,7 @@ Exit codes: 0 scored · 1 I/O failure or a corrupt model · 2 bad usage, an unus
         proba: settings.proba,
         features: settings.features,
         naValues: settings.naValues,
+        threads: settings.threads,
       },
       { logger: ctx.logger(), cwd: ctx.cwd, stdout: ctx.stdout },
     );

@@ -1,16 +1,18 @@
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { MlctlError, assertDataFile, fromFsError } from '../../errors';
+import { MlctlError, assertDataFile } from '../../errors';
 import type { PredictionFormat } from '../../config/sections/predict';
-import { readCsvRecords } from '../../data/csv';
-import { RowEncoder, encodedFeatures } from '../../data/row-encoder';
+import { encodedFeatures } from '../../data/row-encoder';
 import { loadModel } from '../../artifact/load';
 import type { LoadedModel } from '../../artifact/load';
-import { argmax } from '../../forest/predictor';
+import { runBatch } from '../../batch/run-batch';
 import { createFileSink, createStreamSink } from './sink';
 import type { TextSink } from './sink';
-import { csvHeader, csvLine, jsonLine } from './lines';
+import { csvHeader } from './lines';
+import type { LineShape } from './lines';
+import { createChunkScorer } from './score-chunk';
+import type { PredictChunkResult, PredictJob } from './score-chunk';
 
 export interface PredictOptions {
   model: string;
@@ -23,6 +25,8 @@ export interface PredictOptions {
   features?: string[];
   /** Texts read as missing; default the model's (model.json's na_values). */
   naValues?: string[];
+  /** Worker threads; default the machine's cores for a large file, else 1. The output does not depend on it. */
+  threads?: number;
 }
 
 export interface PredictDeps {
@@ -47,8 +51,8 @@ export interface PredictResult {
   unknown_categories: Record<string, number>;
 }
 
-const BATCH_ROWS = 512;
-const MAX_PROBLEMS = 10;
+/** About 2,500 rows of 20 numbers: large enough that a worker's round trip is noise. */
+const CHUNK_BYTES = 1 << 20;
 
 /**
  * `mlctl predict`: scores a CSV in one streaming pass (memory does not grow with the file). Columns are
@@ -81,105 +85,48 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
   const sink: TextSink = options.output
     ? await createFileSink(resolve(deps.cwd, options.output))
     : createStreamSink(deps.stdout);
-  const { predictor, classes } = model;
-  const naValues = new Set(options.naValues ?? model.naValues);
+  const { classes } = model;
+  const naValues = [...(options.naValues ?? model.naValues)];
   const encoded = encodedFeatures(model.features, model.featureInfo);
-  const encoder = new RowEncoder(encoded, naValues);
-  const counts = new Float64Array(classes.length);
-  const stats = { min: Infinity, max: -Infinity, sum: 0 };
-  const problems: string[] = [];
-  let problemCount = 0;
-  const problem = (text: string): void => {
-    if (problemCount++ < MAX_PROBLEMS) problems.push(text);
-  };
-  let header: string[] | undefined;
-  let index: number[] = [];
-  let rows = 0;
-  let batch: string[] = [];
-  const row = new Float64Array(model.features.length);
-  const out = new Float64Array(predictor.nOutputs);
-  const line = {
+  const shape: LineShape = {
     proba: options.proba,
     classes,
     features: model.features,
     categorical: encoded.map((f) => f.type === 'categorical'),
-    naValues,
+    naValues: new Set(naValues),
   };
-
-  try {
-    for await (const record of readCsvRecords(dataPath, {
-      onDefect: (d) => problem(`line ${d.line}: ${d.message}`),
-    })) {
-      if (header === undefined) {
-        header = record.fields.map((f) => f.trim());
-        index = matchColumns(model, header, options);
-        if (options.format === 'csv') batch.push(csvHeader(record.fields, line));
-        continue;
-      }
-      if (record.fields.length !== header.length) {
-        problem(`line ${record.line}: ${record.fields.length} fields, the header has ${header.length}`);
-        continue;
-      }
-      let ok = true;
-      for (let f = 0; f < index.length; f++) {
-        const v = encoder.encode(f, record.fields[index[f] as number] as string);
-        if (typeof v === 'number') row[f] = v;
-        else {
-          ok = false;
-          problem(`line ${record.line}: ${v.feature} = ${JSON.stringify(v.value)} ${v.message}`);
-        }
-      }
-      if (!ok || problemCount > 0) continue;
-      predictor.predictInto(row, out);
-      let prediction: string | number;
-      if (regression) {
-        prediction = out[0] as number;
-        stats.min = Math.min(stats.min, prediction);
-        stats.max = Math.max(stats.max, prediction);
-        stats.sum += prediction;
-      } else {
-        const best = argmax(out);
-        counts[best] = (counts[best] as number) + 1;
-        prediction = classes[best] as string | number;
-      }
-      rows++;
-      const raw = index.map((at) => record.fields[at] as string);
-      batch.push(
-        options.format === 'csv'
-          ? csvLine(record.fields, prediction, out, line)
-          : jsonLine(raw, row, prediction, out, line),
-      );
-      if (batch.length >= BATCH_ROWS) {
-        await sink.write(`${batch.join('\n')}\n`);
-        batch = [];
-      }
-    }
-    if (header === undefined && problemCount === 0) problem('the file is empty: no header');
-    if (problemCount > 0) {
-      throw new MlctlError(
-        'INPUT_INVALID',
-        `${options.data}: ${problemCount} problem${problemCount === 1 ? '' : 's'}; predictions stopped`,
-        {
-          problems:
-            problemCount > problems.length
-              ? [...problems, `… and ${problemCount - problems.length} more`]
-              : problems,
-          hint: 'Numeric features take decimal numbers, categorical ones their text; an empty cell is a missing value.',
-          location: { file: options.data },
-        },
-      );
-    }
-    if (batch.length > 0) await sink.write(`${batch.join('\n')}\n`);
-    await sink.commit();
-  } catch (err) {
-    await sink.abort();
-    const fsError = !(err instanceof MlctlError) && typeof (err as NodeJS.ErrnoException).code === 'string';
-    throw fsError ? fromFsError(err, 'data file', options.data) : err;
-  }
-  for (const [feature, count] of Object.entries(encoder.unknown))
+  const counts = new Float64Array(classes.length);
+  const stats = { min: Infinity, max: -Infinity, sum: 0 };
+  const { rows, threads, unknown } = await runBatch<PredictJob, PredictChunkResult>({
+    dataPath,
+    data: options.data,
+    sink,
+    matchColumns: (header) => matchColumns(model, header, options),
+    rowsSpec: { features: encoded, naValues },
+    job: (spec) => ({
+      ...spec,
+      predictor: model.predictor.shared(),
+      format: options.format,
+      proba: options.proba,
+    }),
+    scorerModule: join(__dirname, 'score-chunk.js'),
+    createScorer: createChunkScorer,
+    ...(options.format === 'csv' ? { headerLine: (fields: string[]) => csvHeader(fields, shape) } : {}),
+    threads: options.threads,
+    chunkBytes: CHUNK_BYTES,
+    onResult: (r) => {
+      r.counts.forEach((n, c) => (counts[c] = (counts[c] as number) + n));
+      stats.min = Math.min(stats.min, r.min);
+      stats.max = Math.max(stats.max, r.max);
+      stats.sum += r.sum;
+    },
+    hint: 'Numeric features take decimal numbers, categorical ones their text; an empty cell is a missing value.',
+    stopped: 'predictions stopped',
+  });
+  for (const [feature, count] of Object.entries(unknown))
     deps.logger.warn({ feature, count }, 'categories not seen in training, read as missing values');
   deps.logger.info(
-    { model: options.model, data: options.data, rows, output: options.output ?? 'stdout' },
+    { model: options.model, data: options.data, rows, threads, output: options.output ?? 'stdout' },
     'predictions written',
   );
   return {
@@ -193,12 +140,12 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
     ...(regression
       ? { summary: rows > 0 ? { min: stats.min, mean: stats.sum / rows, max: stats.max } : null }
       : {}),
-    unknown_categories: { ...encoder.unknown },
+    unknown_categories: unknown,
   };
 }
 
 /** The output may be new or a file to replace, never a directory. */
-async function assertWritableFile(path: string, shown: string): Promise<void> {
+export async function assertWritableFile(path: string, shown: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);
   if (info?.isDirectory()) {
     throw new MlctlError('OUTPUT_CONFLICT', `--output ${shown} is a directory`, {
@@ -207,7 +154,8 @@ async function assertWritableFile(path: string, shown: string): Promise<void> {
   }
 }
 
-function matchColumns(model: LoadedModel, header: string[], options: PredictOptions): number[] {
+/** Where each of the model's features is in the header (by name), or INPUT_INVALID naming the missing. */
+export function matchColumns(model: LoadedModel, header: string[], options: { data: string }): number[] {
   const missing = model.features.filter((f) => !header.includes(f));
   if (missing.length > 0) {
     const mljs = model.format === 'ml-random-forest';

@@ -17,6 +17,8 @@ export interface EvaluatedRows {
   truth: ArrayLike<number>;
   outputs: Float64Array;
   trainRows: number;
+  /** The evaluated rows' features: `rows[i]` of `columns` is evaluated row i (the training report's). */
+  features: { columns: readonly Float64Array[]; rows: Int32Array };
 }
 
 /** metrics.json from the evaluated rows and the out-of-bag predictions of the training rows. */
@@ -130,6 +132,7 @@ export async function evaluationRows(
       truth: test.truth,
       outputs: forestOutputs(training.forest, test.columns, all),
       trainRows,
+      features: { columns: test.columns, rows: all },
     };
   }
   if (split.test.length === 0) {
@@ -144,6 +147,8 @@ export async function evaluationRows(
         (_, j) => training.oobPredictions[(picked[Math.floor(j / K)] as number) * K + (j % K)] as number,
       ),
       trainRows,
+      // With --test-size 0 the training rows are every row of the table, in order.
+      features: { columns: table.columns, rows: Int32Array.from(picked) },
     };
   }
   const truth = table.task === 'regression' ? table.values : table.y;
@@ -152,5 +157,6 @@ export async function evaluationRows(
     truth: Float64Array.from(split.test, (row) => truth[row] as number),
     outputs: forestOutputs(training.forest, table.columns, split.test),
     trainRows,
+    features: { columns: table.columns, rows: split.test },
   };
 }

@@ -27,6 +27,7 @@ export function formatTrainText(r: TrainResult): string {
   if ('r2' in m) lines.push(...regressionLines(where, m));
   else lines.push(...classificationLines(where, m, r));
   if (r.gate) lines.push(`${r.gate.passed ? '✓' : '✗'} quality gate: ${r.gate.reason}`);
+  lines.push(`Report: ${r.modelDir}/report.html${r.report !== undefined ? ` (and ${r.report})` : ''}`);
   lines.push(`MODEL_DIR=${r.modelDir}`);
   return `${lines.join('\n')}\n`;
 }
@@ -143,7 +144,24 @@ export function trainSummaryMarkdown(r: TrainResult): string {
     '|---|---:|',
     ...rows,
     `| rows (train / ${m.evaluation === 'oob' ? 'out-of-bag' : 'test'}) | ${m.rows.train} / ${m.rows.test} |`,
+    ...('r2' in m
+      ? []
+      : ['', '**Confusion matrix** (rows: true class, columns: predicted)', '', ...confusionMarkdown(m, r)]),
     ...(r.gate ? ['', `${r.gate.passed ? '✅' : '❌'} ${r.gate.reason}`] : []),
     '',
+    `The training report (curves, feature importance, SHAP summary) is \`${r.modelDir}/report.html\` in the artifact.`,
+    '',
   ].join('\n');
+}
+
+function confusionMarkdown(m: ClassifierMetrics, r: TrainResult): string[] {
+  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  return [
+    `| true \\ predicted | ${r.classes.map((c) => cell(String(c))).join(' | ')} |`,
+    `|---|${r.classes.map(() => '---:').join('|')}|`,
+    ...m.confusion_matrix.map(
+      (row, i) =>
+        `| **${cell(String(r.classes[i]))}** | ${row.map((n, j) => (i === j ? `**${n}**` : String(n))).join(' | ')} |`,
+    ),
+  ];
 }

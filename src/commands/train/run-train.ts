@@ -15,6 +15,10 @@ import type { Task } from '../../forest/tree-arrays';
 import { checkAgainstSchema, findSchema } from './dataset-check';
 import { argmaxRows, evaluationRows, measure, splitRows } from './evaluate';
 import { checkGateOptions, judge } from './gate';
+import { OobCurve } from './oob-curve';
+import { reportData } from './report-data';
+import { renderTrainReport } from '../../report/train-report';
+import { writeFileAtomic } from '../../io/fs-atomic';
 import type { GateOptions, GateResult } from './gate';
 import { balancedClassWeights, checkLeafBound, modelParams } from './resolve-params';
 import type { HyperParameters } from './resolve-params';
@@ -33,6 +37,8 @@ export interface TrainOptions extends HyperParameters, GateOptions {
   /** Evaluate on this file instead of a split of --data. */
   testData?: string;
   output: string;
+  /** Also write the training report here. */
+  report?: string;
   /** Default: the machine's cores. */
   threads?: number;
 }
@@ -82,6 +88,8 @@ export interface TrainResult {
   gate?: GateResult;
   /** sha256 of every artifact file, as in SHA256SUMS. */
   files: Record<string, string>;
+  /** Where the training report was written besides the artifact (--report). */
+  report?: string;
   threads: number;
   seconds: { fit: number; total: number };
 }
@@ -153,6 +161,14 @@ export async function runTrain(options: TrainOptions, deps: TrainDeps): Promise<
   const trainY = Uint16Array.from(split.train, (row) => table.y[row] as number);
   const trainValues = table.task === 'regression' ? pick(table.values) : undefined;
   const fitStarted = performance.now();
+  const oobCurve = new OobCurve(
+    {
+      task: table.task,
+      K: table.task === 'regression' ? 1 : table.classes.length,
+      ...(options.classWeight ? { classWeight: balancedClassWeights(trainY, table.classes.length) } : {}),
+    },
+    trainValues ?? trainY,
+  );
   const training = await trainForest(
     {
       columns: trainColumns,
@@ -178,6 +194,7 @@ export async function runTrain(options: TrainOptions, deps: TrainDeps): Promise<
     {
       threads: options.threads,
       workerScript: deps.workerScript,
+      onGrown: (_index, tree) => oobCurve.add(tree),
       onTree: (trees, totalTrees) =>
         deps.onProgress?.({
           trees,
@@ -198,6 +215,26 @@ export async function runTrain(options: TrainOptions, deps: TrainDeps): Promise<
   const gate = judge(options, metrics, evaluated.evaluation === 'oob' ? 'out-of-bag' : 'held-out');
 
   const data = { path: shownPath(deps.cwd, dataPath), sha256: await sha256File(dataPath), rows: table.rows };
+  const reportStarted = performance.now();
+  const report = renderTrainReport(
+    reportData(
+      {
+        task: table.task,
+        target,
+        classes: table.classes,
+        features: table.features,
+        specs: table.specs,
+        metrics,
+        trees: options.nEstimators,
+        seed: options.seed,
+        data: { path: data.path, rows: data.rows },
+        oobCurve: oobCurve.points,
+      },
+      training.forest,
+      evaluated,
+    ),
+  );
+  logger.info({ seconds: round((performance.now() - reportStarted) / 1000) }, 'training report made');
   const K = table.classes.length;
   const files = await writeModelArtifact(modelPath, {
     document: {
@@ -232,7 +269,9 @@ export async function runTrain(options: TrainOptions, deps: TrainDeps): Promise<
       prediction: trainValues ? training.trainPredictions : argmaxRows(K, training.trainPredictions),
       classes: table.classes,
     },
+    report,
   });
+  if (options.report !== undefined) await writeFileAtomic(resolve(deps.cwd, options.report), report);
   logger.info({ model_dir: options.output, evaluation: metrics.evaluation }, 'model written');
 
   return {
@@ -253,6 +292,7 @@ export async function runTrain(options: TrainOptions, deps: TrainDeps): Promise<
     classes: table.classes,
     gate,
     files,
+    ...(options.report !== undefined ? { report: options.report } : {}),
     threads: training.threads,
     seconds: { fit: fitSeconds, total: (performance.now() - started) / 1000 },
   };

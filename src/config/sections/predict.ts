@@ -1,4 +1,4 @@
-import { boolean, list, oneOf, text } from '../fields';
+import { boolean, integer, list, oneOf, text } from '../fields';
 import { defineSettings } from '../settings';
 
 export const PREDICTION_FORMATS = ['csv', 'jsonl'] as const;
@@ -47,6 +47,12 @@ export const predictSettings = defineSettings(
       placeholder: 'texts...',
       describe:
         "Texts that mean a missing value, besides the empty cell; default the model's (`train --na-values`).",
+    },
+    threads: {
+      field: integer({ min: 1, max: 256 }),
+      env: 'MLCTL_THREADS',
+      describe:
+        "Worker threads scoring the file; default the machine's cores for files of 4 MB or more, else 1. The output is the same byte for byte.",
     },
   },
   [

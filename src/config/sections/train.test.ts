@@ -47,7 +47,7 @@ describe('train settings', () => {
   it('names every problem and where it came from', () => {
     const r = resolve({ data: undefined }, { MODEL_TEST_SIZE: '2' }, { 'n-estimators': 0, shape: 'x' });
     expect(r.errors).toEqual([
-      'mlctl.yaml: train.shape: unknown setting (known: data, target, schema, features, categorical, numeric, na-values, task, class-weight, test-data, output, n-estimators, max-depth, max-features, min-samples-leaf, seed, test-size, min-accuracy, min-r2, max-rmse, threads)',
+      'mlctl.yaml: train.shape: unknown setting (known: data, target, schema, features, categorical, numeric, na-values, task, class-weight, test-data, output, report, n-estimators, max-depth, max-features, min-samples-leaf, seed, test-size, min-accuracy, min-r2, max-rmse, threads)',
       'mlctl.yaml: train.n-estimators: expected an integer ≥ 1 and ≤ 10000, got 0',
       'MODEL_TEST_SIZE: expected a number ≥ 0 and < 1, got "2"',
     ]);

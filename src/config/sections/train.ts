@@ -94,6 +94,12 @@ export const trainSettings = defineSettings(
       default: DEFAULT_MODEL_DIR,
       describe: 'Directory the model artifact is written to (an earlier model there is replaced).',
     },
+    report: {
+      field: text(),
+      placeholder: 'file',
+      describe:
+        'Also write the training report (report.html of the artifact: metrics, curves, importance, SHAP summary) to this file.',
+    },
     nEstimators: {
       field: integer({ min: 1, max: 10000 }),
       env: 'MODEL_N_ESTIMATORS',

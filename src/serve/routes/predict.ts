@@ -2,11 +2,12 @@ import { MlctlError } from '../../errors';
 import { badRequest } from '../http/errors';
 import { parseNumberRows } from '../http/number-rows';
 import { predictionsJson } from '../labels-json';
-import { parseRow, parseRows } from '../input';
-import { argmax } from '../model';
+import { parseRows } from '../input';
 import { requireModel, scoreRows } from '../predict-core';
 import type { RouteDef } from '../context';
 import type { LoadedModel } from '../model';
+import { explanationDocument } from '../../forest/shap-rows';
+import type { ExplainMethod } from '../../forest/shap-rows';
 
 function objectBody(body: unknown): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -51,44 +52,64 @@ function replyTail(model: LoadedModel): string {
   return tail;
 }
 
+const EXPLAIN_METHODS = ['tree_shap', 'saabas'] as const;
+
 /**
- * POST /explain: one row → the predicted class and each feature's contribution to its probability
- * (exact tree-path decomposition: bias + Σ contributions = probability).
+ * POST /explain `{"features": row or [rows], "all_classes"?: bool, "method"?: "tree_shap"|"saabas"}`:
+ * for each row its prediction and, for the predicted class (or every class), the expected value and one
+ * value per feature — exact TreeSHAP values by default, `expected_value + Σ shap_values = probability`
+ * (or the predicted value). The rows count as predictions, as on /predict.
  */
 export const explainRoute: RouteDef = {
   body: 'json',
   handler(ctx, deps) {
     const body = objectBody(ctx.body);
     const model = requireModel(ctx);
-    let raw = body.features;
-    if (Array.isArray(raw) && raw.length === 1 && (Array.isArray(raw[0]) || typeof raw[0] === 'object'))
-      raw = raw[0];
-    if (Array.isArray(raw) && raw.some((v) => Array.isArray(v))) {
-      throw badRequest('/explain takes exactly one row; call it once per row', { field: 'features' });
+    const { classes, featureNames } = model.model;
+    const method = body.method ?? 'tree_shap';
+    if (!EXPLAIN_METHODS.includes(method as never)) {
+      throw badRequest(`method is ${JSON.stringify(method)}; expected "tree_shap" (default) or "saabas"`, {
+        field: 'method',
+      });
     }
-    const row = parseRow(raw, 0, model.model.featureNames);
-    const scored = scoreRows(ctx, deps, model, [row]);
-    const probabilities = scored.probabilities[0] as number[];
-    const k = argmax(probabilities);
-    const { bias, contributions } = model.model.explain(row);
-    const names = model.model.featureNames;
+    const allClasses = body.all_classes ?? false;
+    if (typeof allClasses !== 'boolean')
+      throw badRequest('all_classes must be true or false', { field: 'all_classes' });
+    const task = classes.length === 0 ? 'regression' : 'classification';
+    if (allClasses && task === 'regression')
+      throw badRequest('all_classes: a regression model has one output, with no classes', {
+        field: 'all_classes',
+      });
+    // One row (an array of values, or an object by name) or a list of rows, as /predict takes them.
+    const raw = body.features;
+    const one = (Array.isArray(raw) && !raw.some((v) => Array.isArray(v) || isRecord(v))) || isRecord(raw);
+    const rows = parseRows(one ? [raw] : raw, featureNames, { maxBatch: deps.settings.maxBatch });
+    const scored = scoreRows(ctx, deps, model, rows);
+    const shape = { task, classes, features: featureNames, allClasses } as const;
+    const key = method === 'saabas' ? 'contributions' : 'shap_values';
+    const explanations = rows.map((row, i) => ({
+      ...explanationDocument(
+        model.model.explain(row, { allClasses, method: method as ExplainMethod }),
+        shape,
+        key,
+      ),
+      prediction: scored.predictions[i],
+    }));
     return {
       body: {
-        prediction: scored.predictions[0],
-        probability: probabilities[k],
-        probabilities,
-        classes: model.model.classes,
-        bias: bias[k],
-        contributions: Object.fromEntries(names.map((name, j) => [name, (contributions[j] as number[])[k]])),
-        feature_values: Object.fromEntries(names.map((name, j) => [name, row[j]])),
-        method:
-          'tree-path decomposition (Saabas): bias + Σ contributions = probability of the predicted class',
+        method,
+        classes,
+        explanations,
         model_version: model.version,
         request_id: ctx.requestId,
       },
     };
   },
 };
+
+function isRecord(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
 
 /**
  * POST /feedback: ground truth for an earlier request (`{"request_id", "labels"}`), or for rows sent
