@@ -2,6 +2,10 @@
 // The tables part of train.bench.js: text categories, empty cells and numeric targets, against
 // scikit-learn's pipeline (bench/sklearn_pipeline.py) in the same run, and native categorical splits
 // against one-hot and ordinal encodings. Each measurement runs in a fresh process (bench/measure.js).
+// To re-measure a part alone (`node -e "require('./bench/train-tables').run({ python: '…' })"`):
+//   MLCTL_BENCH_TABLES_PARTS   "accuracy,encodings,timing" (the default: all three)
+//   MLCTL_BENCH_TABLES_CASES   timing cases as task:rows, e.g. "classification:50000,regression:200000"
+//   MLCTL_BENCH_ROUNDS         timing rounds of every case (default 3 at 50,000 rows, 1 above)
 const { spawnSync } = require('node:child_process');
 const { existsSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -29,9 +33,10 @@ function run({ python, quick }) {
   const dir = join(root, '.bench', `train-tables${quick ? '-quick' : ''}`);
   if (!existsSync(join(dir, 'manifest.json'))) py(['prepare', dir, root, ...(quick ? ['--quick'] : [])]);
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-  accuracy(manifest, JSON.parse(py(['score', dir])));
-  encodings(manifest);
-  timing(manifest, py, quick);
+  const parts = (process.env.MLCTL_BENCH_TABLES_PARTS || 'accuracy,encodings,timing').split(',');
+  if (parts.includes('accuracy')) accuracy(manifest, JSON.parse(py(['score', dir])));
+  if (parts.includes('encodings')) encodings(manifest);
+  if (parts.includes('timing')) timing(manifest, py, quick);
 }
 
 function accuracy(manifest, sklearn) {
@@ -93,12 +98,14 @@ function timing(manifest, py, quick) {
     '\nFit time and peak RSS against the pipeline (n_jobs=-1), 100 trees, 20 features (5 categorical), 10 % cells empty:',
   );
   console.log(
-    '| task | rows | mlctl fit s (median, range) | pipeline fit s | ratio (median) | mlctl / pipeline peak RSS MB | mlctl / pipeline score |',
+    '| task | rows | mlctl fit s (median, range) | pipeline fit s | ratio (median) | CPU s mlctl / pipeline (medians) | mlctl / pipeline peak RSS MB | mlctl / pipeline score |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  const cases = process.env.MLCTL_BENCH_TABLES_CASES?.split(',');
   const verdicts = [];
   for (const t of manifest.timing) {
-    const rounds = quick || t.rows > 50000 ? 1 : 3;
+    if (cases && !cases.includes(`${t.task}:${t.rows}`)) continue;
+    const rounds = Number(process.env.MLCTL_BENCH_ROUNDS) || (quick || t.rows > 50000 ? 1 : 3);
     const ours = [];
     const theirs = [];
     for (let k = 0; k < rounds; k++) {
@@ -108,6 +115,11 @@ function timing(manifest, py, quick) {
     const a = ours.map((o) => o.result.fitSeconds);
     const b = theirs.map((o) => o.fit_seconds);
     const ratio = median(a.map((x, i) => x / b[i]));
+    // CPU seconds of every thread: each program's own cost, whatever else loads the machine.
+    const cpu = [
+      median(ours.map((o) => o.result.fitCpuSeconds)),
+      median(theirs.map((o) => o.fit_cpu_seconds)),
+    ];
     const rss = [Math.max(...ours.map((o) => o.maxRssMB)), Math.max(...theirs.map((o) => o.max_rss_mb))];
     verdicts.push(
       `${t.task} ${t.rows}: fit ratio ${ratio.toFixed(2)} (target ≤ 0.5) ${ratio <= 0.5 ? 'OK' : 'MISSED'}; peak RSS ${rss[0].toFixed(0)} vs ${rss[1].toFixed(0)} MB ${rss[0] <= rss[1] ? 'OK' : 'MISSED'}`,
@@ -115,7 +127,7 @@ function timing(manifest, py, quick) {
     const range = (xs) =>
       xs.length > 1 ? ` (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})` : '';
     console.log(
-      `| ${t.task} | ${t.rows} | ${median(a).toFixed(2)}${range(a)} | ${median(b).toFixed(2)}${range(b)} | **${ratio.toFixed(2)}** | ${rss[0].toFixed(0)} / ${rss[1].toFixed(0)} | ${show(t.task, ours[0].result.score)} / ${show(t.task, theirs[0].score)} |`,
+      `| ${t.task} | ${t.rows} | ${median(a).toFixed(2)}${range(a)} | ${median(b).toFixed(2)}${range(b)} | **${ratio.toFixed(2)}** | ${cpu[0].toFixed(1)} / ${cpu[1].toFixed(1)} | ${rss[0].toFixed(0)} / ${rss[1].toFixed(0)} | ${show(t.task, ours[0].result.score)} / ${show(t.task, theirs[0].score)} |`,
     );
   }
   for (const v of verdicts) console.log(v);

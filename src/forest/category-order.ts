@@ -21,19 +21,6 @@ export function orderingClass(parent: Float64Array, K: number, o: number): numbe
   return 0;
 }
 
-/** Class c's share of a bin's class-weighted count (`hist[at … at+K)` are the bin's class counts). */
-export function classShare(
-  hist: Float64Array,
-  at: number,
-  K: number,
-  weights: Float64Array,
-  c: number,
-): number {
-  let total = 0;
-  for (let k = 0; k < K; k++) total += (hist[at + k] as number) * (weights[k] as number);
-  return ((hist[at + c] as number) * (weights[c] as number)) / total;
-}
-
 /** Sorts `order[0 … n)` by `keys[order[i]]`, equal keys by code: the same data gives the same order. */
 export function sortByKey(order: Int32Array, n: number, keys: Float64Array): void {
   if (n > 24) {

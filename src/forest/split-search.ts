@@ -1,12 +1,10 @@
 import { MAX_BINS } from './binning';
 import type { BinnedFeatures } from './binning';
-import { classOrderings, orderingClass, classShare, sortByKey } from './category-order';
+import { classOrderings, orderingClass, sortByKey } from './category-order';
 
 /** Bootstrap weights and the class share one Int32 per row: weight in the high bits, class in the low 16. */
 export const CLASS_BITS = 16;
 const CLASS_MASK = 0xffff;
-/** Below this many distinct bins in a node, sorting them beats scanning every bin of the feature. */
-const SORT_PRESENT_BELOW = 24;
 
 /** The best split found so far, in the terms the tree needs to make it. */
 export interface SplitChoice {
@@ -43,21 +41,29 @@ export interface SplitChoice {
 export class SplitSearch {
   private readonly S: number;
   private readonly hist: Float64Array;
+  /** Rows per bin, kept only when leaves need more than one row (`minLeaf` > 1). */
   private readonly rows = new Int32Array(MAX_BINS);
-  private readonly stamp = new Int32Array(MAX_BINS);
-  private epoch = 0;
+  /** One bit per bin that has rows: set while filling, read in bin order, so bins need no sorting. */
+  private readonly seen = new Int32Array(MAX_BINS / 32);
+  /** The bins that have rows, ascending. */
   private readonly present = new Int32Array(MAX_BINS);
   private readonly order = new Int32Array(MAX_BINS);
   private readonly keys = new Float64Array(MAX_BINS);
+  /** Classification: each bin's class-weighted row count, for the categories' orders. */
+  private readonly totals = new Float64Array(MAX_BINS);
   private readonly left: Float64Array;
-  private readonly withMissing: Float64Array;
   private readonly missing: Float64Array;
   /** The node's statistics, class-weighted. */
   private readonly parentW: Float64Array;
   private readonly weights: Float64Array;
+  /** Class weights other than 1 (without them a count is its own weighted count, bit for bit). */
+  private readonly weighted: boolean;
   private totalW = 0;
   private count = 0;
   private bestProxy = -Infinity;
+  /** What `proxies()` computed: the cut's score with the missing rows right, and left. */
+  private proxyRight = 0;
+  private proxyLeft = 0;
   private bestCut = 0;
   private bestValues = 0;
   private bestMissingBin = -1;
@@ -75,10 +81,10 @@ export class SplitSearch {
     const S = (this.S = regression ? 2 : K);
     this.hist = new Float64Array(MAX_BINS * S);
     this.left = new Float64Array(S);
-    this.withMissing = new Float64Array(S);
     this.missing = new Float64Array(S);
     this.parentW = new Float64Array(S);
     this.weights = classWeight ?? new Float64Array(S).fill(1);
+    this.weighted = this.weights.some((w) => w !== 1);
     this.best = {
       feature: -1,
       categorical: false,
@@ -118,112 +124,104 @@ export class SplitSearch {
     start: number,
     end: number,
   ): boolean {
-    const { hist, rows, present, S } = this;
+    const { hist, rows, seen, S } = this;
     const n = this.data.n;
     const bins = this.data.bins;
     const off = f * n;
-    let D = 0;
-    if (this.regression && this.minLeaf === 1) {
-      // Every row weighs at least 1, so an empty bin has weight 0; with leaves of one row allowed no
-      // cut needs row counts (each side of a cut has a bin of values, so a row): none are kept.
+    // With leaves of one row allowed every cut qualifies (each side has a bin of values, so a row):
+    // rows are only counted when a leaf needs more.
+    const counted = this.minLeaf > 1;
+    if (this.regression) {
       for (let i = start; i < end; i++) {
         const b = bins[off + (idx[i] as number)] as number;
-        const w = hist[2 * b] as number;
-        if (w === 0) present[D++] = b;
-        hist[2 * b] = w + ((packed[i] as number) >>> CLASS_BITS);
-        hist[2 * b + 1] = (hist[2 * b + 1] as number) + (wys[i] as number);
-      }
-    } else if (this.regression) {
-      for (let i = start; i < end; i++) {
-        const b = bins[off + (idx[i] as number)] as number;
-        if ((rows[b] as number) === 0) present[D++] = b;
-        rows[b] = (rows[b] as number) + 1;
+        seen[b >>> 5] = (seen[b >>> 5] as number) | (1 << (b & 31));
+        if (counted) rows[b] = (rows[b] as number) + 1;
         hist[2 * b] = (hist[2 * b] as number) + ((packed[i] as number) >>> CLASS_BITS);
         hist[2 * b + 1] = (hist[2 * b + 1] as number) + (wys[i] as number);
-      }
-    } else if (this.minLeaf === 1) {
-      // Leaves of one row: a bin only needs to be known present (stamped with this call's epoch).
-      const { stamp } = this;
-      const epoch = ++this.epoch;
-      for (let i = start; i < end; i++) {
-        const b = bins[off + (idx[i] as number)] as number;
-        const p = packed[i] as number;
-        if ((stamp[b] as number) !== epoch) {
-          stamp[b] = epoch;
-          present[D++] = b;
-        }
-        const h = b * S + (p & CLASS_MASK);
-        hist[h] = (hist[h] as number) + (p >>> CLASS_BITS);
       }
     } else {
       for (let i = start; i < end; i++) {
         const b = bins[off + (idx[i] as number)] as number;
         const p = packed[i] as number;
-        if ((rows[b] as number) === 0) present[D++] = b;
-        rows[b] = (rows[b] as number) + 1;
+        seen[b >>> 5] = (seen[b >>> 5] as number) | (1 << (b & 31));
+        if (counted) rows[b] = (rows[b] as number) + 1;
         const h = b * S + (p & CLASS_MASK);
         hist[h] = (hist[h] as number) + (p >>> CLASS_BITS);
       }
     }
+    const D = this.collectPresent();
     if (D === 1) {
       this.clear(D);
       return false;
     }
+    // The missing bin is the feature's last, so when the node has rows in it, it is the last present.
     const missingBin = this.data.hasMissing[f] ? (this.data.binCount[f] as number) : -1;
-    const nMissing = missingBin < 0 ? 0 : this.rowsIn(missingBin);
-    // The bins of values, in bin order; the missing bin (the feature's last) is left out of the cuts.
-    this.sortPresent(D, f, missingBin);
+    const nMissing =
+      missingBin >= 0 && this.present[D - 1] === missingBin
+        ? counted
+          ? (rows[missingBin] as number)
+          : 1
+        : 0;
+    // The bins of values, in bin order; the missing bin is left out of the cuts.
     const values = nMissing > 0 ? D - 1 : D;
     if (nMissing > 0) for (let s = 0; s < S; s++) this.missing[s] = hist[missingBin * S + s] as number;
     if (this.data.categorical[f]) this.scanCategorical(f, values, nMissing, missingBin);
-    else this.scan(f, present, values, nMissing, missingBin, false);
+    else this.scan(f, this.present, values, nMissing, missingBin, false);
     this.clear(D);
     return true;
   }
 
-  /** Rows in bin b; without row counts (leaves of one row), 1 for a bin that has any. */
-  private rowsIn(b: number): number {
-    if (this.minLeaf > 1) return this.rows[b] as number;
-    if (this.regression) return (this.hist[2 * b] as number) > 0 ? 1 : 0;
-    return this.stamp[b] === this.epoch ? 1 : 0;
-  }
-
-  private sortPresent(D: number, f: number, missingBin: number): void {
-    const { present } = this;
-    const bound = missingBin >= 0 ? missingBin + 1 : (this.data.binCount[f] as number);
-    // Insertion sort costs ~D²/4 steps, a pass over the feature's bins `bound`: take the cheaper.
-    if (D < SORT_PRESENT_BELOW && D * D < 4 * bound) {
-      for (let a = 1; a < D; a++) {
-        const v = present[a] as number;
-        let j = a - 1;
-        while (j >= 0 && (present[j] as number) > v) present[j + 1] = present[j--] as number;
-        present[j + 1] = v;
+  /** Lists the bins marked in `seen` into `present`, ascending, and unmarks them; returns how many. */
+  private collectPresent(): number {
+    const { seen, present } = this;
+    let D = 0;
+    for (let w = 0; w < seen.length; w++) {
+      let bits = seen[w] as number;
+      if (bits === 0) continue;
+      seen[w] = 0;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        present[D++] = (w << 5) + 31 - Math.clz32(low);
+        bits ^= low;
       }
-    } else {
-      for (let b = 0, k = 0; b < bound; b++) if (this.rowsIn(b) > 0) present[k++] = b;
     }
+    return D;
   }
 
   /** Orders the categories present (category-order.ts), then cuts them like bins. */
   private scanCategorical(f: number, values: number, nMissing: number, missingBin: number): void {
-    const { order, keys, hist, S, present } = this;
+    const { order, keys, hist, S, present, weights, totals } = this;
     const orderings = this.regression ? 1 : classOrderings(this.parentW, S);
+    if (!this.regression) {
+      // Each category's weighted count, once for all the class orders.
+      for (let j = 0; j < values; j++) {
+        const b = present[j] as number;
+        let total = 0;
+        for (let k = 0; k < S; k++) total += (hist[b * S + k] as number) * (weights[k] as number);
+        totals[b] = total;
+      }
+    }
     for (let o = 0; o < orderings; o++) {
+      const c = this.regression ? 0 : orderingClass(this.parentW, S, o);
       for (let j = 0; j < values; j++) {
         const b = present[j] as number;
         order[j] = b;
+        // Regression: the mean target; classification: class c's share of the category.
         keys[b] = this.regression
           ? (hist[2 * b + 1] as number) / (hist[2 * b] as number)
-          : classShare(hist, b * S, S, this.weights, orderingClass(this.parentW, S, o));
+          : ((hist[b * S + c] as number) * (weights[c] as number)) / (totals[b] as number);
       }
       sortByKey(order, values, keys);
-      this.scan(f, order, values, nMissing, missingBin, true);
+      // An order is overwritten by the next one tried: keep the winner's.
+      if (this.scan(f, order, values, nMissing, missingBin, true))
+        this.bestOrder.set(order.subarray(0, values));
     }
   }
 
   /**
    * Scores the cuts of `bins[0 … values)` in that order: left = bins[0 … j]. With rows missing the
-   * feature, each cut is scored with them right, then left, and the last with every value left.
+   * feature, each cut is scored with them right and left in one pass over the classes, and the last
+   * with every value left. True when a cut beat the best split so far.
    */
   private scan(
     f: number,
@@ -232,36 +230,96 @@ export class SplitSearch {
     nMissing: number,
     missingBin: number,
     categorical: boolean,
-  ): void {
-    const { left, withMissing, missing, rows, hist, S, minLeaf } = this;
-    // Leaves of one row: every cut qualifies (each side has a bin of values), so rows are not counted.
+  ): boolean {
+    const { left, rows, hist, S, minLeaf } = this;
     const counted = minLeaf > 1;
     const count = counted ? this.count : Infinity;
+    const before = this.bestProxy;
     left.fill(0);
     let leftN = 0;
-    const last = nMissing > 0 ? values : values - 1;
-    for (let j = 0; j < last; j++) {
+    if (nMissing === 0) {
+      for (let j = 0; j < values - 1; j++) {
+        const b = bins[j] as number;
+        leftN += counted ? (rows[b] as number) : 1;
+        for (let s = 0; s < S; s++) left[s] = (left[s] as number) + (hist[b * S + s] as number);
+        if (leftN < minLeaf) continue;
+        if (count - leftN < minLeaf) break;
+        const proxy = this.proxy(left);
+        if (proxy > this.bestProxy)
+          this.take(proxy, f, bins, j, values, false, false, categorical, missingBin);
+      }
+      return this.bestProxy > before;
+    }
+    for (let j = 0; j < values; j++) {
       const b = bins[j] as number;
       leftN += counted ? (rows[b] as number) : 1;
       for (let s = 0; s < S; s++) left[s] = (left[s] as number) + (hist[b * S + s] as number);
-      if (nMissing === 0) {
-        if (leftN < minLeaf) continue;
-        if (count - leftN < minLeaf) break;
-        this.consider(left, f, bins, j, values, false, false, categorical, missingBin);
-        continue;
-      }
-      if (leftN >= minLeaf && count - leftN >= minLeaf)
-        this.consider(left, f, bins, j, values, false, true, categorical, missingBin);
-      if (j === values - 1) continue; // every value left: missing left would leave the right empty
-      if (leftN + nMissing >= minLeaf && count - leftN - nMissing >= minLeaf) {
-        for (let s = 0; s < S; s++) withMissing[s] = (left[s] as number) + (missing[s] as number);
-        this.consider(withMissing, f, bins, j, values, true, true, categorical, missingBin);
+      const right = leftN >= minLeaf && count - leftN >= minLeaf;
+      // Every value left: missing left too would leave the right side empty.
+      const withLeft = j < values - 1 && leftN + nMissing >= minLeaf && count - leftN - nMissing >= minLeaf;
+      if (right && withLeft) {
+        this.proxies();
+        if (this.proxyRight > this.bestProxy)
+          this.take(this.proxyRight, f, bins, j, values, false, true, categorical, missingBin);
+        if (this.proxyLeft > this.bestProxy)
+          this.take(this.proxyLeft, f, bins, j, values, true, true, categorical, missingBin);
+      } else if (right) {
+        const proxy = this.proxy(left);
+        if (proxy > this.bestProxy)
+          this.take(proxy, f, bins, j, values, false, true, categorical, missingBin);
+      } else if (withLeft) {
+        this.proxies();
+        if (this.proxyLeft > this.bestProxy)
+          this.take(this.proxyLeft, f, bins, j, values, true, true, categorical, missingBin);
       }
     }
+    return this.bestProxy > before;
   }
 
-  private consider(
-    stats: Float64Array,
+  /** Scores of the cut in `left` with the missing rows right (`proxyRight`) and left (`proxyLeft`). */
+  private proxies(): void {
+    const { left, missing, parentW, S } = this;
+    if (this.regression) {
+      const wl = left[0] as number;
+      const sl = left[1] as number;
+      const wr = (parentW[0] as number) - wl;
+      const sr = (parentW[1] as number) - sl;
+      this.proxyRight = (sl * sl) / wl + (sr * sr) / wr;
+      const wlm = wl + (missing[0] as number);
+      const slm = sl + (missing[1] as number);
+      const wrm = (parentW[0] as number) - wlm;
+      const srm = (parentW[1] as number) - slm;
+      this.proxyLeft = (slm * slm) / wlm + (srm * srm) / wrm;
+      return;
+    }
+    const { weights, weighted } = this;
+    let sl = 0;
+    let sr = 0;
+    let wl = 0;
+    let slm = 0;
+    let srm = 0;
+    let wlm = 0;
+    for (let c = 0; c < S; c++) {
+      const l = left[c] as number;
+      const lm = l + (missing[c] as number);
+      const lw = weighted ? l * (weights[c] as number) : l;
+      const lmw = weighted ? lm * (weights[c] as number) : lm;
+      const rw = (parentW[c] as number) - lw;
+      const rmw = (parentW[c] as number) - lmw;
+      sl += lw * lw;
+      sr += rw * rw;
+      wl += lw;
+      slm += lmw * lmw;
+      srm += rmw * rmw;
+      wlm += lmw;
+    }
+    this.proxyRight = sl / wl + sr / (this.totalW - wl);
+    this.proxyLeft = slm / wlm + srm / (this.totalW - wlm);
+  }
+
+  /** Records the cut after bins[j] as the best split so far. */
+  private take(
+    proxy: number,
     f: number,
     bins: Int32Array,
     j: number,
@@ -271,8 +329,6 @@ export class SplitSearch {
     categorical: boolean,
     missingBin: number,
   ): void {
-    const proxy = this.proxy(stats);
-    if (!(proxy > this.bestProxy)) return;
     this.bestProxy = proxy;
     this.bestFeature = f;
     const best = this.best;
@@ -280,14 +336,15 @@ export class SplitSearch {
     best.categorical = categorical;
     best.missingLeft = missingLeft;
     best.missingSeen = missingSeen;
-    best.leftStats.set(stats);
+    for (let s = 0; s < this.S; s++)
+      best.leftStats[s] = missingLeft
+        ? (this.left[s] as number) + (this.missing[s] as number)
+        : (this.left[s] as number);
     best.bin = bins[j] as number;
     best.nextBin = j + 1 < values ? (bins[j + 1] as number) : -1;
     this.bestCut = j;
     this.bestValues = values;
     this.bestMissingBin = missingBin;
-    // A categorical order is overwritten by the next one tried: keep the winner's.
-    if (categorical) this.bestOrder.set(bins.subarray(0, values));
   }
 
   /**
@@ -318,11 +375,13 @@ export class SplitSearch {
       const sr = (parentW[1] as number) - sl;
       return (sl * sl) / wl + (sr * sr) / wr;
     }
+    const { weights, weighted } = this;
     let sl = 0;
     let sr = 0;
     let wl = 0;
     for (let c = 0; c < S; c++) {
-      const lw = (leftStats[c] as number) * (this.weights[c] as number);
+      const l = leftStats[c] as number;
+      const lw = weighted ? l * (weights[c] as number) : l;
       const rw = (parentW[c] as number) - lw;
       sl += lw * lw;
       sr += rw * rw;

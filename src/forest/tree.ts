@@ -42,7 +42,20 @@ const MAX_WEIGHT = 0x7fff;
 export interface TreeScratch {
   store?: NodeStore;
   /** Per-row work arrays, n long. */
-  rows?: { draws: Int32Array; idx: Int32Array; packed: Int32Array; ys: Float64Array; wys: Float64Array };
+  rows?: RowWork;
+}
+
+/** Per-row work arrays of a tree, n long; `spill*` hold a partition's right side while it runs. */
+interface RowWork {
+  draws: Int32Array;
+  idx: Int32Array;
+  packed: Int32Array;
+  ys: Float64Array;
+  wys: Float64Array;
+  spillIdx: Int32Array;
+  spillPacked: Int32Array;
+  spillYs: Float64Array;
+  spillWys: Float64Array;
 }
 
 /** The value layout of a target's trees. */
@@ -78,6 +91,10 @@ export function growTree(
       packed: new Int32Array(n),
       ys: new Float64Array(regression ? n : 0),
       wys: new Float64Array(regression ? n : 0),
+      spillIdx: new Int32Array(n),
+      spillPacked: new Int32Array(n),
+      spillYs: new Float64Array(regression ? n : 0),
+      spillWys: new Float64Array(regression ? n : 0),
     };
   }
   const work = scratch.rows;
@@ -164,30 +181,7 @@ export function growTree(
     const best = search.best;
     const f = best.feature;
     const goesLeft = best.leftBins;
-    const off = f * n;
-    let i = start;
-    let k = end - 1;
-    while (i <= k) {
-      if (goesLeft[bins[off + (idx[i] as number)] as number]) {
-        i++;
-      } else {
-        const t = idx[i] as number;
-        idx[i] = idx[k] as number;
-        idx[k] = t;
-        const p = packed[i] as number;
-        packed[i] = packed[k] as number;
-        packed[k] = p;
-        if (regression) {
-          const y = ys[i] as number;
-          ys[i] = ys[k] as number;
-          ys[k] = y;
-          const wy = wys[i] as number;
-          wys[i] = wys[k] as number;
-          wys[k] = wy;
-        }
-        k--;
-      }
-    }
+    const i = partition(work, start, end, goesLeft, bins, f * n, regression);
 
     const l = store.add();
     const r = store.add();
@@ -215,6 +209,52 @@ export function growTree(
     rowLeaves[row] = leafOf(tree, data.values, row * d, layout);
   }
   return { ...tree, rowLeaves, oobRows };
+}
+
+/**
+ * Moves the rows of [start, end) that go left to its front and returns where the right side starts.
+ * Stable: rows keep their order on each side, so idx stays ascending within every node and the split
+ * search reads each feature's bins front to back in memory, not at random.
+ */
+function partition(
+  work: RowWork,
+  start: number,
+  end: number,
+  goesLeft: Uint8Array,
+  bins: Uint8Array,
+  off: number,
+  regression: boolean,
+): number {
+  const { idx, packed, ys, wys, spillIdx, spillPacked, spillYs, spillWys } = work;
+  let i = start;
+  let r = 0;
+  for (let k = start; k < end; k++) {
+    const row = idx[k] as number;
+    if (goesLeft[bins[off + row] as number]) {
+      idx[i] = row;
+      packed[i] = packed[k] as number;
+      if (regression) {
+        ys[i] = ys[k] as number;
+        wys[i] = wys[k] as number;
+      }
+      i++;
+    } else {
+      spillIdx[r] = row;
+      spillPacked[r] = packed[k] as number;
+      if (regression) {
+        spillYs[r] = ys[k] as number;
+        spillWys[r] = wys[k] as number;
+      }
+      r++;
+    }
+  }
+  idx.set(spillIdx.subarray(0, r), i);
+  packed.set(spillPacked.subarray(0, r), i);
+  if (regression) {
+    ys.set(spillYs.subarray(0, r), i);
+    wys.set(spillWys.subarray(0, r), i);
+  }
+  return i;
 }
 
 /**
