@@ -61,9 +61,10 @@ describePosix('docs/API.md examples', () => {
       expect(p.code).toBe(0);
     }
     const env = { PREDICTION_LOG_STDOUT: 'false', ADMIN_API_TOKEN: 'doc-token' };
-    [server, penguins, bodyMass] = await Promise.all(
+    const started = await Promise.all(
       ['iris', 'penguins', 'body-mass'].map((m) => startServeProcess(['--model', join(dir, m)], { env })),
     );
+    [server, penguins, bodyMass] = started as [ServeProcess, ServeProcess, ServeProcess];
     for (const s of [server, penguins, bodyMass])
       await eventually(async () => (await fetch(`${s.url}/readyz`)).status === 200);
   }, 60_000);
