@@ -1,7 +1,7 @@
 import type { EncodedFeature } from '../data/row-encoder';
 import type { LoadedModel } from './model';
 import { DECIMAL } from './input';
-import { OIP_NUMERIC_TYPES, featureDatatype } from './routes/oip';
+import { OIP_NUMERIC_TYPES, featureDatatype } from './routes/oip-inputs';
 
 export type Schema = Record<string, unknown>;
 
