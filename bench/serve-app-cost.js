@@ -7,6 +7,8 @@
 //   node bench/serve-app-cost.js                  nanoseconds per request (30 samples of 100,000)
 //   node bench/serve-app-cost.js --instructions   instructions per request, counted by valgrind
 //                                                 (deterministic; a few minutes)
+//   … --penguins                                  a 10-tree penguins classifier (text categories, gaps)
+//                                                 and a row of text and null, instead of iris
 // Run `npm run build` first: it loads dist/.
 const { spawnSync } = require('node:child_process');
 const { mkdtempSync, rmSync } = require('node:fs');
@@ -15,6 +17,8 @@ const { join } = require('node:path');
 const { trainIrisModel } = require('./measure');
 
 const root = join(__dirname, '..');
+const IRIS_BODY = '{"features": [[5.1, 3.5, 1.4, 0.2]]}';
+const PENGUINS_BODY = '{"features": [["Biscoe", 46.5, null, 210, 4500, "male", 2008]]}';
 const dist = join(root, 'dist');
 
 /** Builds the app as `mlctl serve` does, on the model in `modelDir`; returns a function serving n requests. */
@@ -52,7 +56,7 @@ async function createLoad(modelDir) {
     },
     { maxReplyWaitMs: 0 },
   );
-  const body = Buffer.from('{"features": [[5.1, 3.5, 1.4, 0.2]]}');
+  const body = Buffer.from(process.env.MLCTL_BENCH_APP_BODY ?? IRIS_BODY);
   const headers = {
     host: '127.0.0.1:8000',
     'content-type': 'application/json',
@@ -141,7 +145,7 @@ function instructions(modelDir) {
   const large = 31_000;
   const perRequest = (count(large) - count(small)) / (large - small);
   console.log(
-    `mlctl serve app, POST /predict (1 row, 10 trees), no HTTP: ${Math.round(perRequest).toLocaleString('en')} ` +
+    `mlctl serve app, POST /predict (1 ${process.env.MLCTL_BENCH_APP_BODY ? 'penguins' : 'iris'} row, 10 trees), no HTTP: ${Math.round(perRequest).toLocaleString('en')} ` +
       `instructions/request (valgrind, ${large - small} requests)`,
   );
 }
@@ -154,12 +158,28 @@ async function main() {
   }
   const dir = mkdtempSync(join(tmpdir(), 'mlctl-app-cost-'));
   try {
-    const model = trainIrisModel(join(dir, 'model'));
+    let model;
+    if (args.includes('--penguins')) {
+      // The child processes read the body from the environment.
+      process.env.MLCTL_BENCH_APP_BODY = PENGUINS_BODY;
+      model = trainPenguinsModel(join(dir, 'model'));
+    } else model = trainIrisModel(join(dir, 'model'));
     if (args.includes('--instructions')) instructions(model);
     else await timed(model);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** 10 trees on data/penguins (species; text categories, NA cells) into `output`. */
+function trainPenguinsModel(output) {
+  const data = join(root, 'data', 'penguins', 'penguins.csv');
+  const args = ['train', '--data', data, '--target', 'species', '--na-values', 'NA', '--n-estimators', '10'];
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'mlctl'), ...args, '--output', output], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`mlctl train failed (${r.status}): ${r.stderr}`);
+  return output;
 }
 
 main().catch((err) => {

@@ -104,7 +104,7 @@ export const ERROR_CATALOGUE = {
     exit: 2,
     http: 400,
     summary:
-      'The model file is neither an mlctl artifact nor an ml-random-forest JSON, has an unknown format version, or is a kind of model the command does not take yet (serve: regression, categorical features).',
+      'The model file is neither an mlctl artifact nor an ml-random-forest JSON, has an unknown format version, or is a kind of model the command does not take.',
   },
   WORKER_FAILED: {
     exit: 1,
@@ -123,7 +123,7 @@ export const ERROR_CATALOGUE = {
     exit: 2,
     http: 400,
     summary:
-      'A request is malformed: not JSON, a missing or empty field, a row of the wrong length, a value that is not a number.',
+      'A request is malformed: not JSON, a missing or empty field, a row of the wrong length, a value of the wrong kind (text in a numeric feature).',
   },
   PERMISSION_DENIED: {
     exit: 2,

@@ -1,15 +1,34 @@
+import type { EncodedFeature } from '../data/row-encoder';
+import type { ClassLabel } from '../forest/predictor';
 import type { ExplainMethod, RowExplanation } from '../forest/shap-rows';
+import type { Task } from '../forest/tree-arrays';
+import type { RowDecoder } from './input';
 
 /** What serving needs of a model, whatever format it was loaded from. */
 export interface ServableModel {
+  /** Classification answers classes and probabilities; regression a number per row. */
+  readonly task: Task;
   readonly featureNames: readonly string[];
-  readonly classes: readonly (string | number)[];
-  /** Class probabilities for one row of raw feature values, in `classes` order (a new array). */
-  predictProba(row: ArrayLike<number>): number[];
+  /** Each feature's type and, for a categorical one, its categories (in code order). */
+  readonly features: readonly EncodedFeature[];
   /**
-   * One row's explanation (forest/shap-rows.ts): exact TreeSHAP values or the Saabas decomposition,
-   * for the predicted class or every class (classification) or the value (regression), with
-   * expected + Σ values = the model's output.
+   * Per feature, a categorical one's categories by code (undefined for a numeric one), so the
+   * prediction log writes a category's text; absent when every feature is numeric.
+   */
+  readonly categories?: ReadonlyArray<readonly ClassLabel[] | undefined>;
+  /** Class labels (empty for regression). */
+  readonly classes: readonly ClassLabel[];
+  /** Request rows to the forest's numeric rows: the one decoder every route uses (./input.ts). */
+  readonly decoder: RowDecoder;
+  /**
+   * One row's outputs (a new array): the class probabilities in `classes` order, or the regression
+   * value alone. Rows are the decoder's: numbers, category codes, NaN for a missing value.
+   */
+  predict(row: ArrayLike<number>): number[];
+  /**
+   * One row's explanation (forest/shap-rows.ts), the row as `predict` takes it: exact TreeSHAP values or
+   * the Saabas decomposition, for the predicted class or every class (classification) or the value
+   * (regression), with expected + Σ values = the model's output.
    */
   explain(row: ArrayLike<number>, options: { allClasses: boolean; method: ExplainMethod }): RowExplanation;
 }

@@ -124,7 +124,8 @@ export const serveSettings = defineSettings(
       field: integer({ min: 1, max: 10_000_000 }),
       env: 'FEEDBACK_WINDOW',
       default: 1000,
-      describe: 'Labelled rows the live accuracy (ml_model_accuracy{source="feedback"}) is computed over.',
+      describe:
+        'Labelled rows the live accuracy (ml_model_accuracy{source="feedback"}), or a regression model\'s live error (ml_model_error{source="feedback"}), is computed over.',
     },
     shutdownTimeoutSeconds: {
       field: integer({ min: 0, max: 3600 }),

@@ -1,10 +1,10 @@
 import { MlctlError } from '../../errors';
 import { contentTypeParts, parseJson } from '../http/body';
 import { badRequest } from '../http/errors';
-import { parseRows } from '../input';
 import { scoreRows } from '../predict-core';
 import type { LoadedModel } from '../model';
-import { ELEMENT_BYTES, decodeTensor, encodeTensor, splitBinaryBody } from './oip-binary';
+import { encodeTensor, splitBinaryBody } from './oip-binary';
+import { featureDatatype, oipOutputs, oneTensor, optionalObject, perFeature } from './oip-inputs';
 import type { RequestContext, RouteDef } from '../context';
 
 /**
@@ -55,38 +55,39 @@ export const oipModelMetadata: RouteDef = {
   errorStyle: 'oip',
   handler(ctx) {
     const model = namedModel(ctx);
+    const served = model.model;
+    const regression = served.task === 'regression';
+    // A model of numeric features takes one [rows, features] tensor; one with categorical features one
+    // input per feature, text categories as BYTES (the single tensor is taken from both).
+    const inputs = served.categories
+      ? served.features.map((f) => ({ name: f.name, datatype: featureDatatype(f), shape: [-1, 1] }))
+      : [{ name: 'input-0', datatype: 'FP64', shape: [-1, served.featureNames.length] }];
     return {
       body: {
         name: model.name,
         versions: [model.version],
         platform: 'mlctl-random-forest',
-        inputs: [{ name: 'input-0', datatype: 'FP64', shape: [-1, model.model.featureNames.length] }],
-        outputs: [
-          { name: 'predict', datatype: predictDatatype(model.model.classes), shape: [-1] },
-          { name: 'predict_proba', datatype: 'FP64', shape: [-1, model.model.classes.length] },
-        ],
-        parameters: { feature_names: model.model.featureNames, classes: model.model.classes },
+        inputs,
+        outputs: regression
+          ? [{ name: 'predict', datatype: 'FP64', shape: [-1] }]
+          : [
+              { name: 'predict', datatype: predictDatatype(served.classes), shape: [-1] },
+              { name: 'predict_proba', datatype: 'FP64', shape: [-1, served.classes.length] },
+            ],
+        parameters: {
+          task: served.task,
+          feature_names: served.featureNames,
+          ...(regression ? {} : { classes: served.classes }),
+        },
       },
     };
   },
 };
 
-/** The datatypes a feature tensor may have: every numeric one. */
-export const OIP_NUMERIC_TYPES = Object.keys(ELEMENT_BYTES);
-const OUTPUTS = ['predict', 'predict_proba'];
-
 /** INT64 for integer class labels, FP64 for other numbers, BYTES for text. */
 function predictDatatype(classes: readonly (string | number)[]): 'INT64' | 'FP64' | 'BYTES' {
   if (classes.every((c) => typeof c === 'number' && Number.isSafeInteger(c))) return 'INT64';
   return classes.every((c) => typeof c === 'number') ? 'FP64' : 'BYTES';
-}
-
-interface Tensor {
-  name?: unknown;
-  shape?: unknown;
-  datatype?: unknown;
-  data?: unknown;
-  parameters?: { binary_data_size?: unknown } | null;
 }
 
 interface InferRequest {
@@ -97,8 +98,9 @@ interface InferRequest {
 }
 
 /**
- * POST /v2/models/{name}/infer: one input tensor of shape [rows, features], its data as JSON (nested or
- * flat) or binary; outputs `predict` and `predict_proba` (those asked for), as JSON or binary.
+ * POST /v2/models/{name}/infer: one input tensor of shape [rows, features], or (a model with categorical
+ * features) one per feature in order, BYTES for text; data as JSON (nested or flat) or binary; outputs
+ * `predict` and (classification) `predict_proba`, those asked for, as JSON or binary.
  */
 export const oipInfer: RouteDef = {
   errorStyle: 'oip',
@@ -124,57 +126,53 @@ export const oipInfer: RouteDef = {
     const lengthHeader = ctx.req.headers['inference-header-content-length'];
     const [json, binary] = lengthHeader === undefined ? [body, EMPTY] : splitBinaryBody(body, lengthHeader);
     const request = parseJson(json) as InferRequest | null;
+    const d = model.model.featureNames.length;
     if (
       !request ||
       typeof request !== 'object' ||
       !Array.isArray(request.inputs) ||
-      request.inputs.length !== 1
+      (request.inputs.length !== 1 && request.inputs.length !== d)
     ) {
-      throw badRequest('inputs must hold exactly one tensor of shape [rows, features]');
+      throw badRequest(
+        `inputs must hold one tensor of shape [rows, ${d}], or ${d} tensors of shape [rows, 1], one per feature in order (${model.model.featureNames.join(', ')})`,
+      );
     }
     if (request.id !== undefined && typeof request.id !== 'string') throw badRequest('id must be a string');
     optionalObject(request.parameters, 'parameters');
-    const tensor = request.inputs[0] as Tensor | null;
-    if (tensor === null || typeof tensor !== 'object' || Array.isArray(tensor)) {
-      throw badRequest('inputs[0] must be a tensor object {name, shape, datatype, data}');
+    // The outputs are checked before anything is scored: a refused request is neither logged nor counted.
+    const wanted = requestedOutputs(request, oipOutputs(model));
+    const limits = { maxBatch: deps.settings.maxBatch };
+    const parts = { bytes: binary, at: 0 };
+    // A model with categorical features of one feature takes the per-feature form only (one shape).
+    const single = request.inputs.length === 1 && !(d === 1 && model.model.categories);
+    const decoded = single
+      ? oneTensor(request.inputs[0], model, parts, limits)
+      : perFeature(request.inputs, model, parts, limits);
+    if (parts.at !== binary.length) {
+      throw badRequest(
+        `the body has ${binary.length - parts.at} bytes after the JSON header, but no input declares binary_data_size for them`,
+      );
     }
-    if (typeof tensor.name !== 'string') throw badRequest('inputs[0].name must be a string');
-    optionalObject(tensor.parameters, 'inputs[0].parameters');
-    const datatype = tensor.datatype;
-    if (typeof datatype !== 'string' || ELEMENT_BYTES[datatype] === undefined) {
-      throw badRequest(`inputs[0].datatype must be a numeric type, got ${JSON.stringify(datatype)}`);
-    }
-    const d = model.model.featureNames.length;
-    const shape = tensor.shape;
-    if (
-      !Array.isArray(shape) ||
-      shape.length !== 2 ||
-      shape[1] !== d ||
-      !Number.isInteger(shape[0]) ||
-      (shape[0] as number) < 1
-    ) {
-      throw badRequest(`inputs[0].shape must be [rows, ${d}], got ${JSON.stringify(shape)}`);
-    }
-    const n = shape[0] as number;
-    const flat = tensorData(tensor, datatype, n * d, binary);
-    const rows = parseRows(
-      Array.from({ length: n }, (_, i) => flat.slice(i * d, (i + 1) * d)),
-      model.model.featureNames,
-      { maxBatch: deps.settings.maxBatch },
-      'inputs[0].data',
-    );
-    const scored = scoreRows(ctx, deps, model, rows);
+    const n = decoded.rows.length;
+    const scored = scoreRows(ctx, deps, model, decoded);
+    const regression = scored.probabilities === undefined;
     const values: Record<string, { datatype: string; shape: number[]; data: Array<string | number> }> = {
-      predict: { datatype: predictDatatype(model.model.classes), shape: [n], data: scored.predictions },
-      predict_proba: {
+      predict: {
+        datatype: regression ? 'FP64' : predictDatatype(model.model.classes),
+        shape: [n],
+        data: scored.predictions,
+      },
+    };
+    if (scored.probabilities) {
+      values.predict_proba = {
         datatype: 'FP64',
         shape: [n, model.model.classes.length],
         data: scored.probabilities.flat(),
-      },
-    };
+      };
+    }
     const outputs: Array<Record<string, unknown>> = [];
     const blobs: Buffer[] = [];
-    for (const { name, binary: asBinary } of requestedOutputs(request)) {
+    for (const { name, binary: asBinary } of wanted) {
       const { datatype: type, shape: dims, data } = values[name] as (typeof values)[string];
       if (asBinary) {
         const blob = encodeTensor(data, type);
@@ -202,42 +200,11 @@ export const oipInfer: RouteDef = {
 
 const EMPTY = Buffer.alloc(0);
 
-/** OIP's `parameters` are objects when given. */
-function optionalObject(value: unknown, field: string): void {
-  if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
-    throw badRequest(`${field} must be an object`);
-  }
-}
-
-/** The input's values, flat and row-major: from its JSON `data`, or from the binary part of the body. */
-function tensorData(tensor: Tensor, datatype: string, count: number, binary: Buffer): unknown[] {
-  const size = tensor.parameters?.binary_data_size;
-  if (size !== undefined) {
-    const expected = count * (ELEMENT_BYTES[datatype] as number);
-    if (size !== expected || binary.length !== expected) {
-      throw badRequest(
-        `inputs[0] is ${count} ${datatype} values (${expected} bytes), but binary_data_size is ${JSON.stringify(size)} and the body has ${binary.length} bytes after the JSON header`,
-      );
-    }
-    return decodeTensor(binary, datatype, count);
-  }
-  if (binary.length > 0) {
-    throw badRequest(
-      `the body has ${binary.length} bytes after the JSON header, but no input declares binary_data_size`,
-    );
-  }
-  const flat = Array.isArray(tensor.data) ? (tensor.data as unknown[]).flat(Infinity as 1) : undefined;
-  if (!flat || flat.length !== count) {
-    throw badRequest(
-      `inputs[0].data must hold ${count} values, row-major, nested or flat (or be sent as binary)`,
-    );
-  }
-  // JSON BOOL data are true and false (numbers are taken too); no other datatype takes booleans.
-  return datatype === 'BOOL' ? flat.map((v) => (v === true ? 1 : v === false ? 0 : v)) : flat;
-}
-
 /** The outputs asked for (all by default), each as JSON or binary (`binary_data`, `binary_data_output`). */
-function requestedOutputs(request: InferRequest): Array<{ name: string; binary: boolean }> {
+function requestedOutputs(
+  request: InferRequest,
+  OUTPUTS: readonly string[],
+): Array<{ name: string; binary: boolean }> {
   const all = request.parameters?.binary_data_output;
   if (all !== undefined && typeof all !== 'boolean') {
     throw badRequest('parameters.binary_data_output must be true or false');

@@ -2,7 +2,6 @@ import { MlctlError } from '../../errors';
 import { badRequest } from '../http/errors';
 import { parseNumberRows } from '../http/number-rows';
 import { predictionsJson } from '../labels-json';
-import { parseRows } from '../input';
 import { requireModel, scoreRows } from '../predict-core';
 import type { RouteDef } from '../context';
 import type { LoadedModel } from '../model';
@@ -26,13 +25,18 @@ export const predictRoute: RouteDef = {
   handler(ctx, deps) {
     const body = objectBody(ctx.body);
     const model = requireModel(ctx);
-    const rows = parseRows(body.features, model.model.featureNames, { maxBatch: deps.settings.maxBatch });
-    const scored = scoreRows(ctx, deps, model, rows);
+    const decoded = model.model.decoder.rows(body.features, { maxBatch: deps.settings.maxBatch });
+    const scored = scoreRows(ctx, deps, model, decoded);
     // The same JSON as JSON.stringify of {predictions, probabilities, classes, model_version,
     // request_id}, with the model's part serialized once per model. A request id needs no escaping
-    // (requestIdFrom adopts only ids of JSON-safe characters, or makes a UUID).
+    // (requestIdFrom adopts only ids of JSON-safe characters, or makes a UUID). A regression model
+    // answers its numbers alone: no probabilities, no classes.
+    const { probabilities } = scored;
     return {
-      body: `{"predictions":${predictionsJson(model, scored.predictions)},"probabilities":${JSON.stringify(scored.probabilities)}${replyTail(model)}"${ctx.requestId}"}`,
+      body:
+        probabilities === undefined
+          ? `{"predictions":${JSON.stringify(scored.predictions)}${replyTail(model)}"${ctx.requestId}"}`
+          : `{"predictions":${predictionsJson(model, scored.predictions)},"probabilities":${JSON.stringify(probabilities)}${replyTail(model)}"${ctx.requestId}"}`,
       contentType: JSON_TYPE,
     };
   },
@@ -42,11 +46,13 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 // A memo of immutable models (a hot swap brings a new one), not state: the same model, the same text.
 const replyTails = new WeakMap<LoadedModel, string>();
 
-/** `,"classes":[…],"model_version":"…","request_id":` of a model's /predict replies. */
+/** `,"classes":[…],"model_version":"…","request_id":` of a model's /predict replies (no classes: regression). */
 function replyTail(model: LoadedModel): string {
   let tail = replyTails.get(model);
   if (tail === undefined) {
-    tail = `,"classes":${JSON.stringify(model.model.classes)},"model_version":${JSON.stringify(model.version)},"request_id":`;
+    const classes =
+      model.model.task === 'regression' ? '' : `,"classes":${JSON.stringify(model.model.classes)}`;
+    tail = `${classes},"model_version":${JSON.stringify(model.version)},"request_id":`;
     replyTails.set(model, tail);
   }
   return tail;
@@ -58,7 +64,8 @@ const EXPLAIN_METHODS = ['tree_shap', 'saabas'] as const;
  * POST /explain `{"features": row or [rows], "all_classes"?: bool, "method"?: "tree_shap"|"saabas"}`:
  * for each row its prediction and, for the predicted class (or every class), the expected value and one
  * value per feature — exact TreeSHAP values by default, `expected_value + Σ shap_values = probability`
- * (or the predicted value). The rows count as predictions, as on /predict.
+ * (or the predicted value). Rows are decoded as every other route decodes them (text categories, null
+ * for a missing value) and count as predictions, as on /predict.
  */
 export const explainRoute: RouteDef = {
   body: 'json',
@@ -75,7 +82,7 @@ export const explainRoute: RouteDef = {
     const allClasses = body.all_classes ?? false;
     if (typeof allClasses !== 'boolean')
       throw badRequest('all_classes must be true or false', { field: 'all_classes' });
-    const task = classes.length === 0 ? 'regression' : 'classification';
+    const { task } = model.model;
     if (allClasses && task === 'regression')
       throw badRequest('all_classes: a regression model has one output, with no classes', {
         field: 'all_classes',
@@ -83,8 +90,9 @@ export const explainRoute: RouteDef = {
     // One row (an array of values, or an object by name) or a list of rows, as /predict takes them.
     const raw = body.features;
     const one = (Array.isArray(raw) && !raw.some((v) => Array.isArray(v) || isRecord(v))) || isRecord(raw);
-    const rows = parseRows(one ? [raw] : raw, featureNames, { maxBatch: deps.settings.maxBatch });
-    const scored = scoreRows(ctx, deps, model, rows);
+    const decoded = model.model.decoder.rows(one ? [raw] : raw, { maxBatch: deps.settings.maxBatch });
+    const { rows } = decoded;
+    const scored = scoreRows(ctx, deps, model, decoded);
     const shape = { task, classes, features: featureNames, allClasses } as const;
     const key = method === 'saabas' ? 'contributions' : 'shap_values';
     const explanations = rows.map((row, i) => ({
@@ -113,29 +121,16 @@ function isRecord(value: unknown): boolean {
 
 /**
  * POST /feedback: ground truth for an earlier request (`{"request_id", "labels"}`), or for rows sent
- * again (`{"features", "labels"}`). Updates the live accuracy.
+ * again (`{"features", "labels"}`). Classification: labels are classes, and update the live accuracy;
+ * regression: labels are the true numbers, and update the live RMSE and MAE.
  */
 export const feedbackRoute: RouteDef = {
   body: 'json',
   handler(ctx, deps) {
     const body = objectBody(ctx.body);
     const model = requireModel(ctx);
-    const labels = body.labels;
-    if (!Array.isArray(labels) || labels.length === 0) {
-      throw badRequest('labels must be a non-empty array of classes', { field: 'labels' });
-    }
-    const known = new Set(model.model.classes.map(String));
-    labels.forEach((label, i) => {
-      if ((typeof label !== 'number' && typeof label !== 'string') || !known.has(String(label))) {
-        throw badRequest(
-          `labels[${i}] is ${JSON.stringify(label)}; expected one of ${[...known].join(', ')}`,
-          {
-            field: 'labels',
-            row: i,
-          },
-        );
-      }
-    });
+    const regression = model.model.task === 'regression';
+    const labels = checkLabels(body.labels, model);
     let predictions: Array<string | number>;
     let version = model.version;
     let requestId: string | undefined;
@@ -154,9 +149,15 @@ export const feedbackRoute: RouteDef = {
       }
       predictions = remembered.predictions;
       version = remembered.version;
+      if (regression && predictions.some((p) => typeof p !== 'number')) {
+        throw badRequest(
+          `request ${JSON.stringify(requestId)} was answered with classes (model version ${version}); this model takes numbers`,
+          { field: 'request_id' },
+        );
+      }
     } else if (body.features !== undefined) {
-      const rows = parseRows(body.features, model.model.featureNames, { maxBatch: deps.settings.maxBatch });
-      predictions = scoreRows(ctx, deps, model, rows).predictions;
+      const decoded = model.model.decoder.rows(body.features, { maxBatch: deps.settings.maxBatch });
+      predictions = scoreRows(ctx, deps, model, decoded).predictions;
     } else {
       throw badRequest('send either request_id (of an earlier /predict) or features, with labels', {
         field: 'request_id',
@@ -167,36 +168,79 @@ export const feedbackRoute: RouteDef = {
         field: 'labels',
       });
     }
-    const feedback = labels as Array<string | number>;
+    const event = { requestId, model: { name: model.name, version, uri: model.uri }, labels };
+    const tail = { window: 0, request_id: ctx.requestId };
+    if (regression) {
+      const values = predictions as number[];
+      const truth = labels as number[];
+      // Synthetic feedback is logged, but counts nowhere: live error is real traffic's.
+      if (!ctx.synthetic) {
+        deps.feedback.scoreValues(version, values, truth);
+        deps.metrics.feedback.inc(truth.length);
+      }
+      const live = deps.feedback.error(model.version);
+      if (live !== undefined && !ctx.synthetic) {
+        deps.metrics.modelError.set({ source: 'feedback', metric: 'rmse' }, live.rmse);
+        deps.metrics.modelError.set({ source: 'feedback', metric: 'mae' }, live.mae);
+      }
+      deps.predictionLog.feedback({ ...event, predictions: values, synthetic: ctx.synthetic });
+      tail.window = deps.feedback.windowSize;
+      return {
+        body: {
+          accepted: truth.length,
+          model_version: version,
+          live_rmse: live?.rmse ?? null,
+          live_mae: live?.mae ?? null,
+          ...tail,
+        },
+      };
+    }
     // Synthetic feedback is scored and logged, but counts nowhere: live accuracy is real traffic's.
     const outcome = ctx.synthetic
-      ? countCorrect(predictions, feedback)
-      : deps.feedback.score(version, predictions, feedback);
+      ? countCorrect(predictions, labels)
+      : deps.feedback.score(version, predictions, labels);
     if (!ctx.synthetic) {
       deps.metrics.feedback.inc({ correct: 'true' }, outcome.correct);
       deps.metrics.feedback.inc({ correct: 'false' }, outcome.accepted - outcome.correct);
     }
     const live = deps.feedback.accuracy(model.version);
     if (live !== undefined && !ctx.synthetic) deps.metrics.accuracy.set({ source: 'feedback' }, live);
-    deps.predictionLog.feedback({
-      requestId,
-      model: { name: model.name, version, uri: model.uri },
-      labels: feedback,
-      correct: outcome.correct,
-      synthetic: ctx.synthetic,
-    });
+    deps.predictionLog.feedback({ ...event, correct: outcome.correct, synthetic: ctx.synthetic });
+    tail.window = deps.feedback.windowSize;
     return {
       body: {
         accepted: outcome.accepted,
         correct: outcome.correct,
         model_version: version,
         live_accuracy: live ?? null,
-        window: deps.feedback.windowSize,
-        request_id: ctx.requestId,
+        ...tail,
       },
     };
   },
 };
+
+/** Labels: one of the model's classes each, or (regression) finite numbers. */
+function checkLabels(labels: unknown, model: LoadedModel): Array<string | number> {
+  const regression = model.model.task === 'regression';
+  if (!Array.isArray(labels) || labels.length === 0) {
+    throw badRequest(`labels must be a non-empty array of ${regression ? 'numbers' : 'classes'}`, {
+      field: 'labels',
+    });
+  }
+  const known = new Set(model.model.classes.map(String));
+  labels.forEach((label, i) => {
+    const ok = regression
+      ? typeof label === 'number' && Number.isFinite(label)
+      : (typeof label === 'number' || typeof label === 'string') && known.has(String(label));
+    if (!ok) {
+      throw badRequest(
+        `labels[${i}] is ${JSON.stringify(label)}; expected ${regression ? 'the true value, a finite number' : `one of ${[...known].join(', ')}`}`,
+        { field: 'labels', row: i },
+      );
+    }
+  });
+  return labels as Array<string | number>;
+}
 
 /** How many labels match their predictions, without recording anything. */
 function countCorrect(
