@@ -5,7 +5,7 @@ describe('FeedbackTracker', () => {
     const t = new FeedbackTracker({ maxRequests: 3, window: 10 });
     for (const id of ['a', 'b', 'c', 'd']) t.remember(id, '1', [0]);
     expect(t.lookup('a')).toBeUndefined();
-    expect(['b', 'c', 'd'].map((id) => t.lookup(id)?.predictions)).toEqual([['0'], ['0'], ['0']]);
+    expect(['b', 'c', 'd'].map((id) => t.lookup(id)?.predictions)).toEqual([[0], [0], [0]]);
   });
 
   it('scores over a sliding window of the current version, reset when the version changes', () => {
@@ -31,10 +31,30 @@ describe('FeedbackTracker', () => {
     t.remember('b', '1', ['setosa']);
     t.remember('a', '2', [1]);
     expect([t.lookup('a'), t.lookup('b')]).toEqual([
-      { version: '2', predictions: ['1'] },
+      { version: '2', predictions: [1] },
       { version: '1', predictions: ['setosa'] },
     ]);
     t.remember('c', '2', [0]); // reuses the first slot, whose id has moved on
-    expect(t.lookup('a')).toEqual({ version: '2', predictions: ['1'] });
+    expect(t.lookup('a')).toEqual({ version: '2', predictions: [1] });
+  });
+
+  it('keeps live RMSE and MAE of numeric labels over the window, reset with the version', () => {
+    const t = new FeedbackTracker({ maxRequests: 10, window: 3 });
+    t.scoreValues('1', [1, 2, 3], [2, 2, 5]); // errors 1, 0, 2
+    expect(t.error('1')).toEqual({ rmse: Math.sqrt(5 / 3), mae: 1 });
+    expect(t.accuracy('1')).toBeUndefined();
+    t.scoreValues('1', [0], [-4]); // window 3: drops the first error, errors 0, 2, 4
+    expect(t.error('1')!.rmse).toBeCloseTo(Math.sqrt(20 / 3), 12);
+    expect(t.error('1')!.mae).toBeCloseTo(2, 12);
+    t.score('2', [0], [0]);
+    expect([t.error('1'), t.error('2'), t.accuracy('2')]).toEqual([undefined, undefined, 1]);
+  });
+
+  it('adds the window up afresh as it goes: no drift from running sums over many wraps', () => {
+    const t = new FeedbackTracker({ maxRequests: 10, window: 4 });
+    for (let i = 0; i < 10_000; i++)
+      t.scoreValues('1', [1e9 + i * 0.1], [1e9 + i * 0.1 + (i % 2 ? 0.5 : -0.5)]);
+    expect(t.error('1')!.mae).toBeCloseTo(0.5, 6);
+    expect(t.error('1')!.rmse).toBeCloseTo(0.5, 6);
   });
 });

@@ -1,9 +1,10 @@
 import { RequestIdIndex } from './request-id-index';
 
 /**
- * Live accuracy from ground truth sent after the fact. Predictions are remembered by request id (a
- * bounded map, oldest forgotten first); labels that arrive for them are scored over a sliding window of
- * the most recent labelled rows of the model version being served.
+ * Live accuracy (classification) or live error (regression: RMSE and MAE) from ground truth sent after
+ * the fact. Predictions are remembered by request id (a bounded map, oldest forgotten first); labels
+ * that arrive for them are scored over a sliding window of the most recent labelled rows of the model
+ * version being served.
  */
 export interface FeedbackOptions {
   /** Requests remembered for later feedback. */
@@ -20,7 +21,14 @@ export interface FeedbackOutcome {
 
 interface Remembered {
   version: string;
-  predictions: string[];
+  /** As predicted: classes, or a regression model's numbers. */
+  predictions: Array<string | number>;
+}
+
+/** Live error of a regression model over the window. */
+export interface LiveError {
+  rmse: number;
+  mae: number;
 }
 
 // Slots of the ring hold what the request already had (its prediction, or its array of them for a
@@ -43,6 +51,14 @@ export class FeedbackTracker {
   private filled = 0;
   private correctInWindow = 0;
   private version: string | undefined;
+  /** Regression: squared and absolute errors of the window, made at the first numeric feedback. */
+  private errors: { squared: Float64Array; absolute: Float64Array } | undefined;
+  private squaredSum = 0;
+  private absoluteSum = 0;
+  /** Pushes since the sums were last added up afresh (running sums drift by rounding). */
+  private sinceExact = 0;
+  /** The window holds a regression model's errors, not hits. */
+  private numeric = false;
 
   constructor(private readonly options: FeedbackOptions) {
     this.outcomes = new Uint8Array(options.window);
@@ -73,7 +89,7 @@ export class FeedbackTracker {
     const kept = this.predictions[slot] as string | number | ReadonlyArray<string | number>;
     return {
       version: this.versions[slot] as string,
-      predictions: typeof kept === 'object' ? kept.map(String) : [String(kept)],
+      predictions: typeof kept === 'object' ? [...kept] : [kept],
     };
   }
 
@@ -93,9 +109,45 @@ export class FeedbackTracker {
     return { accepted: labels.length, correct, modelVersion: version };
   }
 
+  /** Scores a regression model's true values against its predictions, over the same window. */
+  scoreValues(
+    version: string,
+    predictions: ReadonlyArray<number>,
+    labels: ReadonlyArray<number>,
+  ): { accepted: number; modelVersion: string } {
+    if (this.version !== version) this.reset(version);
+    this.numeric = true;
+    const n = this.outcomes.length;
+    const errors = (this.errors ??= { squared: new Float64Array(n), absolute: new Float64Array(n) });
+    for (let i = 0; i < labels.length; i++) {
+      const e = (labels[i] as number) - (predictions[i] as number);
+      const at = this.next;
+      if (this.filled === n) {
+        this.squaredSum -= errors.squared[at] as number;
+        this.absoluteSum -= errors.absolute[at] as number;
+      }
+      errors.squared[at] = e * e;
+      errors.absolute[at] = Math.abs(e);
+      this.squaredSum += e * e;
+      this.absoluteSum += Math.abs(e);
+      this.push(0);
+      if (++this.sinceExact >= n) this.addUpErrors();
+    }
+    return { accepted: labels.length, modelVersion: version };
+  }
+
+  /** RMSE and MAE over the window for the current version; undefined before any numeric feedback. */
+  error(version: string): LiveError | undefined {
+    if (this.version !== version || this.filled === 0 || !this.numeric) return undefined;
+    return {
+      rmse: Math.sqrt(Math.max(0, this.squaredSum) / this.filled),
+      mae: Math.max(0, this.absoluteSum) / this.filled,
+    };
+  }
+
   /** Accuracy over the window for the current version; undefined before any feedback. */
   accuracy(version: string): number | undefined {
-    if (this.version !== version || this.filled === 0) return undefined;
+    if (this.version !== version || this.filled === 0 || this.numeric) return undefined;
     return this.correctInWindow / this.filled;
   }
 
@@ -111,8 +163,25 @@ export class FeedbackTracker {
     this.next = (this.next + 1) % this.outcomes.length;
   }
 
+  private addUpErrors(): void {
+    const errors = this.errors as { squared: Float64Array; absolute: Float64Array };
+    this.squaredSum = 0;
+    this.absoluteSum = 0;
+    for (let i = 0; i < this.filled; i++) {
+      this.squaredSum += errors.squared[i] as number;
+      this.absoluteSum += errors.absolute[i] as number;
+    }
+    this.sinceExact = 0;
+  }
+
   private reset(version: string): void {
     this.version = version;
+    this.squaredSum = 0;
+    this.absoluteSum = 0;
+    this.sinceExact = 0;
+    this.numeric = false;
+    this.errors?.squared.fill(0);
+    this.errors?.absolute.fill(0);
     this.next = 0;
     this.filled = 0;
     this.correctInWindow = 0;

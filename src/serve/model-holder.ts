@@ -37,7 +37,14 @@ export class ModelHolder {
     const accuracy = next.metrics.accuracy;
     if (typeof accuracy === 'number') this.metrics.accuracy.set({ source: 'training' }, accuracy);
     else this.metrics.accuracy.remove('training');
-    // Live accuracy belongs to the model that earned it.
+    // A regression model's training error (metrics.json: the test set's, or out-of-bag).
+    for (const metric of ['rmse', 'mae'] as const) {
+      const value = next.metrics[metric];
+      if (typeof value === 'number') this.metrics.modelError.set({ source: 'training', metric }, value);
+      else this.metrics.modelError.remove('training', metric);
+      // Live error, like live accuracy, belongs to the model that earned it.
+      this.metrics.modelError.remove('feedback', metric);
+    }
     this.metrics.accuracy.remove('feedback');
   }
 }

@@ -1,12 +1,32 @@
+import type { EncodedFeature } from '../data/row-encoder';
+import type { ClassLabel } from '../forest/predictor';
+import type { Task } from '../forest/tree-arrays';
+import type { RowDecoder } from './input';
+
 /** What serving needs of a model, whatever format it was loaded from. */
 export interface ServableModel {
+  /** Classification answers classes and probabilities; regression a number per row. */
+  readonly task: Task;
   readonly featureNames: readonly string[];
-  readonly classes: readonly (string | number)[];
-  /** Class probabilities for one row of raw feature values, in `classes` order (a new array). */
-  predictProba(row: ArrayLike<number>): number[];
+  /** Each feature's type and, for a categorical one, its categories (in code order). */
+  readonly features: readonly EncodedFeature[];
   /**
-   * Exact tree-path decomposition for one row: per class, the bias (the forest's mean prior) and one
-   * contribution per feature; bias + Σ contributions = the predicted probability of that class.
+   * Per feature, a categorical one's categories by code (undefined for a numeric one), so the
+   * prediction log writes a category's text; absent when every feature is numeric.
+   */
+  readonly categories?: ReadonlyArray<readonly ClassLabel[] | undefined>;
+  /** Class labels (empty for regression). */
+  readonly classes: readonly ClassLabel[];
+  /** Request rows to the forest's numeric rows: the one decoder every route uses (./input.ts). */
+  readonly decoder: RowDecoder;
+  /**
+   * One row's outputs (a new array): the class probabilities in `classes` order, or the regression
+   * value alone. Rows are the decoder's: numbers, category codes, NaN for a missing value.
+   */
+  predict(row: ArrayLike<number>): number[];
+  /**
+   * Exact tree-path decomposition for one row: per output (class, or the one regression value), the
+   * bias (the forest's mean prior) and one contribution per feature; bias + Σ contributions = output.
    */
   explain(row: ArrayLike<number>): { bias: number[]; contributions: number[][] };
 }

@@ -1,9 +1,9 @@
 import { ERROR_CATALOGUE } from '../errors';
 import type { LoadedModel } from './model';
-import { DECIMAL } from './routes/mlflow';
-import { OIP_NUMERIC_TYPES } from './routes/oip';
+import { rowSchemas } from './openapi-rows';
+import type { Schema } from './openapi-rows';
 
-export type Schema = Record<string, unknown>;
+export type { Schema };
 
 export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 
@@ -14,34 +14,18 @@ export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${na
  * says, columns of one length — which the descriptions state.
  */
 export function createSchemas(model: LoadedModel | undefined, maxBatch: number): Record<string, Schema> {
-  const names = model?.model.featureNames ?? [];
-  const d = names.length;
+  const rows = rowSchemas(model, maxBatch);
+  const { names, batch } = rows;
+  const regression = model?.model.task === 'regression';
   const classes = model?.model.classes ?? [];
   const number: Schema = { type: 'number' };
-  // MLflow's pandas forms also take a number written as a string (MLflow casts to the signature).
-  const cell: Schema = { oneOf: [number, { type: 'string', pattern: DECIMAL.source }] };
-  const rowArray = (item: Schema): Schema => ({
-    type: 'array',
-    items: item,
-    ...(d ? { minItems: d, maxItems: d } : {}),
-  });
-  // Objects with exactly the features (/predict names unknown ones), or with any others besides (the
-  // MLflow forms ignore columns the model does not take, as MLflow does).
-  const rowObject = (extra: boolean, item: Schema = number): Schema =>
-    d
-      ? {
-          type: 'object',
-          properties: Object.fromEntries(names.map((n) => [n, item])),
-          required: [...names],
-          ...(extra ? {} : { additionalProperties: false }),
-        }
-      : { type: 'object', additionalProperties: item };
-  const batch = (row: Schema): Schema => ({ type: 'array', items: row, minItems: 1, maxItems: maxBatch });
-  const row: Schema = { oneOf: [rowArray(number), rowObject(false)] };
-  const label: Schema = classes.length ? { enum: [...classes] } : { type: ['number', 'string'] };
+  const label: Schema = regression
+    ? number
+    : classes.length
+      ? { enum: [...classes] }
+      : { type: ['number', 'string'] };
   const labels = (max: number): Schema => ({ type: 'array', items: label, minItems: 1, maxItems: max });
   const nonEmptyId: Schema = { type: 'string', minLength: 1 };
-  const mlflowRows: Schema = batch({ oneOf: [rowArray(number), rowObject(true)] });
   const mlflowForm = (field: string, value: Schema): Schema => ({
     type: 'object',
     properties: {
@@ -50,47 +34,68 @@ export function createSchemas(model: LoadedModel | undefined, maxBatch: number):
     },
     required: [field],
   });
-  const tensorData = (item: Schema): Schema => ({
-    oneOf: [
-      { type: 'array', items: item, minItems: 1 },
-      { type: 'array', items: rowArray(item), minItems: 1 },
-    ],
-  });
+  const featureValues: Schema = {
+    type: 'object',
+    additionalProperties: { type: ['number', 'string', 'null'] },
+  };
+  const explained = {
+    prediction: label,
+    bias: number,
+    contributions: { type: 'object', additionalProperties: number },
+    feature_values: featureValues,
+    method: { type: 'string' },
+    model_version: { type: 'string' },
+    request_id: { type: 'string' },
+  };
   return {
-    Row: row,
+    Row: rows.row,
     PredictRequest: { type: 'object', properties: { features: batch(ref('Row')) }, required: ['features'] },
-    PredictResponse: {
-      type: 'object',
-      properties: {
-        predictions: { type: 'array', items: label },
-        probabilities: { type: 'array', items: { type: 'array', items: number } },
-        classes: { type: 'array', items: label },
-        model_version: { type: 'string' },
-        request_id: { type: 'string' },
-      },
-      required: ['predictions', 'probabilities', 'classes', 'model_version', 'request_id'],
-    },
+    PredictResponse: regression
+      ? {
+          description: 'A regression model answers a number per row, with no probabilities.',
+          type: 'object',
+          properties: {
+            predictions: { type: 'array', items: number },
+            model_version: { type: 'string' },
+            request_id: { type: 'string' },
+          },
+          required: ['predictions', 'model_version', 'request_id'],
+          additionalProperties: false,
+        }
+      : {
+          type: 'object',
+          properties: {
+            predictions: { type: 'array', items: label },
+            probabilities: { type: 'array', items: { type: 'array', items: number } },
+            classes: { type: 'array', items: label },
+            model_version: { type: 'string' },
+            request_id: { type: 'string' },
+          },
+          required: ['predictions', 'probabilities', 'classes', 'model_version', 'request_id'],
+        },
     ExplainRequest: {
       type: 'object',
-      properties: { features: { oneOf: [row, { type: 'array', items: row, minItems: 1, maxItems: 1 }] } },
+      properties: {
+        features: { oneOf: [rows.row, { type: 'array', items: rows.row, minItems: 1, maxItems: 1 }] },
+      },
       required: ['features'],
     },
-    ExplainResponse: {
-      type: 'object',
-      properties: {
-        prediction: label,
-        probability: number,
-        probabilities: { type: 'array', items: number },
-        classes: { type: 'array', items: label },
-        bias: number,
-        contributions: { type: 'object', additionalProperties: number },
-        feature_values: { type: 'object', additionalProperties: number },
-        method: { type: 'string' },
-        model_version: { type: 'string' },
-        request_id: { type: 'string' },
-      },
-      required: ['prediction', 'probability', 'bias', 'contributions', 'model_version', 'request_id'],
-    },
+    ExplainResponse: regression
+      ? {
+          type: 'object',
+          properties: explained,
+          required: ['prediction', 'bias', 'contributions', 'model_version', 'request_id'],
+        }
+      : {
+          type: 'object',
+          properties: {
+            ...explained,
+            probability: number,
+            probabilities: { type: 'array', items: number },
+            classes: { type: 'array', items: label },
+          },
+          required: ['prediction', 'probability', 'bias', 'contributions', 'model_version', 'request_id'],
+        },
     FeedbackRequest: {
       description:
         'Labels for an earlier request (request_id), or for rows sent again (features): as many labels as that request or those features have rows.',
@@ -111,18 +116,31 @@ export function createSchemas(model: LoadedModel | undefined, maxBatch: number):
         },
       ],
     },
-    FeedbackResponse: {
-      type: 'object',
-      properties: {
-        accepted: { type: 'integer' },
-        correct: { type: 'integer' },
-        model_version: { type: 'string' },
-        live_accuracy: { type: ['number', 'null'] },
-        window: { type: 'integer' },
-        request_id: { type: 'string' },
-      },
-      required: ['accepted', 'correct', 'model_version', 'live_accuracy', 'window', 'request_id'],
-    },
+    FeedbackResponse: regression
+      ? {
+          type: 'object',
+          properties: {
+            accepted: { type: 'integer' },
+            model_version: { type: 'string' },
+            live_rmse: { type: ['number', 'null'] },
+            live_mae: { type: ['number', 'null'] },
+            window: { type: 'integer' },
+            request_id: { type: 'string' },
+          },
+          required: ['accepted', 'model_version', 'live_rmse', 'live_mae', 'window', 'request_id'],
+        }
+      : {
+          type: 'object',
+          properties: {
+            accepted: { type: 'integer' },
+            correct: { type: 'integer' },
+            model_version: { type: 'string' },
+            live_accuracy: { type: ['number', 'null'] },
+            window: { type: 'integer' },
+            request_id: { type: 'string' },
+          },
+          required: ['accepted', 'correct', 'model_version', 'live_accuracy', 'window', 'request_id'],
+        },
     Health: {
       type: 'object',
       properties: {
@@ -132,6 +150,7 @@ export function createSchemas(model: LoadedModel | undefined, maxBatch: number):
         model: { type: ['object', 'null'] },
         metrics: { type: ['object', 'null'] },
         live_accuracy: { type: ['number', 'null'] },
+        live_error: { type: ['object', 'null'] },
         registry: {
           type: 'object',
           properties: {
@@ -150,70 +169,34 @@ export function createSchemas(model: LoadedModel | undefined, maxBatch: number):
       oneOf: [
         mlflowForm('dataframe_split', {
           type: 'object',
-          properties: { columns: { const: [...names] }, data: batch(rowArray(cell)) },
+          properties: { columns: { const: [...names] }, data: batch(rows.splitRow) },
           required: ['data'],
         }),
-        mlflowForm('dataframe_records', batch(rowObject(true, cell))),
-        mlflowForm('instances', mlflowRows),
-        mlflowForm('inputs', {
-          oneOf: [
-            mlflowRows,
-            d
-              ? {
-                  type: 'object',
-                  properties: Object.fromEntries(names.map((n) => [n, batch(number)])),
-                  required: [...names],
-                }
-              : { type: 'object' },
-          ],
-        }),
+        mlflowForm('dataframe_records', batch(rows.record)),
+        mlflowForm('instances', rows.mlflowRows),
+        mlflowForm('inputs', { oneOf: [rows.mlflowRows, rows.columns] }),
       ],
     },
     MlflowCsv: {
-      description: 'A header row naming the features, then one row of numbers per prediction.',
+      description:
+        'A header row naming the features, then one row per prediction: numbers, category text, an empty cell for a missing value.',
       type: 'string',
-      ...(d ? { pattern: csvPattern(names) } : { minLength: 1 }),
+      ...(rows.csvPattern ? { pattern: rows.csvPattern } : { minLength: 1 }),
     },
     OipRequest: {
-      description: 'One tensor of shape [rows, features]; its data holds rows × features numbers, row-major.',
+      description:
+        'One tensor of shape [rows, features] whose data hold rows × features values, row-major; or (a model with categorical features) one tensor per feature, in order, each of shape [rows] or [rows, 1] and as many values.',
       type: 'object',
       properties: {
         id: { type: 'string' },
-        inputs: {
-          type: 'array',
-          minItems: 1,
-          maxItems: 1,
-          items: {
-            type: 'object',
-            properties: {
-              name: { type: 'string' },
-              shape: {
-                type: 'array',
-                prefixItems: [
-                  { type: 'integer', minimum: 1, maximum: maxBatch },
-                  d ? { const: d } : { type: 'integer' },
-                ],
-                items: false,
-                minItems: 2,
-              },
-              datatype: { enum: [...OIP_NUMERIC_TYPES] },
-              // binary_data_size only with the binary extension (a body the JSON document cannot describe).
-              parameters: { type: 'object', properties: { binary_data_size: false } },
-              data: tensorData({ type: ['number', 'boolean'] }),
-            },
-            required: ['name', 'shape', 'datatype', 'data'],
-            // BOOL data are JSON booleans (or numbers); other datatypes take numbers only.
-            if: { properties: { datatype: { not: { const: 'BOOL' } } } },
-            then: { properties: { data: tensorData(number) } },
-          },
-        },
+        inputs: rows.oipInputs,
         outputs: {
           type: 'array',
           minItems: 1,
           items: {
             type: 'object',
             properties: {
-              name: { enum: ['predict', 'predict_proba'] },
+              name: { enum: regression ? ['predict'] : ['predict', 'predict_proba'] },
               parameters: {
                 type: 'object',
                 properties: { binary_data: { type: 'boolean' }, classification: false },
@@ -275,14 +258,3 @@ export function createSchemas(model: LoadedModel | undefined, maxBatch: number):
 
 const MLFLOW_FIELDS = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'];
 const ERROR_CODE: Schema = { enum: Object.keys(ERROR_CATALOGUE) };
-
-/** A CSV with the features' header and rows of plain decimal numbers. */
-function csvPattern(names: readonly string[]): string {
-  const value = '-?[0-9]+(\\.[0-9]+)?';
-  const line = `${value}(,${value}){${names.length - 1}}`;
-  return `^${names.map(escapeRegex).join(',')}(\\r?\\n${line})+(\\r?\\n)?$`;
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -97,7 +97,12 @@ export function createOpenApiDocument(
       '/metrics': { get: { summary: 'Prometheus text exposition', responses: { '200': text('OK') } } },
       '/predict': {
         post: withLinks(
-          post('Predict classes and probabilities', 'PredictRequest', 'PredictResponse', inputCodes),
+          post(
+            'Predict: classes and probabilities, or a number per row (regression)',
+            'PredictRequest',
+            'PredictResponse',
+            inputCodes,
+          ),
           'predict',
           {
             // Ground truth for the prediction just made: its request id, one label per row.

@@ -14,8 +14,14 @@ export interface PredictionEvent {
   requestId: string;
   model: EventModel;
   featureNames: readonly string[];
+  /** The rows as scored: numbers, category codes, NaN for a missing value. */
   features: number[][];
+  /** Per feature, a categorical one's categories by code: the line carries the category's text. */
+  categories?: ReadonlyArray<readonly (string | number)[] | undefined>;
+  /** Classes, or a regression model's numbers. */
   predictions: ReadonlyArray<string | number>;
+  /** The predictions are a regression model's numbers (each one new: not memoised per label). */
+  regression?: boolean;
   /** A synthetic request (the canary's smoke test): logged as `synthetic_prediction`, which drift ignores. */
   synthetic?: boolean;
 }
@@ -24,7 +30,10 @@ export interface FeedbackEvent {
   requestId?: string;
   model: EventModel;
   labels: ReadonlyArray<string | number>;
-  correct: number;
+  /** Classification: labels equal to their predictions. */
+  correct?: number;
+  /** Regression: the request's predictions, beside the true values. */
+  predictions?: ReadonlyArray<number>;
   /** Feedback sent as synthetic traffic: logged as `synthetic_feedback`, not counted. */
   synthetic?: boolean;
 }
@@ -91,14 +100,14 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     // with a fixed cost (measured: ten writes a line were a tenth of a request's instructions).
     const event = e.synthetic === true ? SYNTHETIC_PREDICTION : PREDICTION;
     out.add(
-      `{"level":"info","time":"${isoTime(time)}","event":${event},"request_id":${jsonId(e.requestId)}${model}${namesJson},"features":${JSON.stringify(e.features)},"predictions":${predictionsJson(e.model, e.predictions)},"msg":${event}}\n`,
+      `{"level":"info","time":"${isoTime(time)}","event":${event},"request_id":${jsonId(e.requestId)}${model}${namesJson},"features":${e.categories ? rowsJson(e.features, e.categories) : JSON.stringify(e.features)},"predictions":${e.regression === true ? JSON.stringify(e.predictions) : predictionsJson(e.model, e.predictions)},"msg":${event}}\n`,
     );
   };
   const feedbackLine = (time: number, e: FeedbackEvent): void => {
     const id = e.requestId === undefined ? '' : `,"request_id":${jsonId(e.requestId)}`;
     const event = e.synthetic === true ? SYNTHETIC_FEEDBACK : FEEDBACK;
     out.add(
-      `{"level":"info","time":"${isoTime(time)}","event":${event}${id}${modelFields(e.model)},"labels":${JSON.stringify(e.labels)},"correct":${e.correct},"msg":${event}}\n`,
+      `{"level":"info","time":"${isoTime(time)}","event":${event}${id}${modelFields(e.model)},"labels":${JSON.stringify(e.labels)}${e.correct === undefined ? '' : `,"correct":${e.correct}`}${e.predictions === undefined ? '' : `,"predictions":${JSON.stringify(e.predictions)}`},"msg":${event}}\n`,
     );
   };
 
@@ -166,6 +175,24 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
       }
     },
   };
+}
+
+/**
+ * Rows of a model with categorical features as JSON: a category's text (or integer) for its code, null
+ * for a missing value (NaN, as JSON.stringify writes it for the numeric features).
+ */
+function rowsJson(
+  rows: readonly number[][],
+  categories: ReadonlyArray<readonly (string | number)[] | undefined>,
+): string {
+  return JSON.stringify(
+    rows.map((row) =>
+      row.map((v, j) => {
+        const names = categories[j];
+        return names === undefined || v !== v ? v : names[v];
+      }),
+    ),
+  );
 }
 
 /**

@@ -2,37 +2,38 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { MlctlError } from '../errors';
 import { CHECKSUMS_FILE } from '../artifact/checksums';
 import { loadModel } from '../artifact/load';
 import type { LoadedModel as LoadedArtifact } from '../artifact/load';
 import { fetchModelToCache } from '../registry/download';
 import { parseModelUri, resolveModelUri } from '../registry/uri';
 import type { ModelRegistry } from '../registry/types';
+import { encodedFeatures } from '../data/row-encoder';
+import { RowDecoder } from './input';
 import type { LoadedModel, ServableModel } from './model';
 import type { ModelSource } from './refresher';
 
-/** The trained forest as serving sees it. */
+/**
+ * The trained forest as serving sees it: classification or regression, numeric and categorical
+ * features, missing values (the artifact's own row encoding, as `mlctl predict` reads rows).
+ */
 export function toServable(artifact: LoadedArtifact): ServableModel {
   const { predictor } = artifact;
-  // serve takes rows of numbers and answers classes: text categories and regression are not wired in
-  // its protocols yet (mlctl predict scores such models).
-  const categorical = Object.entries(artifact.featureInfo).filter(([, i]) => i.type === 'categorical');
-  if (artifact.task === 'regression' || categorical.length > 0) {
-    throw new MlctlError(
-      'MODEL_UNSUPPORTED',
-      `${artifact.path}: mlctl serve does not serve ${artifact.task === 'regression' ? 'regression models' : `models with categorical features (${categorical.map(([n]) => n).join(', ')})`} yet`,
-      { hint: 'Score it with `mlctl predict --model <dir> --data <csv>`.' },
-    );
-  }
-  const k = predictor.classes.length;
+  const features = encodedFeatures(artifact.features, artifact.featureInfo);
+  const k = predictor.nOutputs;
   // The forest sums into one scratch array (scoring is synchronous); the caller gets a plain copy.
   const scratch = new Float64Array(k);
   return {
+    task: artifact.task,
     featureNames: predictor.features,
+    features,
     classes: predictor.classes,
-    predictProba(row) {
-      predictor.predictProbaInto(row, scratch);
+    decoder: new RowDecoder(features, artifact.naValues),
+    ...(features.some((f) => f.type === 'categorical')
+      ? { categories: features.map((f) => (f.type === 'categorical' ? (f.categories ?? []) : undefined)) }
+      : {}),
+    predict(row) {
+      predictor.predictInto(row, scratch);
       const out = new Array<number>(k);
       for (let c = 0; c < k; c++) out[c] = scratch[c] as number;
       return out;

@@ -8,7 +8,8 @@ import type { Counter, Registry } from 'prom-client';
 
 /** One counter child whose increments are kept as a number until the next scrape. */
 export interface DeferredCount {
-  inc(): void;
+  /** Adds `n` (default 1). */
+  inc(n?: number): void;
 }
 
 /**
@@ -37,8 +38,8 @@ export function createDeferredCounts<T extends string>(counter: Counter<T>) {
 class PendingCount implements DeferredCount {
   private pending = 0;
   constructor(private readonly child: { inc(n: number): void }) {}
-  inc(): void {
-    this.pending++;
+  inc(n = 1): void {
+    this.pending += n;
   }
   settle(): void {
     if (this.pending === 0) return;

@@ -33,7 +33,7 @@ export function createServeMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     predictions: new Counter({
       name: 'ml_predictions_total',
-      help: 'Predicted rows by model version and predicted class.',
+      help: 'Predicted rows by model version and predicted class (regression: by model version, no class).',
       labelNames: ['model_version', 'class'] as const,
       registers: [registry],
       collect: (): void => predictionCounts.settle(),
@@ -55,9 +55,21 @@ export function createServeMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['source'] as const,
       registers: [registry],
     }),
+    modelError: new Gauge({
+      name: 'ml_model_error',
+      help: 'Regression model error: source="training" from the artifact (test set), source="feedback" live over the recent feedback window; metric="rmse" or "mae".',
+      labelNames: ['source', 'metric'] as const,
+      registers: [registry],
+    }),
+    unknownCategories: new Counter({
+      name: 'ml_unknown_category_total',
+      help: 'Values of a categorical feature never seen in training, read as missing values, by feature.',
+      labelNames: ['feature'] as const,
+      registers: [registry],
+    }),
     feedback: new Counter({
       name: 'ml_feedback_labels_total',
-      help: 'Ground-truth labels received on /feedback, by whether the prediction was correct.',
+      help: 'Ground-truth labels received on /feedback, by whether the prediction was correct (regression: no label).',
       labelNames: ['correct'] as const,
       registers: [registry],
     }),
@@ -79,6 +91,14 @@ export function createServeMetrics(options: { defaultMetrics?: boolean } = {}) {
     requestCounter(method: string, path: string, status: number): DeferredCount {
       const key = `${method} ${path} ${status}`;
       return requestCounts.get(key) ?? requestCounts.make(key, { method, path, status: String(status) });
+    },
+    /**
+     * Counts a regression model's predicted rows: ml_predictions_total{model_version}, without a class
+     * label (a label per predicted value would make a series per number).
+     */
+    countRows(version: string, rows: number): void {
+      const key = `${version}\u0000`;
+      (predictionCounts.get(key) ?? predictionCounts.make(key, { model_version: version })).inc(rows);
     },
     /** Counts one prediction per label: ml_predictions_total{model_version, class}. */
     countPredictions(version: string, labels: ReadonlyArray<string | number>): void {

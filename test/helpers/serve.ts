@@ -7,6 +7,7 @@ import { createApp } from '../../src/serve/app';
 import { FeedbackTracker } from '../../src/serve/feedback';
 import { ModelHolder } from '../../src/serve/model-holder';
 import { createPredictionLog } from '../../src/serve/prediction-log';
+import { RowDecoder } from '../../src/serve/input';
 import type { LoadedModel, ServableModel } from '../../src/serve/model';
 import type { ServeDeps, ServeSettings } from '../../src/serve/context';
 import { createServeMetrics } from '../../src/telemetry/serve-metrics';
@@ -24,10 +25,14 @@ export function stumpModel(): ServableModel {
   const classes = [0, 1, 2];
   const leaf = (x: number): number[] => (x < 2.5 ? [1, 0, 0] : x < 5 ? [0, 1, 0] : [0, 0.5, 0.5]);
   const prior = [1 / 3, 1 / 3, 1 / 3];
+  const features = featureNames.map((name) => ({ name, type: 'numeric' as const }));
   return {
+    task: 'classification',
     featureNames,
+    features,
     classes,
-    predictProba: (row) => leaf(row[2] as number),
+    decoder: new RowDecoder(features, []),
+    predict: (row) => leaf(row[2] as number),
     explain: (row) => {
       const p = leaf(row[2] as number);
       return {

@@ -81,7 +81,12 @@ describe('mlctl serve app (real HTTP on port 0)', () => {
         400,
         /features\[0\]\.petal_length is the string "x"/,
       ],
-      ['a null value', { features: [[1, null, 3, 4]] }, 400, /features\[0\]\.sepal_width is null/],
+      [
+        'a boolean value',
+        { features: [[1, true, 3, 4]] },
+        400,
+        /features\[0\]\.sepal_width is boolean; expected a finite number or null/,
+      ],
       ['a nested array', { features: [[1, [2], 3, 4]] }, 400, /is a nested array/],
       ['a huge number', '{"features": [[1, 2, 1e999, 4]]}', 400, /is Infinity/],
       [
@@ -96,7 +101,12 @@ describe('mlctl serve app (real HTTP on port 0)', () => {
         400,
         /unknown colour/,
       ],
-      ['a row that is neither', { features: [7] }, 400, /must be an array of numbers or an object/],
+      [
+        'a row that is neither',
+        { features: [7] },
+        400,
+        /must be an array of values in feature order or an object/,
+      ],
     ])('rejects %s with a 4xx naming the problem', async (_name, body, status, message) => {
       const r = await postJson(`${s.url}/predict`, body);
       expect(r.status).toBe(status);

@@ -202,9 +202,9 @@ describe('mlctl serve: protocol details (real HTTP on port 0)', () => {
         /sepal_length is the string "abc"/,
       ],
       [
-        'null (a missing value)',
-        { dataframe_records: [{ sepal_length: null, sepal_width: 1, petal_length: 1, petal_width: 1 }] },
-        /sepal_length is null/,
+        'a boolean',
+        { dataframe_records: [{ sepal_length: false, sepal_width: 1, petal_length: 1, petal_width: 1 }] },
+        /sepal_length is boolean/,
       ],
       [
         'columns of different lengths',

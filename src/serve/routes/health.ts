@@ -37,12 +37,14 @@ export const healthRoute: RouteDef = {
               version: model.version,
               uri: model.uri,
               loaded_at: model.loadedAt,
+              task: model.model.task,
               feature_names: model.model.featureNames,
               classes: model.model.classes,
             }
           : null,
         metrics: model ? model.metrics : null,
         live_accuracy: model ? (deps.feedback.accuracy(model.version) ?? null) : null,
+        live_error: model ? (deps.feedback.error(model.version) ?? null) : null,
         registry: { ...status },
       },
     };

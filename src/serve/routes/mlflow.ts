@@ -2,7 +2,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { contentTypeParts, mediaType, parseJson } from '../http/body';
 import { MlctlError } from '../../errors';
 import { badRequest } from '../http/errors';
-import { parseRows } from '../input';
+import type { DecodedRows, RowDecoder } from '../input';
 import { requireModel, scoreRows } from '../predict-core';
 import type { RouteDef } from '../context';
 
@@ -50,17 +50,18 @@ export const invocationsRoute: RouteDef = {
     const type = mediaType(ctx.req);
     const body = ctx.body as Buffer;
     const model = requireModel(ctx);
-    const names = model.model.featureNames;
+    const { decoder } = model.model;
     const limits = { maxBatch: deps.settings.maxBatch };
-    const rows =
+    const decoded =
       type === 'text/csv'
-        ? csvRows(body, names, limits.maxBatch)
-        : parseRows(jsonRows(parseJson(body), names), names, limits, 'input');
-    return { body: { predictions: scoreRows(ctx, deps, model, rows).predictions } };
+        ? csvRows(body, decoder, limits.maxBatch)
+        : jsonRows(parseJson(body), decoder, limits);
+    return { body: { predictions: scoreRows(ctx, deps, model, decoded).predictions } };
   },
 };
 
-function jsonRows(doc: unknown, names: readonly string[]): unknown[] {
+function jsonRows(doc: unknown, decoder: RowDecoder, limits: { maxBatch: number }): DecodedRows {
+  const names = decoder.names;
   const present =
     doc !== null && typeof doc === 'object' && !Array.isArray(doc)
       ? INPUT_FIELDS.filter((f) => f in doc)
@@ -74,16 +75,28 @@ function jsonRows(doc: unknown, names: readonly string[]): unknown[] {
   const field = present[0] as (typeof INPUT_FIELDS)[number];
   const value = (doc as Record<string, unknown>)[field];
   // MLflow casts the pandas forms to the signature's types before scoring, so a number given as a
-  // string ("5.1") is read as that number (docs/API.md); the tensor forms take numbers only.
-  if (field === 'dataframe_split') return splitRows(value, names).map(numericStrings);
+  // string ("5.1") is read as that number in a numeric column (docs/API.md); the tensor forms take
+  // numbers only. Categorical columns take their text (or integer) in every form, null is missing.
+  const options = { field: 'input', text: 'decimal' as const };
+  if (field === 'dataframe_split') return decoder.rows(splitRows(value, names), limits, options);
   if (field === 'dataframe_records') {
     if (!Array.isArray(value)) throw badRequest('dataframe_records must be a list of records');
-    return value.map((r) => numericStrings(onlyFeatures(r, names)));
+    return decoder.rows(
+      value.map((r) => onlyFeatures(r, names)),
+      limits,
+      options,
+    );
   }
+  const strict = { field: 'input' };
   // instances / inputs: a list of rows, or a dict of columns (TF-serving columnar form).
-  if (Array.isArray(value)) return value.map((r) => onlyFeatures(r, names));
+  if (Array.isArray(value))
+    return decoder.rows(
+      value.map((r) => onlyFeatures(r, names)),
+      limits,
+      strict,
+    );
   if (value !== null && typeof value === 'object') {
-    return columnsToRecords(value as Record<string, unknown>, names);
+    return decoder.rows(columnsToRecords(value as Record<string, unknown>, names), limits, strict);
   }
   throw badRequest(`${field} must be a list of rows or a mapping of columns`);
 }
@@ -103,7 +116,7 @@ function splitRows(value: unknown, names: readonly string[]): unknown[] {
         row: i,
       });
     }
-    // Extra columns are ignored, as MLflow's schema enforcement does; missing ones are reported by parseRows.
+    // Extra columns are ignored, as MLflow's schema enforcement does; missing ones are reported by the row decoder.
     return Object.fromEntries(
       columns.map((c, j) => [c, row[j]]).filter(([c]) => names.includes(c as string)),
     );
@@ -115,29 +128,6 @@ function onlyFeatures(row: unknown, names: readonly string[]): unknown {
   if (row === null || typeof row !== 'object' || Array.isArray(row)) return row;
   return Object.fromEntries(Object.entries(row).filter(([k]) => names.includes(k)));
 }
-
-/**
- * A row with each string that is a decimal number replaced by that number, as MLflow's cast of a column
- * to `double` reads it (a string that is not a number, and null, stay: the row parser names them).
- */
-function numericStrings(row: unknown): unknown {
-  if (row === null || typeof row !== 'object') return row;
-  if (Array.isArray(row)) return row.map(numberFromText);
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) out[k] = numberFromText(v);
-  return out;
-}
-
-function numberFromText(value: unknown): unknown {
-  if (typeof value !== 'string' || !DECIMAL.test(value)) return value;
-  return Number(value);
-}
-
-/**
- * A decimal number as text, spaces around it at most: no hex, no `Infinity`, no empty string, and short
- * enough to be finite (the OpenAPI document states the same pattern).
- */
-export const DECIMAL = /^\s*[+-]?(\d{1,20}(\.\d{0,20})?|\.\d{1,20})([eE][+-]?\d{1,2})?\s*$/;
 
 /** The columnar form as records of the model's columns (others are ignored, as MLflow ignores them). */
 function columnsToRecords(columns: Record<string, unknown>, names: readonly string[]): unknown[] {
@@ -155,7 +145,8 @@ function columnsToRecords(columns: Record<string, unknown>, names: readonly stri
   );
 }
 
-function csvRows(body: Buffer, names: readonly string[], maxBatch: number): number[][] {
+function csvRows(body: Buffer, decoder: RowDecoder, maxBatch: number): DecodedRows {
+  const names = decoder.names;
   let records: string[][];
   try {
     records = parseCsv(body, {
@@ -177,16 +168,10 @@ function csvRows(body: Buffer, names: readonly string[], maxBatch: number): numb
       `the CSV's first row (${columns.slice(0, 5).join(',')}${columns.length > 5 ? ',…' : ''}) names none of the model's features; it must be a header row: ${names.join(',')}`,
     );
   }
+  // Cells are read as `mlctl predict` reads them: an empty cell (or a text of the model's na_values)
+  // is a missing value, a categorical one takes its text.
   const rows = data.map((r) =>
-    Object.fromEntries(
-      columns.map((h, j) => [h, csvNumber(r[j])]).filter(([h]) => names.includes(h as string)),
-    ),
+    Object.fromEntries(columns.map((h, j) => [h, r[j]]).filter(([h]) => names.includes(h as string))),
   );
-  return parseRows(rows, names, { maxBatch }, 'input');
-}
-
-function csvNumber(text: string | undefined): unknown {
-  if (text === undefined || text.trim() === '') return null;
-  const n = Number(text);
-  return Number.isFinite(n) && /^[\s+-]*[\d.]/.test(text) ? n : text;
+  return decoder.rows(rows, { maxBatch }, { field: 'input', text: 'csv' });
 }

@@ -83,6 +83,23 @@ function halfToNumber(bits: number): number {
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
+/**
+ * BYTES elements in binary form: each a 4-byte little-endian length and that many bytes, read as UTF-8;
+ * undefined when the bytes are not of that form.
+ */
+export function decodeBytesTensor(bytes: Buffer): string[] | undefined {
+  const out: string[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    if (at + 4 > bytes.length) return undefined;
+    const length = bytes.readUInt32LE(at);
+    if (at + 4 + length > bytes.length) return undefined;
+    out.push(bytes.toString('utf8', at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  return out;
+}
+
 /** A tensor's data in binary form: FP64 and INT64 little-endian, BYTES as 4-byte lengths and UTF-8. */
 export function encodeTensor(values: ReadonlyArray<string | number>, datatype: string): Buffer {
   if (datatype === 'BYTES') {

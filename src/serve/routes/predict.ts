@@ -2,7 +2,6 @@ import { MlctlError } from '../../errors';
 import { badRequest } from '../http/errors';
 import { parseNumberRows } from '../http/number-rows';
 import { predictionsJson } from '../labels-json';
-import { parseRow, parseRows } from '../input';
 import { argmax } from '../model';
 import { requireModel, scoreRows } from '../predict-core';
 import type { RouteDef } from '../context';
@@ -25,13 +24,19 @@ export const predictRoute: RouteDef = {
   handler(ctx, deps) {
     const body = objectBody(ctx.body);
     const model = requireModel(ctx);
-    const rows = parseRows(body.features, model.model.featureNames, { maxBatch: deps.settings.maxBatch });
-    const scored = scoreRows(ctx, deps, model, rows);
+    const decoded = model.model.decoder.rows(body.features, { maxBatch: deps.settings.maxBatch });
+    const scored = scoreRows(ctx, deps, model, decoded);
     // The same JSON as JSON.stringify of {predictions, probabilities, classes, model_version,
     // request_id}, with the model's part serialized once per model. A request id needs no escaping
-    // (requestIdFrom adopts only ids of JSON-safe characters, or makes a UUID).
+    // (requestIdFrom adopts only ids of JSON-safe characters, or makes a UUID). A regression model
+    // answers its numbers alone: no probabilities, no classes.
+    const { probabilities } = scored;
+    const predictions =
+      probabilities === undefined
+        ? JSON.stringify(scored.predictions)
+        : `${predictionsJson(model, scored.predictions)},"probabilities":${JSON.stringify(probabilities)}`;
     return {
-      body: `{"predictions":${predictionsJson(model, scored.predictions)},"probabilities":${JSON.stringify(scored.probabilities)}${replyTail(model)}"${ctx.requestId}"}`,
+      body: `{"predictions":${predictions}${replyTail(model)}"${ctx.requestId}"}`,
       contentType: JSON_TYPE,
     };
   },
@@ -41,19 +46,22 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 // A memo of immutable models (a hot swap brings a new one), not state: the same model, the same text.
 const replyTails = new WeakMap<LoadedModel, string>();
 
-/** `,"classes":[…],"model_version":"…","request_id":` of a model's /predict replies. */
+/** `,"classes":[…],"model_version":"…","request_id":` of a model's /predict replies (no classes: regression). */
 function replyTail(model: LoadedModel): string {
   let tail = replyTails.get(model);
   if (tail === undefined) {
-    tail = `,"classes":${JSON.stringify(model.model.classes)},"model_version":${JSON.stringify(model.version)},"request_id":`;
+    const classes =
+      model.model.task === 'regression' ? '' : `,"classes":${JSON.stringify(model.model.classes)}`;
+    tail = `${classes},"model_version":${JSON.stringify(model.version)},"request_id":`;
     replyTails.set(model, tail);
   }
   return tail;
 }
 
 /**
- * POST /explain: one row → the predicted class and each feature's contribution to its probability
- * (exact tree-path decomposition: bias + Σ contributions = probability).
+ * POST /explain: one row → the prediction and each feature's contribution to it (exact tree-path
+ * decomposition: bias + Σ contributions = the predicted class's probability, or the predicted value).
+ * The row is decoded as every other route decodes rows (categories, null for missing).
  */
 export const explainRoute: RouteDef = {
   body: 'json',
@@ -66,25 +74,43 @@ export const explainRoute: RouteDef = {
     if (Array.isArray(raw) && raw.some((v) => Array.isArray(v))) {
       throw badRequest('/explain takes exactly one row; call it once per row', { field: 'features' });
     }
-    const row = parseRow(raw, 0, model.model.featureNames);
-    const scored = scoreRows(ctx, deps, model, [row]);
-    const probabilities = scored.probabilities[0] as number[];
-    const k = argmax(probabilities);
+    const decoded = model.model.decoder.rows([raw], { maxBatch: 1 });
+    const row = decoded.rows[0] as number[];
+    const scored = scoreRows(ctx, deps, model, decoded);
     const { bias, contributions } = model.model.explain(row);
     const names = model.model.featureNames;
+    const values = model.model.decoder.values(row);
+    const probabilities = scored.probabilities?.[0];
+    // The output explained: the predicted class's probability, or the one regression value.
+    const k = probabilities ? argmax(probabilities) : 0;
+    const common = {
+      prediction: scored.predictions[0],
+      bias: bias[k],
+      contributions: Object.fromEntries(names.map((name, j) => [name, (contributions[j] as number[])[k]])),
+      feature_values: Object.fromEntries(names.map((name, j) => [name, values[j]])),
+    };
+    const tail = { model_version: model.version, request_id: ctx.requestId };
+    if (!probabilities) {
+      return {
+        body: {
+          ...common,
+          method: 'tree-path decomposition (Saabas): bias + Σ contributions = predicted value',
+          ...tail,
+        },
+      };
+    }
     return {
       body: {
-        prediction: scored.predictions[0],
+        prediction: common.prediction,
         probability: probabilities[k],
         probabilities,
         classes: model.model.classes,
-        bias: bias[k],
-        contributions: Object.fromEntries(names.map((name, j) => [name, (contributions[j] as number[])[k]])),
-        feature_values: Object.fromEntries(names.map((name, j) => [name, row[j]])),
+        bias: common.bias,
+        contributions: common.contributions,
+        feature_values: common.feature_values,
         method:
           'tree-path decomposition (Saabas): bias + Σ contributions = probability of the predicted class',
-        model_version: model.version,
-        request_id: ctx.requestId,
+        ...tail,
       },
     };
   },
@@ -92,29 +118,16 @@ export const explainRoute: RouteDef = {
 
 /**
  * POST /feedback: ground truth for an earlier request (`{"request_id", "labels"}`), or for rows sent
- * again (`{"features", "labels"}`). Updates the live accuracy.
+ * again (`{"features", "labels"}`). Classification: labels are classes, and update the live accuracy;
+ * regression: labels are the true numbers, and update the live RMSE and MAE.
  */
 export const feedbackRoute: RouteDef = {
   body: 'json',
   handler(ctx, deps) {
     const body = objectBody(ctx.body);
     const model = requireModel(ctx);
-    const labels = body.labels;
-    if (!Array.isArray(labels) || labels.length === 0) {
-      throw badRequest('labels must be a non-empty array of classes', { field: 'labels' });
-    }
-    const known = new Set(model.model.classes.map(String));
-    labels.forEach((label, i) => {
-      if ((typeof label !== 'number' && typeof label !== 'string') || !known.has(String(label))) {
-        throw badRequest(
-          `labels[${i}] is ${JSON.stringify(label)}; expected one of ${[...known].join(', ')}`,
-          {
-            field: 'labels',
-            row: i,
-          },
-        );
-      }
-    });
+    const regression = model.model.task === 'regression';
+    const labels = checkLabels(body.labels, model);
     let predictions: Array<string | number>;
     let version = model.version;
     let requestId: string | undefined;
@@ -133,9 +146,15 @@ export const feedbackRoute: RouteDef = {
       }
       predictions = remembered.predictions;
       version = remembered.version;
+      if (regression && predictions.some((p) => typeof p !== 'number')) {
+        throw badRequest(
+          `request ${JSON.stringify(requestId)} was answered with classes (model version ${version}); this model takes numbers`,
+          { field: 'request_id' },
+        );
+      }
     } else if (body.features !== undefined) {
-      const rows = parseRows(body.features, model.model.featureNames, { maxBatch: deps.settings.maxBatch });
-      predictions = scoreRows(ctx, deps, model, rows).predictions;
+      const decoded = model.model.decoder.rows(body.features, { maxBatch: deps.settings.maxBatch });
+      predictions = scoreRows(ctx, deps, model, decoded).predictions;
     } else {
       throw badRequest('send either request_id (of an earlier /predict) or features, with labels', {
         field: 'request_id',
@@ -146,36 +165,79 @@ export const feedbackRoute: RouteDef = {
         field: 'labels',
       });
     }
-    const feedback = labels as Array<string | number>;
+    const event = { requestId, model: { name: model.name, version, uri: model.uri }, labels };
+    const tail = { window: 0, request_id: ctx.requestId };
+    if (regression) {
+      const values = predictions as number[];
+      const truth = labels as number[];
+      // Synthetic feedback is logged, but counts nowhere: live error is real traffic's.
+      if (!ctx.synthetic) {
+        deps.feedback.scoreValues(version, values, truth);
+        deps.metrics.feedback.inc(truth.length);
+      }
+      const live = deps.feedback.error(model.version);
+      if (live !== undefined && !ctx.synthetic) {
+        deps.metrics.modelError.set({ source: 'feedback', metric: 'rmse' }, live.rmse);
+        deps.metrics.modelError.set({ source: 'feedback', metric: 'mae' }, live.mae);
+      }
+      deps.predictionLog.feedback({ ...event, predictions: values, synthetic: ctx.synthetic });
+      tail.window = deps.feedback.windowSize;
+      return {
+        body: {
+          accepted: truth.length,
+          model_version: version,
+          live_rmse: live?.rmse ?? null,
+          live_mae: live?.mae ?? null,
+          ...tail,
+        },
+      };
+    }
     // Synthetic feedback is scored and logged, but counts nowhere: live accuracy is real traffic's.
     const outcome = ctx.synthetic
-      ? countCorrect(predictions, feedback)
-      : deps.feedback.score(version, predictions, feedback);
+      ? countCorrect(predictions, labels)
+      : deps.feedback.score(version, predictions, labels);
     if (!ctx.synthetic) {
       deps.metrics.feedback.inc({ correct: 'true' }, outcome.correct);
       deps.metrics.feedback.inc({ correct: 'false' }, outcome.accepted - outcome.correct);
     }
     const live = deps.feedback.accuracy(model.version);
     if (live !== undefined && !ctx.synthetic) deps.metrics.accuracy.set({ source: 'feedback' }, live);
-    deps.predictionLog.feedback({
-      requestId,
-      model: { name: model.name, version, uri: model.uri },
-      labels: feedback,
-      correct: outcome.correct,
-      synthetic: ctx.synthetic,
-    });
+    deps.predictionLog.feedback({ ...event, correct: outcome.correct, synthetic: ctx.synthetic });
+    tail.window = deps.feedback.windowSize;
     return {
       body: {
         accepted: outcome.accepted,
         correct: outcome.correct,
         model_version: version,
         live_accuracy: live ?? null,
-        window: deps.feedback.windowSize,
-        request_id: ctx.requestId,
+        ...tail,
       },
     };
   },
 };
+
+/** Labels: one of the model's classes each, or (regression) finite numbers. */
+function checkLabels(labels: unknown, model: LoadedModel): Array<string | number> {
+  const regression = model.model.task === 'regression';
+  if (!Array.isArray(labels) || labels.length === 0) {
+    throw badRequest(`labels must be a non-empty array of ${regression ? 'numbers' : 'classes'}`, {
+      field: 'labels',
+    });
+  }
+  const known = new Set(model.model.classes.map(String));
+  labels.forEach((label, i) => {
+    const ok = regression
+      ? typeof label === 'number' && Number.isFinite(label)
+      : (typeof label === 'number' || typeof label === 'string') && known.has(String(label));
+    if (!ok) {
+      throw badRequest(
+        `labels[${i}] is ${JSON.stringify(label)}; expected ${regression ? 'the true value, a finite number' : `one of ${[...known].join(', ')}`}`,
+        { field: 'labels', row: i },
+      );
+    }
+  });
+  return labels as Array<string | number>;
+}
 
 /** How many labels match their predictions, without recording anything. */
 function countCorrect(
