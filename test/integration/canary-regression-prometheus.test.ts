@@ -69,7 +69,11 @@ describeWithPrometheus('mlctl canary promote a regression model against a real P
       '1',
       ...flags,
     ]);
-    expect([train.code, train.stderr]).toEqual([0, expect.stringContaining('regression')]);
+    expect([train.code, train.stdout, train.stderr]).toEqual([
+      0,
+      expect.stringContaining('Task: regression'),
+      expect.any(String),
+    ]);
     const register = await cli(['register', '--model-dir', out, '--name', 'penguins', '--alias', alias]);
     expect([register.code, register.stderr]).toEqual([0, expect.any(String)]);
   };
