@@ -192,6 +192,8 @@ describe('metric names in infra/ are the ones mlctl exports', () => {
         'MlctlModelNotReady',
         'MlctlModelReloadFailed',
         'DriftMonitorStale',
+        'MlctlLiveErrorAboveTraining',
+        'MlctlUnknownCategories',
       ]),
     );
     expect(all.find((r) => r.alert === 'DataDriftDetected')?.expr).toBe('ml_data_drift_status == 1');
