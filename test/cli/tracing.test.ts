@@ -70,7 +70,11 @@ describe('tracing in the CLI (built CLI)', () => {
       expect(attrs(command!)['process.exit.code']).toEqual({ intValue: '0' });
       const registry = spans.filter((s) => String(s.name).startsWith('registry '));
       expect(registry.map((s) => s.name)).toEqual(
-        expect.arrayContaining(['registry createModelVersion', 'registry setAlias', 'registry logModelArtifacts']),
+        expect.arrayContaining([
+          'registry createModelVersion',
+          'registry setAlias',
+          'registry logModelArtifacts',
+        ]),
       );
       for (const s of registry) expect([s.name, s.parentSpanId]).toEqual([s.name, command!.spanId]);
       const alias = registry.find((s) => s.name === 'registry setAlias')!;
