@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { REPO_ROOT, spawnCli } from '../helpers/cli';
 import { tempDir } from '../helpers/data';
+import { eventually, startServeProcess } from '../helpers/serve-process';
 
 const PENGUINS = join(REPO_ROOT, 'data', 'penguins', 'penguins.csv');
 const cwd = tempDir();
@@ -175,10 +176,58 @@ describe('mlctl train and predict on a table with text, gaps and a numeric targe
     });
   }, 60_000);
 
-  it('mlctl serve does not take a model it cannot serve yet: exit 2 at start, saying why and what to use', async () => {
-    const r = await spawnCli(['serve', '--model', 'mass', '--port', '0'], { cwd, timeoutMs: 30_000 });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('mlctl serve does not serve regression models yet');
-    expect(r.stderr).toMatch(/hint: .*mlctl predict/);
-  }, 40_000);
+  it('mlctl serve serves the regression model: `mlctl predict`’s numbers on /invocations (CSV with gaps), a log drift reads', async () => {
+    const log = join(cwd, 'predictions.jsonl');
+    const s = await startServeProcess(['--model', 'mass', '--port', '0'], {
+      cwd,
+      env: { PREDICTION_LOG_PATH: log, PREDICTION_LOG_STDOUT: 'false' },
+    });
+    try {
+      await eventually(async () => (await fetch(`${s.url}/readyz`)).status === 200, 30_000);
+      const r = await fetch(`${s.url}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: readFileSync(join(cwd, 'new.csv')),
+      });
+      const expected = readFileSync(join(cwd, 'p.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { prediction: number }).prediction);
+      expect(await r.json()).toEqual({ predictions: expected });
+      // The reference's own rows through /predict, so the current data look like the reference.
+      const reference = readFileSync(join(cwd, 'mass', 'reference.csv'), 'utf8')
+        .trim()
+        .split('\n');
+      const header = reference[0]!.split(',').slice(0, 7);
+      const rows = reference.slice(1, 121).map((l) =>
+        l
+          .split(',')
+          .slice(0, 7)
+          .map((v, j) =>
+            v === '' ? null : ['species', 'island', 'sex'].includes(header[j]!) ? v : Number(v),
+          ),
+      );
+      const p = await fetch(`${s.url}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ features: rows }),
+      });
+      expect(p.status).toBe(200);
+    } finally {
+      await s.stop();
+    }
+    const drift = await spawnCli(['drift', '--reference', 'mass', '--current', log, '--json'], { cwd });
+    expect(drift.code).toBe(0);
+    const report = JSON.parse(drift.stdout) as {
+      columns: Array<{ name: string; type: string; current_rows: number; current_missing: number }>;
+      prediction: { type: string; current_rows: number; current_missing: number };
+    };
+    // The text categories as categories, the gaps as missing values, the numbers predicted as a number.
+    const island = report.columns.find((c) => c.name === 'island')!;
+    const billLength = report.columns.find((c) => c.name === 'bill_length_mm')!;
+    // Atlantis, an island never seen in training, was scored (and is logged) as a missing value.
+    expect(island).toMatchObject({ type: 'categorical', current_missing: 1 });
+    expect(billLength).toMatchObject({ type: 'numerical', current_missing: 1 });
+    expect(report.prediction).toMatchObject({ type: 'numerical', current_rows: 123, current_missing: 0 });
+  }, 60_000);
 });

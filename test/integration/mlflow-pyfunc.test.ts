@@ -137,13 +137,15 @@ describeWithMlflow(
       );
     });
 
-    test('`mlflow models serve` answers as `mlctl serve` (digits) and `mlctl predict` (penguins) in every format', async () => {
+    test('`mlflow models serve` answers as `mlctl serve` and `mlctl predict` in every format (digits; penguins with text, gaps and unseen categories; body mass, a regression)', async () => {
       const servers = await Promise.all([digits, ws.names.penguins, bodyMass].map(startMlflowServe));
-      const mlctl = await startServeProcess(['--model', uri(digits)], {
-        cwd: ws.repo,
-        env: { ...ws.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
-        timeoutMs: 60_000,
-      });
+      // The awkward penguin rows are one batch of 1,032 (MLflow sets no limit; mlctl's default is 1,000).
+      const env = { ...ws.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', MAX_BATCH_SIZE: '5000' };
+      const ours = await Promise.all(
+        [digits, ws.names.penguins, bodyMass].map((name) =>
+          startServeProcess(['--model', uri(name)], { cwd: ws.repo, env, timeoutMs: 60_000 }),
+        ),
+      );
       try {
         for (const s of servers) await waitForPing(s.url, s.run.err);
         const digitLines = readFileSync(join(ws.repo, 'digits.csv'), 'utf8').split('\n');
@@ -151,14 +153,14 @@ describeWithMlflow(
         const digitRows = await bodies('digits-200.csv');
         for (const format of FORMATS) {
           const theirs = await send(servers[0]!.url, digitRows, format);
-          const ours = await send(mlctl.url, digitRows, format);
+          const mine = await send(ours[0]!.url, digitRows, format);
           expect([format, theirs.status, theirs.body.predictions.length]).toEqual([format, 200, 200]);
-          expect([format, ours]).toEqual([format, theirs]);
+          expect([format, mine]).toEqual([format, theirs]);
         }
         const penguinRows = await bodies('penguin-rows.csv');
-        for (const [server, out, regression] of [
-          [servers[1]!, 'species.mlctl.csv', false],
-          [servers[2]!, 'mass.mlctl.csv', true],
+        for (const [server, mlctl, out, regression] of [
+          [servers[1]!, ours[1]!, 'species.mlctl.csv', false],
+          [servers[2]!, ours[2]!, 'mass.mlctl.csv', true],
         ] as const) {
           const lines = readFileSync(join(ws.repo, out), 'utf8').trim().split('\n');
           const at = lines[0]!.split(',').indexOf('prediction');
@@ -172,10 +174,17 @@ describeWithMlflow(
               format,
               regression ? expected.map(Number) : expected,
             ]);
+            // mlctl serve: the same body, the same answer (text categories, nulls and empty cells, the
+            // categories never seen in training read as missing values, numbers for the regression).
+            const mine = await send(mlctl.url, penguinRows, format);
+            expect([server.name, format, mine]).toEqual([server.name, format, theirs]);
           }
         }
+        // The unseen categories of the awkward rows were counted, per feature.
+        const metrics = await (await fetch(`${ours[1]!.url}/metrics`)).text();
+        expect(metrics).toMatch(/^ml_unknown_category_total\{feature="island"\} [1-9]\d*$/m);
       } finally {
-        await mlctl.stop();
+        for (const s of ours) await s.stop();
         for (const s of servers) s.run.stop();
       }
     });

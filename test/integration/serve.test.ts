@@ -13,6 +13,7 @@ import { eventually, startServeProcess } from '../helpers/serve-process';
 jest.setTimeout(240_000);
 const run = promisify(execFile);
 const IRIS = join(__dirname, '..', '..', 'data', 'processed', 'iris.csv');
+const PENGUINS = join(__dirname, '..', '..', 'data', 'penguins', 'penguins.csv');
 
 describeWithMlflow('mlctl serve against a real MLflow server', MLFLOW_URI, 'MLCTL_TEST_MLFLOW_URI', () => {
   let dir: string;
@@ -36,6 +37,26 @@ describeWithMlflow('mlctl serve against a real MLflow server', MLFLOW_URI, 'MLCT
         '--seed',
         seed,
       ]);
+      expect(t.code).toBe(0);
+    }
+    // Penguins as they are, for the OpenAPI fuzz: text categories and gaps (species), and a regression.
+    for (const [out, target] of [
+      ['penguins', 'species'],
+      ['body-mass', 'body_mass_g'],
+    ] as const) {
+      const t = await spawnCli(
+        [
+          'train',
+          '--data',
+          PENGUINS,
+          '--target',
+          target,
+          '--na-values',
+          'NA',
+          '--output',
+          join(dir, out),
+        ].concat(['--n-estimators', '10']),
+      );
       expect(t.code).toBe(0);
     }
     const r = await spawnCli(
@@ -81,55 +102,64 @@ describeWithMlflow('mlctl serve against a real MLflow server', MLFLOW_URI, 'MLCT
 
   const schemathesis = join(dirname(TEST_PYTHON), 'st');
   const fuzzDir = join(__dirname, 'schemathesis');
-  itIfAvailable(
-    'drives the OpenAPI document with schemathesis, every check: 0 failures',
-    existsSync(schemathesis)
-      ? undefined
-      : `schemathesis is not installed at ${schemathesis} (pip install schemathesis)`,
-    'MLCTL_REQUIRE_SCHEMATHESIS',
-    async () => {
-      const s = await startServeProcess(['--model', `models:/${name}@production`], {
-        env: { ...env(), PREDICTION_LOG_STDOUT: 'false', ADMIN_API_TOKEN: 'fuzz-token', LOG_LEVEL: 'warn' },
-      });
-      try {
-        await eventually(async () => (await fetch(`${s.url}/readyz`)).status === 200, 60_000);
-        // Every check. The hooks keep the cross-field rules JSON Schema cannot state (labels as many as
-        // rows, a tensor's data as long as its shape) in positive cases; the config counts 413 (a batch
-        // over MAX_BATCH_SIZE) as a rejection (schemathesis/schemathesis.toml). The stateful phase is left
-        // out: its steps put a request id from an earlier answer into a /feedback body whose labels they
-        // generate after the hooks have run, so the labels are not as many as that request's rows and
-        // /feedback rightly refuses them; without /feedback as a target no stateful step can follow.
-        const { stdout } = await run(
-          schemathesis,
-          [
-            '--config-file',
-            join(fuzzDir, 'schemathesis.toml'),
-            'run',
-            `${s.url}/openapi.json`,
-            '--checks',
-            'all',
-            '--max-examples',
-            '40',
-            '--seed',
-            '1',
-            '--phases',
-            'examples,coverage,fuzzing',
-            '-H',
-            'X-Admin-Token: fuzz-token',
-          ],
-          {
-            timeout: 200_000,
-            maxBuffer: 20 * 1024 * 1024,
-            env: { ...process.env, SCHEMATHESIS_HOOKS: 'hooks', PYTHONPATH: fuzzDir },
-          },
-        ).catch((err: { stdout?: string; stderr?: string }) => {
-          throw new Error(`schemathesis found problems:\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
+  // The document is the model's own (its features' types, its task): one run per kind of model. Each
+  // run adds about a minute to CI.
+  const fuzzModels: Array<[string, () => string]> = [
+    ['iris from the registry', () => `models:/${name}@production`],
+    ['penguins: text categories and missing values', () => join(dir, 'penguins')],
+    ['body mass: a regression on text categories and missing values', () => join(dir, 'body-mass')],
+  ];
+  for (const [what, model] of fuzzModels) {
+    itIfAvailable(
+      `drives the OpenAPI document with schemathesis, every check: 0 failures (${what})`,
+      existsSync(schemathesis)
+        ? undefined
+        : `schemathesis is not installed at ${schemathesis} (pip install schemathesis)`,
+      'MLCTL_REQUIRE_SCHEMATHESIS',
+      async () => {
+        const s = await startServeProcess(['--model', model()], {
+          env: { ...env(), PREDICTION_LOG_STDOUT: 'false', ADMIN_API_TOKEN: 'fuzz-token', LOG_LEVEL: 'warn' },
         });
-        expect(stdout).toMatch(/(\d+) generated, \1 passed/);
-        expect(stdout).toMatch(/No issues found/);
-      } finally {
-        await s.stop();
-      }
-    },
-  );
+        try {
+          await eventually(async () => (await fetch(`${s.url}/readyz`)).status === 200, 60_000);
+          // Every check. The hooks keep the cross-field rules JSON Schema cannot state (labels as many as
+          // rows, a tensor's data as long as its shape) in positive cases; the config counts 413 (a batch
+          // over MAX_BATCH_SIZE) as a rejection (schemathesis/schemathesis.toml). The stateful phase is left
+          // out: its steps put a request id from an earlier answer into a /feedback body whose labels they
+          // generate after the hooks have run, so the labels are not as many as that request's rows and
+          // /feedback rightly refuses them; without /feedback as a target no stateful step can follow.
+          const { stdout } = await run(
+            schemathesis,
+            [
+              '--config-file',
+              join(fuzzDir, 'schemathesis.toml'),
+              'run',
+              `${s.url}/openapi.json`,
+              '--checks',
+              'all',
+              '--max-examples',
+              '40',
+              '--seed',
+              '1',
+              '--phases',
+              'examples,coverage,fuzzing',
+              '-H',
+              'X-Admin-Token: fuzz-token',
+            ],
+            {
+              timeout: 200_000,
+              maxBuffer: 20 * 1024 * 1024,
+              env: { ...process.env, SCHEMATHESIS_HOOKS: 'hooks', PYTHONPATH: fuzzDir },
+            },
+          ).catch((err: { stdout?: string; stderr?: string }) => {
+            throw new Error(`schemathesis found problems:\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
+          });
+          expect(stdout).toMatch(/(\d+) generated, \1 passed/);
+          expect(stdout).toMatch(/No issues found/);
+        } finally {
+          await s.stop();
+        }
+      },
+    );
+  }
 });

@@ -166,6 +166,8 @@ export const oipInfer: RouteDef = {
     }
     if (request.id !== undefined && typeof request.id !== 'string') throw badRequest('id must be a string');
     optionalObject(request.parameters, 'parameters');
+    // The outputs are checked before anything is scored: a refused request is neither logged nor counted.
+    const wanted = requestedOutputs(request, oipOutputs(model));
     const limits = { maxBatch: deps.settings.maxBatch };
     const parts = { bytes: binary, at: 0 };
     // A model with categorical features of one feature takes the per-feature form only (one shape).
@@ -197,7 +199,7 @@ export const oipInfer: RouteDef = {
     }
     const outputs: Array<Record<string, unknown>> = [];
     const blobs: Buffer[] = [];
-    for (const { name, binary: asBinary } of requestedOutputs(request, oipOutputs(model))) {
+    for (const { name, binary: asBinary } of wanted) {
       const { datatype: type, shape: dims, data } = values[name] as (typeof values)[string];
       if (asBinary) {
         const blob = encodeTensor(data, type);

@@ -1,8 +1,9 @@
 """Schemathesis hooks for the OpenAPI test of `mlctl serve` (test/integration/serve.test.ts).
 
 JSON Schema cannot say that two arrays have one length, which three requests need: /feedback's labels
-(one per row of its features), an OIP tensor's data (shape[0] x features values) and the columnar form of
-MLflow's `inputs` (columns of one length). The document says so in words; these hooks make each
+(one per row of its features), an OIP tensor's data (as many values as its shape says; a model with
+categorical features also takes one tensor per feature, all of one number of rows) and the columnar form
+of MLflow's `inputs` (columns of one length). The document says so in words; these hooks make each
 generated *positive* case keep that rule, so that a positive case the server refuses is a real
 failure. Negative cases are left as generated.
 
@@ -60,12 +61,25 @@ def map_case(context, case):
             body["labels"] = _cycled(labels, len(features))
     elif path.endswith("/infer"):
         inputs = body.get("inputs")
-        tensor = inputs[0] if isinstance(inputs, list) and inputs else None
-        if isinstance(tensor, dict) and isinstance(tensor.get("data"), list):
+        tensors = [t for t in inputs if isinstance(t, dict)] if isinstance(inputs, list) else []
+        # One [rows, features] tensor, or one tensor per feature ([rows] or [rows, 1]) all of the first
+        # one's rows: each tensor's data as many values as its shape says.
+        rows = None
+        for tensor in tensors:
             shape = tensor.get("shape")
-            if isinstance(shape, list) and len(shape) == 2 and all(_whole(n) for n in shape):
-                shape = [int(n) for n in shape]
-                tensor["data"] = _cycled(_flat(tensor["data"]), shape[0] * shape[1])
+            if not (isinstance(tensor.get("data"), list) and isinstance(shape, list) and shape):
+                continue
+            if not all(_whole(n) for n in shape):
+                continue
+            shape = [int(n) for n in shape]
+            if len(tensors) > 1:
+                rows = shape[0] if rows is None else rows
+                shape[0] = rows
+                tensor["shape"] = shape
+            count = 1
+            for n in shape:
+                count *= n
+            tensor["data"] = _cycled(_flat(tensor["data"]), count)
     elif path == "/invocations":
         columns = body.get("inputs")
         if isinstance(columns, dict):
