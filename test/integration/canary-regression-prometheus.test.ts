@@ -77,7 +77,7 @@ describeWithPrometheus('mlctl canary promote a regression model against a real P
     const register = await cli(['register', '--model-dir', out, '--name', 'penguins', '--alias', alias]);
     expect([register.code, register.stderr]).toEqual([0, expect.any(String)]);
   };
-  const promote = (version: string) =>
+  const promote = (version: string, ...flags: string[]) =>
     cli([
       'canary',
       'promote',
@@ -90,6 +90,7 @@ describeWithPrometheus('mlctl canary promote a regression model against a real P
       '--var',
       'window=10s',
       '--json',
+      ...flags,
     ]);
   /** Until each track's feedback window holds every row of the table, for the version it serves now. */
   const windowsFull = async (
@@ -151,10 +152,18 @@ describeWithPrometheus('mlctl canary promote a regression model against a real P
         'sum(rate(ml_request_latency_seconds_count{track="canary",path="/predict"}[10s]))',
         (v) => v > 0,
       );
-      const r = await promote('2');
+      // With the smoke test: the canary serves the candidate and answers a number (no classes).
+      const r = await promote('2', '--canary-url', canary.url);
       expect([r.code, r.stderr]).toEqual([0, expect.any(String)]);
       const report = JSON.parse(r.stdout);
       expect(report).toMatchObject({ decision: 'promoted', registry: { previous_version: '1' } });
+      expect(report.smoke).toMatchObject({
+        ok: true,
+        checks: [
+          { name: 'ready', ok: true },
+          { name: 'predict', ok: true, detail: expect.stringMatching(/^\/predict 200, value \d+(\.\d+)?$/) },
+        ],
+      });
       expect(report.analysis.metrics.map((m: { name: string; phase: string }) => [m.name, m.phase])).toEqual([
         ['rmse-vs-stable', 'successful'],
         ['live-rmse', 'successful'],
