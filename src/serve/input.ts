@@ -134,6 +134,8 @@ export class RowDecoder {
 
   /** The unknown categories counted since the last call, per feature; undefined when none. */
   takeUnknown(): Record<string, number> | undefined {
+    // Only a categorical feature meets an unknown category: a numeric model skips the walk.
+    if (this.plain) return undefined;
     const counted = this.encoder.unknown;
     let out: Record<string, number> | undefined;
     for (const name of Object.keys(counted)) {

@@ -25,6 +25,9 @@ const describePosix = process.platform === 'win32' ? describe.skip : describe;
 
 describePosix('docs/API.md examples', () => {
   let server: ServeProcess;
+  // The penguins models of "Tables with text, gaps and a number", served as the page says (8001, 8002).
+  let penguins: ServeProcess;
+  let bodyMass: ServeProcess;
   beforeAll(async () => {
     const dir = tempDir('mlctl-api-doc-');
     const t = await spawnCli([
@@ -37,12 +40,37 @@ describePosix('docs/API.md examples', () => {
       '10',
     ]);
     expect(t.code).toBe(0);
-    server = await startServeProcess(['--model', join(dir, 'iris')], {
-      env: { PREDICTION_LOG_STDOUT: 'false', ADMIN_API_TOKEN: 'doc-token' },
-    });
-    await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 200);
+    const data = join(ROOT, 'data', 'penguins', 'penguins.csv');
+    for (const [out, target] of [
+      ['penguins', 'species'],
+      ['body-mass', 'body_mass_g'],
+    ]) {
+      const p = await spawnCli(
+        [
+          'train',
+          '--data',
+          data,
+          '--target',
+          target as string,
+          '--na-values',
+          'NA',
+          '--output',
+          join(dir, out as string),
+        ].concat(['--n-estimators', '10']),
+      );
+      expect(p.code).toBe(0);
+    }
+    const env = { PREDICTION_LOG_STDOUT: 'false', ADMIN_API_TOKEN: 'doc-token' };
+    const started = await Promise.all(
+      ['iris', 'penguins', 'body-mass'].map((m) => startServeProcess(['--model', join(dir, m)], { env })),
+    );
+    [server, penguins, bodyMass] = started as [ServeProcess, ServeProcess, ServeProcess];
+    for (const s of [server, penguins, bodyMass])
+      await eventually(async () => (await fetch(`${s.url}/readyz`)).status === 200);
   }, 60_000);
-  afterAll(() => server?.stop());
+  afterAll(async () => {
+    for (const s of [server, penguins, bodyMass]) await s?.stop();
+  });
 
   it('has examples for every endpoint family', () => {
     const all = curlExamples().join('\n');
@@ -62,7 +90,11 @@ describePosix('docs/API.md examples', () => {
 
   it.each(curlExamples())('runs: %s', async (example) => {
     // The model here is served as "iris" (its directory name), as the docs' model is.
-    const command = `${example.replace(/localhost:8000/g, server.url)} -w '\\n%{http_code}'`;
+    const urls = example
+      .replace(/localhost:8000/g, server.url)
+      .replace(/localhost:8001/g, penguins.url)
+      .replace(/localhost:8002/g, bodyMass.url);
+    const command = `${urls} -w '\\n%{http_code}'`;
     const { stdout } = await run('bash', ['-c', command.replace(/^curl /, 'curl -sS ')], {
       env: { ...process.env, ADMIN_API_TOKEN: 'doc-token' },
     });

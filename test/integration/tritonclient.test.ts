@@ -2,7 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { spawnCli } from '../helpers/cli';
+import { REPO_ROOT, spawnCli } from '../helpers/cli';
 import { tempDir } from '../helpers/data';
 import { TEST_PYTHON } from '../helpers/mlflow-env';
 import { describeIfAvailable } from '../helpers/requirement';
@@ -109,6 +109,58 @@ frame.drop(columns=["target"]).sample(25, random_state=3).to_csv(sys.argv[2], in
       expect(metrics).toMatch(
         /ml_request_count_total\{method="POST",path="\/v2\/models\/:name\/infer",status="200"\} 19/,
       );
+    });
+
+    it('sends a model with text categories and gaps one input per feature: BYTES and FP64 with NaN, binary and JSON', async () => {
+      const t = await spawnCli([
+        'train',
+        '--data',
+        join(REPO_ROOT, 'data', 'penguins', 'penguins.csv'),
+        '--target',
+        'species',
+        '--na-values',
+        'NA',
+        '--output',
+        join(dir, 'penguins'),
+        '--n-estimators',
+        '20',
+      ]);
+      expect(t.code).toBe(0);
+      const penguins = await startServeProcess(['--model', join(dir, 'penguins')], {
+        env: { PREDICTION_LOG_STDOUT: 'false' },
+      });
+      try {
+        await eventually(async () => (await fetch(`${penguins.url}/readyz`)).status === 200);
+        const { stdout } = await run(
+          TEST_PYTHON,
+          [
+            join(__dirname, 'python', 'tritonclient_tables.py'),
+            penguins.url.replace('http://', ''),
+            'penguins',
+            join(REPO_ROOT, 'data', 'penguins', 'penguins.csv'),
+          ],
+          { timeout: 120_000, maxBuffer: 10 * 1024 * 1024 },
+        );
+        const out = JSON.parse(stdout.trim().split('\n').pop() as string) as {
+          metadata_inputs: Array<[string, string, number[]]>;
+          cases: Array<{ binary: boolean; rows: number; predict_equal: boolean; proba_close: boolean }>;
+        };
+        expect(out.metadata_inputs.map(([name, type]) => `${name}:${type}`)).toEqual([
+          'island:BYTES',
+          'bill_length_mm:FP64',
+          'bill_depth_mm:FP64',
+          'flipper_length_mm:FP64',
+          'body_mass_g:FP64',
+          'sex:BYTES',
+          'year:FP64',
+        ]);
+        expect(out.cases).toEqual([
+          { binary: true, rows: 344, predict_equal: true, proba_close: true },
+          { binary: false, rows: 344, predict_equal: true, proba_close: true },
+        ]);
+      } finally {
+        await penguins.stop();
+      }
     });
   },
 );

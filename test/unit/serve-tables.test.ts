@@ -48,7 +48,7 @@ async function predictCsv(model: string, csv: string): Promise<string[]> {
   let text = '';
   out.on('data', (c: Buffer) => (text += c.toString()));
   await runPredict(
-    { model, data: 'rows.csv', format: 'json', proba: false },
+    { model, data: 'rows.csv', format: 'jsonl', proba: false },
     { logger, cwd: dir, stdout: out },
   );
   return text

@@ -31,12 +31,11 @@ export const predictRoute: RouteDef = {
     // (requestIdFrom adopts only ids of JSON-safe characters, or makes a UUID). A regression model
     // answers its numbers alone: no probabilities, no classes.
     const { probabilities } = scored;
-    const predictions =
-      probabilities === undefined
-        ? JSON.stringify(scored.predictions)
-        : `${predictionsJson(model, scored.predictions)},"probabilities":${JSON.stringify(probabilities)}`;
     return {
-      body: `{"predictions":${predictions}${replyTail(model)}"${ctx.requestId}"}`,
+      body:
+        probabilities === undefined
+          ? `{"predictions":${JSON.stringify(scored.predictions)}${replyTail(model)}"${ctx.requestId}"}`
+          : `{"predictions":${predictionsJson(model, scored.predictions)},"probabilities":${JSON.stringify(probabilities)}${replyTail(model)}"${ctx.requestId}"}`,
       contentType: JSON_TYPE,
     };
   },
