@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { MlctlError } from '../errors';
 import { loadPolicy, parsePolicy, policyProblems } from './policy';
+import { renderQuery } from './template';
 
 const REPO = join(__dirname, '..', '..');
 
@@ -26,6 +27,43 @@ describe('canary policy', () => {
     const vars = { ...policy.variables, model_name: 'iris', model_version: '2' };
     expect(policyProblems(policy, 'prometheus', vars)).toEqual([]);
     expect(policyProblems(policy, 'scrape', vars)).toEqual([]);
+  });
+
+  test('the shipped regression policy gates on live RMSE, against stable and a bar', async () => {
+    const policy = await loadPolicy(join(REPO, 'infra', 'canary', 'policy-regression.yaml'));
+    const classification = await loadPolicy(join(REPO, 'infra', 'canary', 'policy.yaml'));
+    expect(policy.metrics.map((m) => [m.name, m.condition, m.critical])).toEqual([
+      ['rmse-vs-stable', { max: 1.1 }, true],
+      ['live-rmse', { max: 400 }, true],
+      ['error-ratio', { max: 0.01 }, false],
+      ['p95-latency-seconds', { max: 0.5 }, false],
+    ]);
+    // The service rules are the classification policy's, word for word, and so are the timings.
+    expect(policy.metrics.slice(2)).toEqual(classification.metrics.slice(1));
+    const timings = (p: typeof policy) => [
+      p.intervalMs,
+      p.count,
+      p.initialDelayMs,
+      p.failureLimit,
+      p.inconclusiveLimit,
+      p.consecutiveErrorLimit,
+    ];
+    expect(timings(policy)).toEqual(timings(classification));
+    const vars = { ...policy.variables, model_name: 'penguins', model_version: '2' };
+    expect(policyProblems(policy, 'prometheus', vars)).toEqual([]);
+    // Comparing tracks needs Prometheus: without it, the policy error names that metric alone.
+    expect(policyProblems(policy, 'scrape', vars)).toEqual([
+      'metrics.0 (rmse-vs-stable): has no scrape; reading /metrics directly (--metrics-url) needs one',
+    ]);
+    expect(renderQuery(policy.metrics[0]!.query!, vars)).toBe(
+      'max(ml_model_error{source="feedback", metric="rmse", track="canary"} * on(instance) ' +
+        'ml_model_info{track="canary", version="2"}) / ' +
+        'avg(ml_model_error{source="feedback", metric="rmse", track="stable"})',
+    );
+    expect(policy.metrics[1]!.scrape).toEqual({
+      gauge: 'ml_model_error{source="feedback", metric="rmse"}',
+      aggregate: 'max',
+    });
   });
 
   test('defaults follow Argo: one measurement, failure limit 0, no-data inconclusive', () => {

@@ -76,21 +76,29 @@ export async function smokeTest(
             : `/readyz 200 but serving version ${served ?? '?'}, not the candidate ${expectedVersion}`,
     });
     const health = await call('GET', '/health');
-    const model = (health.json as { model?: { feature_names?: string[]; classes?: unknown[] } } | undefined)
-      ?.model;
+    const model = (
+      health.json as { model?: { task?: string; feature_names?: string[]; classes?: unknown[] } } | undefined
+    )?.model;
     const features = model?.feature_names ?? [];
     const classes = (model?.classes ?? []).map(String);
     const body = input ?? { features: [features.map(() => 0)] };
     const predicted = await call('POST', '/predict', body);
     const prediction = (predicted.json as { predictions?: unknown[] } | undefined)?.predictions?.[0];
+    // A regression model answers a number, not one of its (no) classes.
+    const regression = model?.task === 'regression';
     const valid =
-      predicted.status === 200 && prediction !== undefined && classes.includes(String(prediction));
+      predicted.status === 200 &&
+      prediction !== undefined &&
+      (regression
+        ? typeof prediction === 'number' && Number.isFinite(prediction)
+        : classes.includes(String(prediction)));
+    const expected = regression ? 'a finite number' : `one of ${JSON.stringify(classes)}`;
     checks.push({
       name: 'predict',
       ok: valid,
       detail: valid
-        ? `/predict 200, class ${String(prediction)}`
-        : `/predict answered ${predicted.status}${prediction !== undefined ? ` with ${JSON.stringify(prediction)}, not one of ${JSON.stringify(classes)}` : `: ${predicted.text.slice(0, 200)}`}`,
+        ? `/predict 200, ${regression ? 'value' : 'class'} ${String(prediction)}`
+        : `/predict answered ${predicted.status}${prediction !== undefined ? ` with ${JSON.stringify(prediction)}, not ${expected}` : `: ${predicted.text.slice(0, 200)}`}`,
     });
   } finally {
     await agent.close();

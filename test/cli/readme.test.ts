@@ -54,7 +54,7 @@ describe('README.md', () => {
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'junction');
     symlinkSync(join(REPO_ROOT, 'dist'), join(dir, 'dist'), 'junction');
     const commands = blocks.filter((b) => !b.skip).flatMap((b) => b.commands);
-    const ports = { 8000: await freePort(), 9000: await freePort() };
+    const ports = { 8000: await freePort(), 8001: await freePort(), 9000: await freePort() };
     const run = spawnGroup('bash', ['-c', script(commands, ports)], {
       cwd: dir,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn' },

@@ -7,14 +7,15 @@ import { REPO_ROOT } from './cli';
 const IRIS = join(REPO_ROOT, 'data', 'processed', 'iris.csv');
 
 /**
- * The shipped policy (infra/canary/policy.yaml) with test timings: 3 measurements 1 s apart, long enough
- * for traffic in each interval on a loaded 2-core machine. Returns the new file's path.
+ * A shipped policy (infra/canary/policy.yaml unless `file` names another there) with test timings: 3
+ * measurements 1 s apart, long enough for traffic in each interval on a loaded 2-core machine. Returns the
+ * new file's path.
  */
-export function writeTestPolicy(dir: string): string {
-  const policy = parse(readFileSync(join(REPO_ROOT, 'infra', 'canary', 'policy.yaml'), 'utf8')) as object;
-  const file = join(dir, `policy-${Math.random().toString(36).slice(2, 8)}.yaml`);
-  writeFileSync(file, stringify({ ...policy, interval: '1s', count: 3, initialDelay: '0s' }));
-  return file;
+export function writeTestPolicy(dir: string, file = 'policy.yaml'): string {
+  const policy = parse(readFileSync(join(REPO_ROOT, 'infra', 'canary', file), 'utf8')) as object;
+  const out = join(dir, `policy-${Math.random().toString(36).slice(2, 8)}.yaml`);
+  writeFileSync(out, stringify({ ...policy, interval: '1s', count: 3, initialDelay: '0s' }));
+  return out;
 }
 
 /** Trains a 5-tree iris model into `<dir>/m<seed>` and registers it as `iris` with `alias`. */

@@ -44,3 +44,59 @@ export function sendTraffic(
     },
   };
 }
+
+/** A row of a regression table: its features by column name (missing ones `null`) and its true value. */
+export interface LabelledRow {
+  features: Record<string, string | number | null>;
+  label: number;
+}
+
+/**
+ * Steady traffic for a regression canary: each row in turn (round and round) predicted, then its true value
+ * sent to /feedback, until stopped. `labelled()` is the feedback window the server reported last, with the
+ * version it belongs to: once the window holds every row, the live error is the error on the whole table,
+ * whatever row the traffic started at.
+ */
+export function sendRegressionTraffic(
+  url: string,
+  rows: LabelledRow[],
+): {
+  labelled: () => { version?: string; window: number };
+  stop: () => Promise<{ sent: number; failed: number }>;
+} {
+  let running = true;
+  let sent = 0;
+  let failed = 0;
+  let last: { version?: string; window: number } = { window: 0 };
+  const post = async (path: string, body: unknown) => {
+    const r = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    sent++;
+    if (r.status !== 200) failed++;
+    return (await r.json()) as { model_version?: string; window?: number };
+  };
+  const loop = (async () => {
+    for (let i = 0; running; i = (i + 1) % rows.length) {
+      const row = rows[i]!;
+      try {
+        await post('/predict', { features: [row.features] });
+        const f = await post('/feedback', { features: [row.features], labels: [row.label] });
+        last = { version: f.model_version, window: f.window ?? 0 };
+      } catch {
+        failed++;
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  })();
+  return {
+    labelled: () => last,
+    stop: async () => {
+      running = false;
+      await loop;
+      return { sent, failed };
+    },
+  };
+}

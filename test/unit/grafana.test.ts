@@ -67,6 +67,29 @@ describe('Grafana provisioning and dashboards', () => {
     },
   );
 
+  it('model performance covers regression models: live and training error per track, unknown categories', () => {
+    const d = dashboards.find((x) => x.file === 'model-performance.json')!;
+    const exprs = d.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ''));
+    const uses = (pattern: RegExp) => exprs.filter((e) => pattern.test(e));
+    // Live RMSE, per track, from the feedback gauge; training's error beside it; both metrics somewhere.
+    expect(uses(/ml_model_error\{source="feedback", metric="rmse"[^}]*\}/)).toHaveLength(1);
+    expect(uses(/by \(track, metric\) \(ml_model_error\{source="feedback"/).length).toBeGreaterThan(0);
+    expect(uses(/ml_model_error\{source="training"/).length).toBeGreaterThanOrEqual(2);
+    expect(uses(/ml_unknown_category_total/)).toEqual([
+      expect.stringMatching(/^sum by \(track, feature\) \(rate\(ml_unknown_category_total/),
+    ]);
+    // Every query of the dashboard follows the $track variable.
+    for (const e of exprs) expect([e, e.includes('track=~"$track"')]).toEqual([e, true]);
+    // The regression panels sit below the classification ones, in their own row.
+    const row = d.panels.find((p) => p.type === 'row')!;
+    expect(row.title).toMatch(/^Regression/);
+    const classification = d.panels.filter((p) => p.id < row.id);
+    expect(Math.max(...classification.map((p) => p.gridPos.y + p.gridPos.h))).toBeLessThanOrEqual(
+      row.gridPos.y,
+    );
+    for (const p of d.panels.filter((x) => x.id > row.id)) expect(p.gridPos.y).toBeGreaterThan(row.gridPos.y);
+  });
+
   it('the dashboard provider reads the directory the dashboards are mounted in', () => {
     const provider = parse(
       readFileSync(join(GRAFANA, 'provisioning', 'dashboards', 'mlctl.yaml'), 'utf8'),

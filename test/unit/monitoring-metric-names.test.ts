@@ -15,7 +15,8 @@ import { useTmpDir } from '../helpers/tmp';
 const tmp = useTmpDir('mlctl-metric-names-');
 const RULES = join(REPO_ROOT, 'infra', 'prometheus', 'rules', 'mlctl.rules.yml');
 const DASHBOARDS = join(REPO_ROOT, 'infra', 'grafana', 'dashboards');
-const POLICY = join(REPO_ROOT, 'infra', 'canary', 'policy.yaml');
+const CANARY = join(REPO_ROOT, 'infra', 'canary');
+const POLICIES = readdirSync(CANARY).filter((f) => f.endsWith('.yaml'));
 
 interface RuleFile {
   groups: Array<{ rules: Array<{ record?: string; alert?: string; expr: string; annotations?: object }> }>;
@@ -66,12 +67,8 @@ async function driftServeMetrics(reference: string, current: string): Promise<st
   }
 }
 
-beforeAll(async () => {
-  const iris = join(REPO_ROOT, 'data', 'processed', 'iris.csv');
-  const model = tmp.path('model');
-  const trained = await runCli(['train', '--data', iris, '--output', model, '--n-estimators', '5']);
-  expect(trained.code).toBe(0);
-
+/** The sample names a served model exports after a prediction and its feedback (the request bodies). */
+async function servedNames(model: string, predict: unknown, feedback: unknown): Promise<Map<string, string>> {
   let serve: ServeProcess | undefined;
   try {
     serve = await startServeProcess(['--model', model], { env: { PREDICTION_LOG_STDOUT: 'false' } });
@@ -82,14 +79,56 @@ beforeAll(async () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    expect((await post('/predict', { features: [[5.1, 3.5, 1.4, 0.2]] })).status).toBe(200);
-    expect((await post('/feedback', { features: [[5.1, 3.5, 1.4, 0.2]], labels: [0] })).status).toBe(200);
-    serveNames = exportedSampleNames(await (await fetch(`${serve.url}/metrics`)).text());
+    expect((await post('/predict', predict)).status).toBe(200);
+    expect((await post('/feedback', feedback)).status).toBe(200);
+    return exportedSampleNames(await (await fetch(`${serve.url}/metrics`)).text());
   } finally {
     await serve?.stop();
   }
+}
+
+beforeAll(async () => {
+  const iris = join(REPO_ROOT, 'data', 'processed', 'iris.csv');
+  const model = tmp.path('model');
+  const trained = await runCli(['train', '--data', iris, '--output', model, '--n-estimators', '5']);
+  expect(trained.code).toBe(0);
+  const row = [5.1, 3.5, 1.4, 0.2];
+  serveNames = await servedNames(model, { features: [row] }, { features: [row], labels: [0] });
+
+  // A regression model with categorical features: its error on numeric feedback, and an island it never
+  // saw in training (counted as unknown), are series of their own.
+  const penguins = tmp.path('penguins');
+  const regression = await runCli([
+    'train',
+    '--data',
+    join(REPO_ROOT, 'data', 'penguins', 'penguins.csv'),
+    '--target',
+    'body_mass_g',
+    '--na-values',
+    'NA',
+    '--output',
+    penguins,
+    '--n-estimators',
+    '5',
+  ]);
+  expect(regression.code).toBe(0);
+  const penguin = {
+    species: 'Gentoo',
+    island: 'Atlantis',
+    bill_length_mm: 47.5,
+    bill_depth_mm: 15,
+    flipper_length_mm: 218,
+    sex: 'female',
+    year: 2009,
+  };
+  const regressionNames = await servedNames(
+    penguins,
+    { features: [penguin] },
+    { features: [penguin], labels: [4875] },
+  );
+  for (const [name, type] of regressionNames) serveNames.set(name, type);
   driftNames = exportedSampleNames(await driftServeMetrics(model, iris));
-}, 60_000);
+}, 90_000);
 
 function recordedNames(rules: RuleFile): Set<string> {
   return new Set(rules.groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [r.record] : []))));
@@ -110,8 +149,15 @@ function dashboardExprs(panels: Array<Record<string, unknown>>): string[] {
 describe('metric names in infra/ are the ones mlctl exports', () => {
   it('the exporters export the contract of DESIGN.md (the test is looking at real /metrics pages)', () => {
     expect(serveNames.get('ml_request_latency_seconds_bucket')).toBe('histogram');
-    for (const name of ['ml_request_count_total', 'ml_model_ready', 'ml_model_accuracy', 'ml_model_info'])
-      expect(serveNames.has(name)).toBe(true);
+    for (const name of [
+      'ml_request_count_total',
+      'ml_model_ready',
+      'ml_model_accuracy',
+      'ml_model_error',
+      'ml_unknown_category_total',
+      'ml_model_info',
+    ])
+      expect([name, serveNames.has(name)]).toEqual([name, true]);
     for (const name of ['ml_data_drift_status', 'ml_prediction_psi', 'ml_drift_last_run_timestamp_seconds'])
       expect(driftNames.has(name)).toBe(true);
   });
@@ -146,6 +192,8 @@ describe('metric names in infra/ are the ones mlctl exports', () => {
         'MlctlModelNotReady',
         'MlctlModelReloadFailed',
         'DriftMonitorStale',
+        'MlctlLiveErrorAboveTraining',
+        'MlctlUnknownCategories',
       ]),
     );
     expect(all.find((r) => r.alert === 'DataDriftDetected')?.expr).toBe('ml_data_drift_status == 1');
@@ -178,8 +226,8 @@ describe('metric names in infra/ are the ones mlctl exports', () => {
     }
   });
 
-  it('the canary policy queries only what mlctl serve exports', () => {
-    const policy = parse(readFileSync(POLICY, 'utf8')) as {
+  it.each(POLICIES)('the canary policy %s queries only what mlctl serve exports', (file) => {
+    const policy = parse(readFileSync(join(CANARY, file), 'utf8')) as {
       metrics: Array<{
         name: string;
         query: string;
