@@ -207,12 +207,18 @@ describe('mlctl serve app (real HTTP on port 0)', () => {
       ]);
     });
 
-    it('answers 400 for an unknown method, a non-boolean all_classes and a bad row', async () => {
+    it('answers 400 for an unknown method, a non-boolean all_classes (null too) and a bad row', async () => {
       const method = await postJson(`${s.url}/explain`, { features: [SETOSA], method: 'lime' });
       expect(method.status).toBe(400);
       expect(method.json.error).toMatch(/method is "lime"; expected "tree_shap"/);
       const flag = await postJson(`${s.url}/explain`, { features: [SETOSA], all_classes: 'yes' });
       expect(flag.status).toBe(400);
+      // null is not "absent": the document says a string and a boolean (schemathesis sends null).
+      const nulls = await postJson(`${s.url}/explain`, { features: [SETOSA], method: null });
+      expect(nulls.status).toBe(400);
+      expect((await postJson(`${s.url}/explain`, { features: [SETOSA], all_classes: null })).status).toBe(
+        400,
+      );
       const row = await postJson(`${s.url}/explain`, { features: [[1, 2, 3]] });
       expect(row.status).toBe(400);
     });

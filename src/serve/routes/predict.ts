@@ -73,13 +73,13 @@ export const explainRoute: RouteDef = {
     const body = objectBody(ctx.body);
     const model = requireModel(ctx);
     const { classes, featureNames } = model.model;
-    const method = body.method ?? 'tree_shap';
+    const method = body.method === undefined ? 'tree_shap' : body.method;
     if (!EXPLAIN_METHODS.includes(method as never)) {
       throw badRequest(`method is ${JSON.stringify(method)}; expected "tree_shap" (default) or "saabas"`, {
         field: 'method',
       });
     }
-    const allClasses = body.all_classes ?? false;
+    const allClasses = body.all_classes === undefined ? false : body.all_classes;
     if (typeof allClasses !== 'boolean')
       throw badRequest('all_classes must be true or false', { field: 'all_classes' });
     const { task } = model.model;

@@ -99,8 +99,8 @@ def _rows_scored(body):
         return None
     if isinstance(body.get("predictions"), list):
         return len(body["predictions"])
-    if "prediction" in body:
-        return 1
+    if isinstance(body.get("explanations"), list):
+        return len(body["explanations"])
     if "features" not in body and isinstance(body.get("accepted"), int):
         return body["accepted"]
     outputs = body.get("outputs")
