@@ -252,7 +252,7 @@ describe('mlctl serve app (real HTTP on port 0)', () => {
       [{ request_id: 'never-seen', labels: [0] }, 404, /unknown request_id/],
       [{ labels: [0] }, 400, /either request_id .* or features/],
       [{ features: [SETOSA], labels: [9] }, 400, /labels\[0\] is 9; expected one of 0, 1, 2/],
-      [{ features: [SETOSA], labels: [0, 1] }, 400, /labels has 2 entries; the request had 1 rows/],
+      [{ features: [SETOSA], labels: [0, 1] }, 400, /labels has 2 entries; the request had 1 row$/],
       [{ features: [SETOSA] }, 400, /labels must be a non-empty array/],
     ])('rejects %j', async (body, status, message) => {
       const r = await postJson(`${s.url}/feedback`, body);

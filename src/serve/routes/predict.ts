@@ -1,4 +1,5 @@
 import { MlctlError } from '../../errors';
+import { plural } from '../../format/plural';
 import { badRequest } from '../http/errors';
 import { parseNumberRows } from '../http/number-rows';
 import { predictionsJson } from '../labels-json';
@@ -164,9 +165,12 @@ export const feedbackRoute: RouteDef = {
       });
     }
     if (labels.length !== predictions.length) {
-      throw badRequest(`labels has ${labels.length} entries; the request had ${predictions.length} rows`, {
-        field: 'labels',
-      });
+      throw badRequest(
+        `labels has ${plural(labels.length, 'entry', 'entries')}; the request had ${plural(predictions.length, 'row')}`,
+        {
+          field: 'labels',
+        },
+      );
     }
     const event = { requestId, model: { name: model.name, version, uri: model.uri }, labels };
     const tail = { window: 0, request_id: ctx.requestId };
