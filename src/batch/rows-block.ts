@@ -99,12 +99,13 @@ export function encoderOf(spec: RowsSpec): RowEncoder {
  */
 export function predictBlock(predictor: Predictor, block: Float64Array, n: number): Float64Array {
   const { compiled } = predictor;
-  const { roots, out: values, K, d } = compiled;
+  const { roots, out: values, K } = compiled;
   const out = new Float64Array(n * K);
+  const leaves = new Int32Array(n);
   for (let t = 0; t < roots.length; t++) {
-    const root = roots[t] as number;
+    compiled.leaves(block, roots[t] as number, n, leaves);
     for (let k = 0; k < n; k++) {
-      const leaf = compiled.leaf(block, root, k * d) * K;
+      const leaf = (leaves[k] as number) * K;
       const at = k * K;
       for (let c = 0; c < K; c++) out[at + c] = (out[at + c] as number) + (values[leaf + c] as number);
     }
