@@ -22,6 +22,8 @@ export const MAX_PROBLEMS = 10;
 /** A chunk's valid records, encoded row after row into `block` (d numbers a row), and its problems. */
 export interface RowsBlock {
   records: string[][];
+  /** Each record's text as in the file, where its chunk has no quotes (chunk-records.ts). */
+  texts: Array<string | undefined>;
   block: Float64Array;
   problems: string[];
   problemCount: number;
@@ -39,6 +41,7 @@ export interface RowsBlock {
 export function readRows(chunk: CsvChunk, spec: RowsSpec, encoder: RowEncoder): RowsBlock {
   const d = spec.index.length;
   const records: string[][] = [];
+  const texts: Array<string | undefined> = [];
   let block = new Float64Array(d * 256);
   const problems: string[] = [];
   let problemCount = 0;
@@ -50,7 +53,7 @@ export function readRows(chunk: CsvChunk, spec: RowsSpec, encoder: RowEncoder): 
   chunkRecords(
     chunk,
     spec.layout,
-    (fields, line) => {
+    (fields, line, text) => {
       if (fatal) return;
       if (fields.length !== spec.headerLength) {
         problem(`line ${line}: ${fields.length} fields, the header has ${spec.headerLength}`);
@@ -71,7 +74,10 @@ export function readRows(chunk: CsvChunk, spec: RowsSpec, encoder: RowEncoder): 
           problem(`line ${line}: ${v.feature} = ${JSON.stringify(v.value)} ${v.message}`);
         }
       }
-      if (ok && problemCount === 0) records.push(fields);
+      if (ok && problemCount === 0) {
+        records.push(fields);
+        texts.push(text);
+      }
     },
     (defect: CsvDefect) => {
       if (fatal) return;
@@ -84,7 +90,15 @@ export function readRows(chunk: CsvChunk, spec: RowsSpec, encoder: RowEncoder): 
     const added = n - (unknownBefore[name] ?? 0);
     if (added > 0) unknown[name] = added;
   }
-  return { records, block: block.subarray(0, records.length * d), problems, problemCount, fatal, unknown };
+  return {
+    records,
+    texts,
+    block: block.subarray(0, records.length * d),
+    problems,
+    problemCount,
+    fatal,
+    unknown,
+  };
 }
 
 /** A new encoder for the spec's features. */
