@@ -6,14 +6,14 @@ import type { CsvChunk, CsvLayout } from './csv-chunks';
 
 /**
  * The records of one chunk (csv-chunks.ts), as `readCsv` reads them from the whole file: the same
- * parser and options, each record with the (1-based) line it ends on, each unreadable part a defect
- * with its line. The first chunk's header record is skipped. Binary content (a NUL byte, invalid UTF-8)
+ * parser and options, each record with the (1-based) line it ends on — and, in a chunk without quotes,
+ * its text as in the file (without the record delimiter) — each unreadable part a defect with its line. The first chunk's header record is skipped. Binary content (a NUL byte, invalid UTF-8)
  * is a fatal defect and ends the chunk, as readCsv ends the file there.
  */
 export function chunkRecords(
   chunk: CsvChunk,
   layout: CsvLayout,
-  onRecord: (fields: string[], line: number) => void,
+  onRecord: (fields: string[], line: number, text?: string) => void,
   onDefect: (defect: CsvDefect) => void,
 ): void {
   let bytes = chunk.bytes;
@@ -71,7 +71,7 @@ function plainRecords(
   bytes: Uint8Array,
   layout: CsvLayout,
   chunk: CsvChunk,
-  onRecord: (fields: string[], line: number) => void,
+  onRecord: (fields: string[], line: number, text: string) => void,
 ): boolean {
   if (bytes.indexOf(34) !== -1) return false;
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
@@ -87,7 +87,7 @@ function plainRecords(
       skipHeader = false;
       continue;
     }
-    onRecord(line.split(','), chunk.linesBefore + i + 1);
+    onRecord(line.split(','), chunk.linesBefore + i + 1, line);
   }
   return true;
 }

@@ -22,6 +22,8 @@ export const MAX_PROBLEMS = 10;
 /** A chunk's valid records, encoded row after row into `block` (d numbers a row), and its problems. */
 export interface RowsBlock {
   records: string[][];
+  /** Each record's text as in the file, where its chunk has no quotes (chunk-records.ts). */
+  texts: Array<string | undefined>;
   block: Float64Array;
   problems: string[];
   problemCount: number;
@@ -39,6 +41,7 @@ export interface RowsBlock {
 export function readRows(chunk: CsvChunk, spec: RowsSpec, encoder: RowEncoder): RowsBlock {
   const d = spec.index.length;
   const records: string[][] = [];
+  const texts: Array<string | undefined> = [];
   let block = new Float64Array(d * 256);
   const problems: string[] = [];
   let problemCount = 0;
@@ -50,7 +53,7 @@ export function readRows(chunk: CsvChunk, spec: RowsSpec, encoder: RowEncoder): 
   chunkRecords(
     chunk,
     spec.layout,
-    (fields, line) => {
+    (fields, line, text) => {
       if (fatal) return;
       if (fields.length !== spec.headerLength) {
         problem(`line ${line}: ${fields.length} fields, the header has ${spec.headerLength}`);
@@ -71,7 +74,10 @@ export function readRows(chunk: CsvChunk, spec: RowsSpec, encoder: RowEncoder): 
           problem(`line ${line}: ${v.feature} = ${JSON.stringify(v.value)} ${v.message}`);
         }
       }
-      if (ok && problemCount === 0) records.push(fields);
+      if (ok && problemCount === 0) {
+        records.push(fields);
+        texts.push(text);
+      }
     },
     (defect: CsvDefect) => {
       if (fatal) return;
@@ -84,7 +90,15 @@ export function readRows(chunk: CsvChunk, spec: RowsSpec, encoder: RowEncoder): 
     const added = n - (unknownBefore[name] ?? 0);
     if (added > 0) unknown[name] = added;
   }
-  return { records, block: block.subarray(0, records.length * d), problems, problemCount, fatal, unknown };
+  return {
+    records,
+    texts,
+    block: block.subarray(0, records.length * d),
+    problems,
+    problemCount,
+    fatal,
+    unknown,
+  };
 }
 
 /** A new encoder for the spec's features. */
@@ -99,12 +113,13 @@ export function encoderOf(spec: RowsSpec): RowEncoder {
  */
 export function predictBlock(predictor: Predictor, block: Float64Array, n: number): Float64Array {
   const { compiled } = predictor;
-  const { roots, out: values, K, d } = compiled;
+  const { roots, out: values, K } = compiled;
   const out = new Float64Array(n * K);
+  const leaves = new Int32Array(n);
   for (let t = 0; t < roots.length; t++) {
-    const root = roots[t] as number;
+    compiled.leaves(block, roots[t] as number, n, leaves);
     for (let k = 0; k < n; k++) {
-      const leaf = compiled.leaf(block, root, k * d) * K;
+      const leaf = (leaves[k] as number) * K;
       const at = k * K;
       for (let c = 0; c < K; c++) out[at + c] = (out[at + c] as number) + (values[leaf + c] as number);
     }

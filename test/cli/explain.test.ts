@@ -186,3 +186,32 @@ describe('mlctl predict on every core', () => {
     expect(readFileSync(join(cwd, 'p3.csv'), 'utf8')).toBe(text);
   });
 });
+
+describe('mlctl predict echoes its input', () => {
+  it('keeps every input record as CSV has it: CRLF, padded and quoted fields, no final line end', async () => {
+    // ~1.3 MB: two chunks, the second with quotes (read by csv-parse), the first without.
+    const records = ['sepal_length,sepal_width,petal_length,petal_width'];
+    for (let i = 0; i < 80_000; i++) {
+      const a = `${4 + (i % 37) / 10}`;
+      const b = i % 997 === 0 ? ` ${2 + (i % 23) / 10}` : `${2 + (i % 23) / 10}`;
+      const c = i === 78_000 ? `"${1 + (i % 59) / 10}"` : `${1 + (i % 59) / 10}`;
+      records.push(`${a},${b},${c},${(i % 25) / 10}${i % 1500 === 0 ? ' ' : ''}`);
+    }
+    writeFileSync(join(cwd, 'crlf.csv'), records.join('\r\n'));
+    const args = ['predict', '--model', 'iris-model', '--data', 'crlf.csv'];
+    const [one, three] = await Promise.all([
+      spawnCli([...args, '--threads', '1', '--output', 'e1.csv'], { cwd }),
+      spawnCli([...args, '--threads', '3', '--output', 'e3.csv'], { cwd }),
+    ]);
+    expect([one.code, three.code]).toEqual([0, 0]);
+    const text = readFileSync(join(cwd, 'e1.csv'), 'utf8');
+    expect(readFileSync(join(cwd, 'e3.csv'), 'utf8')).toBe(text);
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(80_002);
+    const quote = (f: string): string => (f.trim() === f ? f : `"${f}"`);
+    for (let i = 1; i <= 80_000; i++) {
+      const input = (records[i] as string).replaceAll('"', '').split(',').map(quote).join(',');
+      expect((lines[i] as string).slice(0, input.length + 1)).toBe(`${input},`);
+    }
+  });
+});

@@ -16,17 +16,28 @@ export function csvHeader(fields: string[], shape: LineShape): string {
   return [...fields, ...extra].map(csvField).join(',');
 }
 
-/** The input line as it was, then the prediction (and probabilities). */
+/**
+ * A field of a line without quotes that `csvField` would quote: a line end in it, or white space at its
+ * start or end. Any other such line is what re-quoting its fields would give, character for character.
+ */
+const NEEDS_QUOTES = /[\r\n]|^\s|\s$|,\s|\s,/;
+
+/**
+ * The input line as it was, then the prediction (and probabilities). A record read from a chunk without
+ * quotes is echoed as its `text` when none of its fields needs quoting — the same characters as quoting
+ * each field and joining them, without the work that was a tenth of `mlctl predict`'s CPU time.
+ */
 export function csvLine(
   fields: string[],
+  text: string | undefined,
   prediction: string | number,
   p: Float64Array,
   shape: LineShape,
 ): string {
-  const out = fields.map(csvField);
-  out.push(csvField(String(prediction)));
-  if (shape.proba) for (let c = 0; c < p.length; c++) out.push(String(p[c]));
-  return out.join(',');
+  let line = text !== undefined && !NEEDS_QUOTES.test(text) ? text : fields.map(csvField).join(',');
+  line += `,${csvField(String(prediction))}`;
+  if (shape.proba) for (let c = 0; c < p.length; c++) line += `,${p[c] as number}`;
+  return line;
 }
 
 /**

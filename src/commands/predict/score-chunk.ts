@@ -79,7 +79,7 @@ export function createChunkScorer(job: PredictJob): ChunkScorer<PredictChunkResu
         }
         lines[k] =
           job.format === 'csv'
-            ? csvLine(fields, prediction, p, shape)
+            ? csvLine(fields, read.texts[k], prediction, p, shape)
             : jsonLine(
                 job.index.map((at) => fields[at] as string),
                 read.block.subarray(k * d, k * d + d),
