@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { Logger } from 'pino';
 import { MAX_PROBLEMS } from './rows-block';
 import type { CsvChunk } from './csv-chunks';
 
@@ -46,4 +47,14 @@ export async function* withHeader(
     }
     yield chunk;
   }
+}
+
+/** The hint of a batch's INPUT_INVALID error: how predict and explain read a row. */
+export const ROW_HINT =
+  'Numeric features take decimal numbers, categorical ones their text; an empty cell is a missing value.';
+
+/** One warning per feature whose categories were not seen in training (read as missing values). */
+export function warnUnknownCategories(logger: Logger, unknown: Record<string, number>): void {
+  for (const [feature, count] of Object.entries(unknown))
+    logger.warn({ feature, count }, 'categories not seen in training, read as missing values');
 }

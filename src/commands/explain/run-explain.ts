@@ -13,6 +13,7 @@ import { explainCsvHeader } from './lines';
 import type { ExplainShape } from './lines';
 import { createChunkScorer } from './score-chunk';
 import type { ExplainChunkResult, ExplainJob } from './score-chunk';
+import { ROW_HINT, warnUnknownCategories } from '../../batch/run-helpers';
 
 export interface ExplainOptions {
   model: string;
@@ -108,11 +109,10 @@ export async function runExplain(options: ExplainOptions, deps: ExplainDeps): Pr
     chunkBytes: CHUNK_BYTES,
     parallelFromBytes: 2 * CHUNK_BYTES,
     onResult: () => undefined,
-    hint: 'Numeric features take decimal numbers, categorical ones their text; an empty cell is a missing value.',
+    hint: ROW_HINT,
     stopped: 'explanations stopped',
   });
-  for (const [feature, count] of Object.entries(unknown))
-    deps.logger.warn({ feature, count }, 'categories not seen in training, read as missing values');
+  warnUnknownCategories(deps.logger, unknown);
   deps.logger.info(
     { model: options.model, data: options.data, rows, threads, output: options.output ?? 'stdout' },
     'explanations written',

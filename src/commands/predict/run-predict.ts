@@ -13,6 +13,7 @@ import { csvHeader } from './lines';
 import type { LineShape } from './lines';
 import { createChunkScorer } from './score-chunk';
 import type { PredictChunkResult, PredictJob } from './score-chunk';
+import { ROW_HINT, warnUnknownCategories } from '../../batch/run-helpers';
 
 export interface PredictOptions {
   model: string;
@@ -120,11 +121,10 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
       stats.max = Math.max(stats.max, r.max);
       stats.sum += r.sum;
     },
-    hint: 'Numeric features take decimal numbers, categorical ones their text; an empty cell is a missing value.',
+    hint: ROW_HINT,
     stopped: 'predictions stopped',
   });
-  for (const [feature, count] of Object.entries(unknown))
-    deps.logger.warn({ feature, count }, 'categories not seen in training, read as missing values');
+  warnUnknownCategories(deps.logger, unknown);
   deps.logger.info(
     { model: options.model, data: options.data, rows, threads, output: options.output ?? 'stdout' },
     'predictions written',
