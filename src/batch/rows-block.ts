@@ -1,7 +1,6 @@
 import type { CsvDefect } from '../data/csv';
 import { RowEncoder } from '../data/row-encoder';
 import type { EncodedFeature } from '../data/row-encoder';
-import type { Predictor } from '../forest/predictor';
 import { chunkRecords } from './chunk-records';
 import type { CsvChunk, CsvLayout } from './csv-chunks';
 
@@ -104,26 +103,4 @@ export function readRows(chunk: CsvChunk, spec: RowsSpec, encoder: RowEncoder): 
 /** A new encoder for the spec's features. */
 export function encoderOf(spec: RowsSpec): RowEncoder {
   return new RowEncoder(spec.features, new Set(spec.naValues));
-}
-
-/**
- * The outputs of `n` rows held row after row in `block`, K per row: the sums of `Predictor.predictInto`,
- * tree after tree in the same order, so to the last bit; walking a block through one tree at a time
- * keeps the tree in cache.
- */
-export function predictBlock(predictor: Predictor, block: Float64Array, n: number): Float64Array {
-  const { compiled } = predictor;
-  const { roots, out: values, K } = compiled;
-  const out = new Float64Array(n * K);
-  const leaves = new Int32Array(n);
-  for (let t = 0; t < roots.length; t++) {
-    compiled.leaves(block, roots[t] as number, n, leaves);
-    for (let k = 0; k < n; k++) {
-      const leaf = (leaves[k] as number) * K;
-      const at = k * K;
-      for (let c = 0; c < K; c++) out[at + c] = (out[at + c] as number) + (values[leaf + c] as number);
-    }
-  }
-  for (let j = 0; j < out.length; j++) out[j] = (out[j] as number) / roots.length;
-  return out;
 }

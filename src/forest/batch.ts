@@ -6,7 +6,7 @@ import type { ValueLayout } from './tree-arrays';
 const BLOCK = 1024;
 
 /**
- * The forest's outputs for many rows (K per row, as `Predictor.predictColumns`, to the last bit: the
+ * The forest's outputs for many rows (K per row, as `Predictor.predictRows`, to the last bit: the
  * same leaves, the same normalisation in class order, the same sums in tree order), walked on the
  * trees as trained. For a one-off batch — training's evaluation — this spares compiling a second copy
  * of the forest, which for millions of nodes is hundreds of megabytes.

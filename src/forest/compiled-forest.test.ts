@@ -1,4 +1,3 @@
-import { predictBlock } from '../batch/rows-block';
 import { trainForest } from './forest';
 import { Predictor } from './predictor';
 
@@ -41,7 +40,7 @@ describe('CompiledForest.leaves', () => {
       }
     }
     // The batch sums are the predictor's, to the last bit.
-    const outputs = predictBlock(predictor, block, n);
+    const outputs = predictor.predictRows(block, n);
     const one = new Float64Array(3);
     for (let k = 0; k < n; k++) {
       predictor.predictInto(block.subarray(k * d, k * d + d), one);

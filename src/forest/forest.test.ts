@@ -97,7 +97,9 @@ describe('trainForest', () => {
       forest: r.forest,
     });
     const rows = Int32Array.from({ length: 3000 }, (_, i) => i);
-    expect(Array.from(r.trainPredictions)).toEqual(Array.from(predictor.predictProbaColumns(columns, rows)));
+    expect(Array.from(r.trainPredictions)).toEqual(
+      Array.from(predictor.predictRows(rowMajor(columns, rows), rows.length)),
+    );
   });
 
   it('reports every tree to onTree', async () => {
@@ -159,7 +161,9 @@ describe('trainForest on categories, gaps and numbers to predict', () => {
         classes: target.task === 'classification' ? [0, 1] : [],
         forest: r.forest,
       });
-      expect(Array.from(r.trainPredictions)).toEqual(Array.from(predictor.predictColumns(columns, rows)));
+      expect(Array.from(r.trainPredictions)).toEqual(
+        Array.from(predictor.predictRows(rowMajor(columns, rows), rows.length)),
+      );
       expect(Array.from(forestOutputs(r.forest, columns, rows))).toEqual(Array.from(r.trainPredictions));
     }
   });
@@ -226,3 +230,11 @@ describe('trainForest on categories, gaps and numbers to predict', () => {
     expect(await recall(balanced)).toBeGreaterThan((await recall()) + 0.2);
   });
 });
+
+/** Rows `rows` of column-major `columns`, row after row (what `Predictor.predictRows` takes). */
+function rowMajor(columns: readonly Float64Array[], rows: Int32Array): Float64Array {
+  const d = columns.length;
+  const block = new Float64Array(rows.length * d);
+  rows.forEach((r, k) => columns.forEach((c, f) => (block[k * d + f] = c[r] as number)));
+  return block;
+}

@@ -67,7 +67,7 @@ describe('Predictor', () => {
     expect(worst).toBeLessThan(1e-12);
     // The batch path (tree by tree) adds the same numbers in the same order as the row path.
     const rows = Int32Array.from({ length: n }, (_, i) => i);
-    const batch = p.predictProbaColumns(columns, rows);
+    const batch = p.predictRows(rowMajor(columns, rows), rows.length);
     const single = new Float64Array(3);
     for (let i = 0; i < n; i++) {
       p.predictProbaInto(
@@ -126,3 +126,11 @@ describe('Predictor', () => {
     expect(e.prediction).toBe(20);
   });
 });
+
+/** Rows `rows` of column-major `columns`, row after row (what `Predictor.predictRows` takes). */
+function rowMajor(columns: readonly Float64Array[], rows: Int32Array): Float64Array {
+  const d = columns.length;
+  const block = new Float64Array(rows.length * d);
+  rows.forEach((r, k) => columns.forEach((c, f) => (block[k * d + f] = c[r] as number)));
+  return block;
+}

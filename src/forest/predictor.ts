@@ -24,9 +24,6 @@ export interface SharedPredictor {
   readonly compiled: CompiledParts;
 }
 
-/** Rows per block of a batch prediction: a block of 20 features is 160 kB, beside one tree in cache. */
-const BATCH_BLOCK = 1024;
-
 /** Why the forest predicted what it did: `bias + Σ contributions[f] = outputs`, per output. */
 export interface Explanation {
   /** The class (classification) or the number (regression). */
@@ -101,43 +98,26 @@ export class Predictor {
   }
 
   /**
-   * Outputs of many rows held column by column (`columns[f][row]`), `nOutputs` per row in `rows` order.
-   * Blocks of rows are copied row-major and sent down one tree after another: the tree stays in cache
-   * while the block goes through it, which is what a batch over a deep forest needs. Same sums in the
-   * same order as `predictInto`.
+   * The outputs of `n` rows held row after row in `block` (d numbers a row), `nOutputs` per row: the sums
+   * of `predictInto`, tree after tree in the same order, so to the last bit. The rows go through one tree
+   * at a time, four together (CompiledForest.leaves), which keeps the tree in cache and overlaps the
+   * memory reads of a deep forest.
    */
-  predictColumns(columns: readonly Float64Array[], rows: Int32Array): Float64Array {
+  predictRows(block: Float64Array, n: number): Float64Array {
     const { compiled } = this;
-    const K = this.nOutputs;
-    const { roots } = compiled;
-    const values = compiled.out;
-    const d = columns.length;
-    const out = new Float64Array(rows.length * K);
-    const block = new Float64Array(BATCH_BLOCK * d);
-    for (let start = 0; start < rows.length; start += BATCH_BLOCK) {
-      const size = Math.min(BATCH_BLOCK, rows.length - start);
-      for (let f = 0; f < d; f++) {
-        const column = columns[f] as Float64Array;
-        for (let k = 0; k < size; k++) block[k * d + f] = column[rows[start + k] as number] as number;
-      }
-      for (let t = 0; t < roots.length; t++) {
-        const root = roots[t] as number;
-        for (let k = 0; k < size; k++) {
-          const node = compiled.leaf(block, root, k * d);
-          const at = (start + k) * K;
-          for (let c = 0; c < K; c++)
-            out[at + c] = (out[at + c] as number) + (values[node * K + c] as number);
-        }
+    const { roots, out: values, K } = compiled;
+    const out = new Float64Array(n * K);
+    const leaves = new Int32Array(n);
+    for (let t = 0; t < roots.length; t++) {
+      compiled.leaves(block, roots[t] as number, n, leaves);
+      for (let k = 0; k < n; k++) {
+        const leaf = (leaves[k] as number) * K;
+        const at = k * K;
+        for (let c = 0; c < K; c++) out[at + c] = (out[at + c] as number) + (values[leaf + c] as number);
       }
     }
-    const n = roots.length;
-    for (let j = 0; j < out.length; j++) out[j] = (out[j] as number) / n;
+    for (let j = 0; j < out.length; j++) out[j] = (out[j] as number) / roots.length;
     return out;
-  }
-
-  /** Classification: `predictColumns`, by its old name. */
-  predictProbaColumns(columns: readonly Float64Array[], rows: Int32Array): Float64Array {
-    return this.predictColumns(columns, rows);
   }
 
   /** Index (into `classes`) of the predicted class of one row. */

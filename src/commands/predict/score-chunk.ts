@@ -1,6 +1,6 @@
 import type { CsvChunk } from '../../batch/csv-chunks';
 import type { ChunkScorer } from '../../batch/pool';
-import { encoderOf, predictBlock, readRows } from '../../batch/rows-block';
+import { encoderOf, readRows } from '../../batch/rows-block';
 import type { RowsSpec } from '../../batch/rows-block';
 import { Predictor, argmax } from '../../forest/predictor';
 import type { SharedPredictor } from '../../forest/predictor';
@@ -61,7 +61,7 @@ export function createChunkScorer(job: PredictJob): ChunkScorer<PredictChunkResu
       };
       if (read.problemCount > 0) return result;
       const n = read.records.length;
-      const outputs = predictBlock(predictor, read.block, n);
+      const outputs = predictor.predictRows(read.block, n);
       const lines: string[] = new Array(n);
       for (let k = 0; k < n; k++) {
         const p = outputs.subarray(k * K, k * K + K);
