@@ -50,6 +50,11 @@ export class TreeShap {
   private readonly coldZ: Float64Array;
   private readonly weightsAt: Float64Array;
   private readonly sums: Float64Array;
+  /** The outputs walked for every class: K, or K − 1 when the last is the others' complement. */
+  private readonly width: number;
+  /** Scratch: a leaf's P·Π z_unflagged·(1 − t)^unflagged, and an edge's credit weights, at the rule's points. */
+  private readonly leafBase: Float64Array;
+  private readonly credits: Float64Array;
   private readonly pathLength: Int32Array;
   // Per depth: the split that led there — its feature, where the feature sits on the path (-1: new),
   // and the feature's state before it.
@@ -94,6 +99,9 @@ export class TreeShap {
     this.coldZ = new Float64Array(levels);
     this.weightsAt = new Float64Array(levels * m);
     this.sums = new Float64Array(levels * m * K);
+    this.width = K > 1 && distributions(forest) ? K - 1 : K;
+    this.leafBase = new Float64Array(m);
+    this.credits = new Float64Array(m);
     this.pathLength = new Int32Array(levels);
     this.edgeFeature = new Int32Array(levels);
     this.edgePlace = new Int32Array(levels);
@@ -124,15 +132,20 @@ export class TreeShap {
     for (let tree = 0; tree < roots.length; tree++) this.walk(roots[tree] as number, row, phi, output);
     const n = roots.length;
     for (let j = 0; j < phi.length; j++) phi[j] = (phi[j] as number) / n;
+    if (output >= 0 || this.width === this.K) return;
+    // Every leaf's outputs sum to 1, so every feature's values over the classes sum to 0.
+    const { K } = this;
+    for (let at = 0; at < phi.length; at += K) {
+      let sum = 0;
+      for (let c = 0; c < K - 1; c++) sum += phi[at + c] as number;
+      phi[at + K - 1] = 0 - sum; // not -sum: a feature no tree uses gets 0, not -0
+    }
   }
 
   /** One tree, depth first, without recursion (a tree may be deeper than the call stack). */
   private walk(root: number, row: ArrayLike<number>, phi: Float64Array, output: number): void {
-    const { forest, m, node, stage, hot, products, productAt, coldCount, coldZ, coldPowers, sums } = this;
-    const { links, cover, out, K } = forest;
-    const width = output < 0 ? K : 1;
-    const first = output < 0 ? 0 : output;
-    const span = m * width;
+    const { forest, m, node, stage, hot, products, productAt, coldCount, coldZ, coldPowers, leafBase } = this;
+    const { links, cover } = forest;
     node[0] = root;
     stage[0] = 0;
     for (let q = 0; q < m; q++) products[q] = 1;
@@ -157,18 +170,14 @@ export class TreeShap {
       }
       if (level === 0) return;
       if (feature < 0) {
-        // A leaf: H = v·P, P = (flagged factors)·Π z_unflagged·(1 − t)^unflagged.
+        // A leaf: H = v·P, P = (flagged factors)·Π z_unflagged·(1 − t)^unflagged; P once, v per output.
         const p = (productAt[level] as number) * m;
         const powers = (coldCount[level] as number) * m;
         const z = coldZ[level] as number;
-        const h = level * span;
-        for (let c = 0; c < width; c++) {
-          const v = (out[at * K + first + c] as number) * z;
-          for (let q = 0; q < m; q++)
-            sums[h + c * m + q] = v * (products[p + q] as number) * (coldPowers[powers + q] as number);
-        }
+        for (let q = 0; q < m; q++)
+          leafBase[q] = z * (products[p + q] as number) * (coldPowers[powers + q] as number);
       }
-      this.leave(level, phi, span, output);
+      this.leave(level, phi, output, feature < 0 ? at : -1);
       level--;
     }
   }
@@ -226,12 +235,13 @@ export class TreeShap {
   }
 
   /**
-   * Done with the subtree at `level`: credits its split's feature with (o − z)·⟨w/g, H⟩ for the state
-   * after the split, less the same for the state before it; adds H to the parent's; takes the split off
-   * the path.
+   * Done with the subtree at `level` (a leaf's H is v·leafBase, never stored): credits its split's
+   * feature with (o − z)·⟨w/g, H⟩ for the state after the split, less the same for the state before it;
+   * adds H to the parent's; takes the split off the path. The weights of that difference do not depend
+   * on the output, so they are formed once per edge.
    */
-  private leave(level: number, phi: Float64Array, span: number, output: number): void {
-    const { m, sums, weightsAt, coldWeights, pathZ, pathFlag, setAt, placeOf, K } = this;
+  private leave(level: number, phi: Float64Array, output: number, leaf: number): void {
+    const { m, sums, weightsAt, coldWeights, pathZ, pathFlag, setAt, placeOf, K, credits, leafBase } = this;
     const f = this.edgeFeature[level] as number;
     const place = this.edgePlace[level] as number;
     const at = place < 0 ? (this.pathLength[level] as number) - 1 : place;
@@ -251,29 +261,60 @@ export class TreeShap {
     } else placeOf[f] = -1;
     // A split on a feature that was already unflagged: both terms are −⟨w/(1−t), H⟩ and cancel.
     const credit = place < 0 || before !== 0;
-    const mine = level * m;
+    if (credit) {
+      const mine = level * m;
+      for (let q = 0; q < m; q++) {
+        const a = o === 1 ? now * (weightsAt[mine + q] as number) : (coldWeights[q] as number);
+        credits[q] = before === 0 ? a : a - before * (weightsAt[old + q] as number);
+      }
+    }
+    const width = output >= 0 ? 1 : this.width;
+    const span = m * width;
     const h = level * span;
     const parent = h - span;
     // The parent's H starts as its first child's and adds its second's.
     const add = this.stage[level - 1] === 2;
-    const width = span / m;
+    const first = output >= 0 ? output : 0;
+    let leafShare = 0;
+    if (leaf >= 0 && credit)
+      for (let q = 0; q < m; q++) leafShare += (credits[q] as number) * (leafBase[q] as number);
     for (let c = 0; c < width; c++) {
-      const hc = h + c * m;
       const pc = parent + c * m;
+      const j = output >= 0 ? f : f * K + c;
+      if (leaf >= 0) {
+        const v = this.forest.out[leaf * K + first + c] as number;
+        if (credit) phi[j] = (phi[j] as number) + v * leafShare;
+        if (add)
+          for (let q = 0; q < m; q++) sums[pc + q] = (sums[pc + q] as number) + v * (leafBase[q] as number);
+        else for (let q = 0; q < m; q++) sums[pc + q] = v * (leafBase[q] as number);
+        continue;
+      }
+      const hc = h + c * m;
       if (credit) {
         let share = 0;
-        for (let q = 0; q < m; q++) {
-          const value = sums[hc + q] as number;
-          const a = o === 1 ? now * (weightsAt[mine + q] as number) : (coldWeights[q] as number);
-          share += (before === 0 ? a : a - before * (weightsAt[old + q] as number)) * value;
-        }
-        const j = output >= 0 ? f : f * K + c;
+        for (let q = 0; q < m; q++) share += (credits[q] as number) * (sums[hc + q] as number);
         phi[j] = (phi[j] as number) + share;
       }
       if (add) for (let q = 0; q < m; q++) sums[pc + q] = (sums[pc + q] as number) + (sums[hc + q] as number);
       else for (let q = 0; q < m; q++) sums[pc + q] = sums[hc + q] as number;
     }
   }
+}
+
+/**
+ * Whether every leaf holds a class distribution (its outputs sum to 1): then the classes' SHAP values
+ * sum to 0 for every feature, and the last class's need not be walked.
+ */
+function distributions(forest: CompiledForest): boolean {
+  const { links, out, K } = forest;
+  const total = links.length / 4;
+  for (let i = 0; i < total; i++) {
+    if ((links[4 * i + 2] as number) >= 0) continue;
+    let sum = 0;
+    for (let c = 0; c < K; c++) sum += out[i * K + c] as number;
+    if (!(Math.abs(sum - 1) <= 1e-12)) return false;
+  }
+  return true;
 }
 
 /** The deepest leaf's depth (the root is 0). Children follow their parent in the compiled layout. */
