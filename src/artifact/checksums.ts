@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { MlctlError } from '../errors';
 import { writeFileAtomic } from '../io/fs-atomic';
+import { readWholeFile } from '../io/read-whole';
 
 /**
  * Every model artifact carries SHA256SUMS: one `<hex>  <path>` line per other file, in the format of
@@ -16,6 +17,19 @@ export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** Up to this size a file is read whole (one read, off the main thread) and hashed; above, streamed. */
+const WHOLE_FILE_BYTES = 64 * 1024 * 1024;
+
+/** A file's SHA-256 (from `bytes` when the caller reads the file anyway). */
+async function fileSha256(path: string, bytes?: Promise<Uint8Array>): Promise<string> {
+  const given = await bytes?.catch(() => undefined);
+  if (given) return createHash('sha256').update(given).digest('hex');
+  if ((await stat(path)).size > WHOLE_FILE_BYTES) return sha256File(path);
+  return createHash('sha256')
+    .update(await readWholeFile(path))
+    .digest('hex');
 }
 
 /** Files of a directory, recursively, as POSIX paths relative to it, sorted (stable across OSes). */
@@ -57,9 +71,14 @@ export function parseChecksums(text: string, where: string): Record<string, stri
 
 /**
  * Checks every file listed in SHA256SUMS, and that no file is missing from it. Throws ARTIFACT_INVALID
- * naming each mismatch.
+ * naming each mismatch. The files are read at the same time, each in one request to the thread pool,
+ * so the main thread can work meanwhile; `reading` gives the bytes of files the caller reads anyway
+ * (read once, not twice).
  */
-export async function verifyChecksums(dir: string): Promise<void> {
+export async function verifyChecksums(
+  dir: string,
+  reading: Readonly<Record<string, Promise<Uint8Array>>> = {},
+): Promise<void> {
   const listPath = join(dir, CHECKSUMS_FILE);
   let text: string;
   try {
@@ -70,12 +89,16 @@ export async function verifyChecksums(dir: string): Promise<void> {
     });
   }
   const expected = parseChecksums(text, listPath);
-  const problems: string[] = [];
   const present = new Set(await listFiles(dir));
-  for (const [file, hex] of Object.entries(expected)) {
-    if (!present.has(file)) problems.push(`${file}: missing`);
-    else if ((await sha256File(join(dir, file))) !== hex) problems.push(`${file}: sha256 does not match`);
-  }
+  const checked = await Promise.all(
+    Object.entries(expected).map(async ([file, hex]) => {
+      if (!present.has(file)) return `${file}: missing`;
+      return (await fileSha256(join(dir, file), reading[file])) === hex
+        ? undefined
+        : `${file}: sha256 does not match`;
+    }),
+  );
+  const problems = checked.filter((p) => p !== undefined);
   for (const file of present) {
     if (file !== CHECKSUMS_FILE && !(file in expected))
       problems.push(`${file}: not listed in ${CHECKSUMS_FILE}`);

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MlctlError, fromFsError } from '../errors';
+import { readWholeFile } from '../io/read-whole';
 import { METRICS_FILE } from './write';
 import type { ModelMetrics } from './write';
 import { verifyChecksums } from './checksums';
@@ -39,8 +40,10 @@ export interface LoadModelOptions {
 }
 
 /**
- * Loads a model: an mlctl artifact directory — its checksums verified before anything is parsed, so a
- * corrupt or tampered model never predicts — or an ml-random-forest `toJSON()` file.
+ * Loads a model: an mlctl artifact directory — its checksums verified, so a corrupt or tampered model
+ * never predicts — or an ml-random-forest `toJSON()` file. The files are read for their checksums while
+ * the trees are decoded; nothing is returned before the verification passes, and its failure is the
+ * error reported, whatever the decoding made of the damaged files.
  */
 export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
   let info;
@@ -51,7 +54,24 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
   }
   if (!info.isDirectory()) return loadJsonModel(path, options);
 
-  await verifyChecksums(path);
+  const trees = readWholeFile(join(path, TREES_FILE));
+  trees.catch(() => undefined);
+  const verified = verifyChecksums(path, { [TREES_FILE]: trees });
+  verified.catch(() => undefined);
+  let model: LoadedModel | undefined;
+  let failure: unknown;
+  try {
+    model = await loadArtifact(path, trees);
+  } catch (err) {
+    failure = err;
+  }
+  await verified;
+  if (model === undefined) throw failure;
+  return model;
+}
+
+/** An artifact directory's model (its checksums are checked beside it, by loadModel). */
+async function loadArtifact(path: string, treesBytes: Promise<Uint8Array>): Promise<LoadedModel> {
   const doc = (await readJson(join(path, MODEL_FILE))) as ModelDocument & { forest: { trees?: unknown } };
   const where = join(path, MODEL_FILE);
   if (doc?.format !== MODEL_FORMAT || typeof doc.format_version !== 'number') {
@@ -92,9 +112,9 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
     meta.storage === 'inline'
       ? treesFromJson(meta.trees, layout, where)
       : doc.format_version === 1
-        ? decodeTreesV1(await readBytes(bin), meta.node_counts, K as number, bin)
+        ? decodeTreesV1(await readBytes(bin, treesBytes), meta.node_counts, K as number, bin)
         : decodeTrees(
-            await readBytes(bin),
+            await readBytes(bin, treesBytes),
             {
               nodeCounts: meta.node_counts,
               layout,
@@ -169,9 +189,9 @@ async function loadJsonModel(path: string, options: LoadModelOptions): Promise<L
   throw new MlctlError('MODEL_UNSUPPORTED', `${path} is not a model mlctl can load`, { hint });
 }
 
-async function readBytes(path: string): Promise<Uint8Array> {
+async function readBytes(path: string, reading: Promise<Uint8Array>): Promise<Uint8Array> {
   try {
-    return await readFile(path);
+    return await reading;
   } catch (err) {
     throw new MlctlError('ARTIFACT_INVALID', `cannot read ${path}: ${(err as Error).message}`, {
       cause: err,
