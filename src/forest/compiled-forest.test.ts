@@ -47,4 +47,42 @@ describe('CompiledForest.leaves', () => {
       expect(Array.from(outputs.subarray(k * 3, k * 3 + 3))).toEqual(Array.from(one));
     }
   });
+
+  it('walks eight complete rows at a time where every split is numeric, to the leaf each reaches alone', async () => {
+    const n = 515; // 64 groups of eight and a ragged end
+    const d = 4;
+    const columns = Array.from({ length: d }, (_, f) =>
+      Float64Array.from({ length: n }, (_, i) => Math.sin(i * (f + 1.7)) * (f + 1)),
+    );
+    const y = Uint16Array.from({ length: n }, (_, i) =>
+      (columns[0] as Float64Array)[i]! + (columns[2] as Float64Array)[i]! > 0 ? (i % 3 === 0 ? 2 : 1) : 0,
+    );
+    const { forest } = await trainForest(
+      { columns, categories: [0, 0, 0, 0], target: { task: 'classification', y, K: 3 } },
+      { nEstimators: 6, seed: 3, mtry: 2, minSamplesLeaf: 1, maxDepth: Infinity },
+      { threads: 1 },
+    );
+    const predictor = new Predictor({ features: ['a', 'b', 'c', 'd'], classes: [0, 1, 2], forest });
+    const { compiled } = predictor;
+    expect(compiled.numeric).toBe(true);
+    const block = new Float64Array(n * d);
+    for (let k = 0; k < n; k++)
+      for (let f = 0; f < d; f++) block[k * d + f] = (columns[f] as Float64Array)[(k * 41) % n] as number;
+    const eight = new Int32Array(n);
+    const four = new Int32Array(n);
+    for (const root of compiled.roots) {
+      compiled.leaves(block, root, n, eight, true);
+      compiled.leaves(block, root, n, four, false);
+      for (let k = 0; k < n; k++) expect(eight[k]).toBe(compiled.leaf(block, root, k * d));
+      expect(Array.from(four)).toEqual(Array.from(eight));
+    }
+    // A missing value sends the block the general way, to the same sums as row by row.
+    block[7 * d + 1] = NaN;
+    const outputs = predictor.predictRows(block, n);
+    const one = new Float64Array(3);
+    for (let k = 0; k < n; k++) {
+      predictor.predictInto(block.subarray(k * d, k * d + d), one);
+      expect(Array.from(outputs.subarray(k * 3, k * 3 + 3))).toEqual(Array.from(one));
+    }
+  });
 });

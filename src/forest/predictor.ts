@@ -100,7 +100,7 @@ export class Predictor {
   /**
    * The outputs of `n` rows held row after row in `block` (d numbers a row), `nOutputs` per row: the sums
    * of `predictInto`, tree after tree in the same order, so to the last bit. The rows go through one tree
-   * at a time, four together (CompiledForest.leaves), which keeps the tree in cache and overlaps the
+   * at a time, several together (CompiledForest.leaves), which keeps the tree in cache and overlaps the
    * memory reads of a deep forest.
    */
   predictRows(block: Float64Array, n: number): Float64Array {
@@ -108,8 +108,10 @@ export class Predictor {
     const { roots, out: values, K } = compiled;
     const out = new Float64Array(n * K);
     const leaves = new Int32Array(n);
+    let complete = true;
+    for (let j = 0; j < n * compiled.d && complete; j++) complete = block[j] === block[j];
     for (let t = 0; t < roots.length; t++) {
-      compiled.leaves(block, roots[t] as number, n, leaves);
+      compiled.leaves(block, roots[t] as number, n, leaves, complete);
       for (let k = 0; k < n; k++) {
         const leaf = (leaves[k] as number) * K;
         const at = k * K;
