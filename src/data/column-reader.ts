@@ -2,7 +2,7 @@ import { MAX_CATEGORIES } from '../forest/binning';
 import type { ClassLabel } from '../forest/predictor';
 import { newColumnStats, observe } from './infer';
 import type { ColumnStats } from './infer';
-import { isFiniteNumberText } from './numeric-text';
+import { decimalValue } from './numeric-text';
 
 /** A value that could not be read as the column's type, for the error message. */
 export interface BadValue {
@@ -49,9 +49,9 @@ export class ColumnReader {
       if (this.codes) this.codes[row] = 0xffff;
       return;
     }
-    if (isFiniteNumberText(text)) this.numbers[row] = Number(text);
-    else {
-      this.numbers[row] = NaN;
+    const n = decimalValue(text);
+    this.numbers[row] = n;
+    if (n !== n) {
       if (this.textCount++ < SAMPLES) this.texts.push({ line, text });
     }
     if (!this.codes) return;

@@ -5,7 +5,14 @@
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 export function isFiniteNumberText(text: string): boolean {
-  return DECIMAL.test(text) && Number.isFinite(Number(text));
+  return !Number.isNaN(decimalValue(text));
+}
+
+/** The number a decimal text stands for, or NaN when it is not a finite decimal (one parse, not two). */
+export function decimalValue(text: string): number {
+  if (!DECIMAL.test(text)) return NaN;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : NaN;
 }
 
 /** The key a value is compared by: numbers by value ("1.0" equals 1), everything else by text. */

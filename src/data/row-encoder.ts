@@ -1,5 +1,5 @@
 import type { ClassLabel } from '../forest/predictor';
-import { isFiniteNumberText, normaliseValue } from './numeric-text';
+import { decimalValue, isFiniteNumberText, normaliseValue } from './numeric-text';
 
 /** What the encoder needs to know of a feature (model.json's feature_info; absent: numeric). */
 export interface EncodedFeature {
@@ -53,7 +53,8 @@ export class RowEncoder {
     const text = typeof raw === 'string' ? raw.trim() : String(raw);
     if (text === '' || this.naValues.has(text)) return NaN;
     if (!lookup) {
-      return isFiniteNumberText(text) ? Number(text) : problem(feature, text, 'is not a number (numeric feature)');
+      const n = decimalValue(text);
+      return n === n ? n : problem(feature, text, 'is not a number (numeric feature)');
     }
     const numeric = this.numericCategories[f] as boolean;
     if (numeric && !isFiniteNumberText(text)) return this.unknownCategory(feature);
