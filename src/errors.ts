@@ -109,7 +109,8 @@ export const ERROR_CATALOGUE = {
   WORKER_FAILED: {
     exit: 1,
     http: 500,
-    summary: 'A training worker thread crashed (often: out of memory).',
+    summary:
+      "A worker thread crashed (often: out of memory): training's, batch scoring's, or serve's explanation thread (a 500 for that /explain; the server goes on).",
   },
   REMOTE_ERROR: {
     exit: 1,
@@ -161,7 +162,7 @@ export const ERROR_CATALOGUE = {
     exit: 2,
     http: 413,
     summary:
-      'A request body (after decompression) is larger than MAX_BODY_BYTES, or a batch has more rows than MAX_BATCH_SIZE.',
+      'A request body (after decompression) is larger than MAX_BODY_BYTES, a batch has more rows than MAX_BATCH_SIZE, or an /explain more than EXPLAIN_MAX_ROWS.',
   },
   HEADERS_TOO_LARGE: {
     exit: 2,

@@ -4,6 +4,7 @@ import type { ServeMetrics } from '../telemetry/serve-metrics';
 import type { Tracer } from '../telemetry/tracing/types';
 import { Exchange } from './http/handler';
 import type { RouteDef as HttpRouteDef } from './http/handler';
+import type { Explainer } from './explain-thread';
 import type { FeedbackTracker } from './feedback';
 import type { LoadedModel } from './model';
 import type { ModelHolder } from './model-holder';
@@ -15,6 +16,8 @@ export type { ErrorStyle, Reply } from './http/handler';
 
 export interface ServeSettings {
   maxBatch: number;
+  /** Most rows one /explain request may carry (EXPLAIN_MAX_ROWS): TreeSHAP of a deep forest is slow. */
+  explainMaxRows: number;
   maxBodyBytes: number;
   /** Admin endpoints are disabled (403) when no token is configured, never open. */
   adminToken?: string;
@@ -30,6 +33,8 @@ export interface ServeDeps {
   predictionLog: PredictionLog;
   feedback: FeedbackTracker;
   settings: ServeSettings;
+  /** Explains /explain's rows on a worker thread, so that they never hold up other requests. */
+  explainer: Explainer;
   /** Forces a reload from the model source (admin endpoint). */
   reload?: () => Promise<RefreshResult>;
   version: string;

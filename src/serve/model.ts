@@ -1,11 +1,35 @@
 import type { EncodedFeature } from '../data/row-encoder';
-import type { ClassLabel } from '../forest/predictor';
+import type { ClassLabel, SharedPredictor } from '../forest/predictor';
 import type { ExplainMethod, RowExplanation } from '../forest/shap-rows';
 import type { Task } from '../forest/tree-arrays';
 import type { RowDecoder } from './input';
 
 /** What serving needs of a model, whatever format it was loaded from. */
-export interface ServableModel {
+export type ServableModel = ServableBase &
+  (
+    | {
+        /**
+         * The compiled forest on shared memory: /explain explains its rows on serve's explanation thread
+         * (explain-thread.ts), off the event loop, with exact TreeSHAP or the Saabas decomposition.
+         */
+        readonly forest: SharedPredictor;
+        readonly explain?: undefined;
+      }
+    | {
+        readonly forest?: undefined;
+        /**
+         * For a model that is no compiled forest (the tests' hand-made ones): one row's explanation
+         * (forest/shap-rows.ts), the row as `predict` takes it, made on the calling thread.
+         */
+        explain(
+          row: ArrayLike<number>,
+          options: { allClasses: boolean; method: ExplainMethod },
+        ): RowExplanation;
+      }
+  );
+
+/** What every servable model has. */
+export interface ServableBase {
   /** Classification answers classes and probabilities; regression a number per row. */
   readonly task: Task;
   readonly featureNames: readonly string[];
@@ -25,12 +49,6 @@ export interface ServableModel {
    * value alone. Rows are the decoder's: numbers, category codes, NaN for a missing value.
    */
   predict(row: ArrayLike<number>): number[];
-  /**
-   * One row's explanation (forest/shap-rows.ts), the row as `predict` takes it: exact TreeSHAP values or
-   * the Saabas decomposition, for the predicted class or every class (classification) or the value
-   * (regression), with expected + Σ values = the model's output.
-   */
-  explain(row: ArrayLike<number>, options: { allClasses: boolean; method: ExplainMethod }): RowExplanation;
 }
 
 /** A model as served: the model and where it came from. Immutable: a reload makes a new one. */

@@ -13,7 +13,11 @@ export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${na
  * cannot say it — a number of labels equal to the number of rows, a tensor's data as long as its shape
  * says, columns of one length — which the descriptions state.
  */
-export function createSchemas(model: LoadedModel | undefined, maxBatch: number): Record<string, Schema> {
+export function createSchemas(
+  model: LoadedModel | undefined,
+  maxBatch: number,
+  explainMaxRows = maxBatch,
+): Record<string, Schema> {
   const rows = rowSchemas(model, maxBatch);
   const { names, batch } = rows;
   const regression = model?.model.task === 'regression';
@@ -63,7 +67,8 @@ export function createSchemas(model: LoadedModel | undefined, maxBatch: number):
     ExplainRequest: {
       type: 'object',
       properties: {
-        features: { oneOf: [rows.row, batch(rows.row)] },
+        // At most EXPLAIN_MAX_ROWS rows (and MAX_BATCH_SIZE).
+        features: { oneOf: [rows.row, { ...batch(rows.row), maxItems: Math.min(maxBatch, explainMaxRows) }] },
         // A regression model has one output: all_classes true is a 400 there.
         all_classes: regression ? { enum: [false], default: false } : { type: 'boolean', default: false },
         method: { enum: ['tree_shap', 'saabas'], default: 'tree_shap' },

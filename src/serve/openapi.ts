@@ -16,8 +16,9 @@ const ERROR_TEXT: Record<number, string> = {
   400: 'Bad input: the error names the row and column',
   403: 'Admin endpoints disabled (no token configured), or a missing or wrong token',
   404: 'Unknown request id, model or version',
-  413: 'Body (decompressed) or batch too large',
+  413: 'Body (decompressed) or batch too large (/explain: more rows than EXPLAIN_MAX_ROWS)',
   415: 'Unsupported content type or content encoding',
+  500: 'The explanation thread failed (WORKER_FAILED); the server goes on, and the next request starts a new one',
   502: 'Reload failed; the previous model keeps serving',
   503: 'No model loaded yet',
 };
@@ -28,6 +29,8 @@ const errors = (codes: number[], schema = 'Error') =>
 export interface OpenApiOptions {
   /** Largest batch the server takes (MAX_BATCH_SIZE). */
   maxBatch: number;
+  /** Most rows of one /explain request (EXPLAIN_MAX_ROWS); default maxBatch. */
+  explainMaxRows?: number;
   /** The admin token's header (ADMIN_TOKEN_HEADER). */
   adminTokenHeader: string;
 }
@@ -121,7 +124,7 @@ export function createOpenApiDocument(
           'Explain predictions: exact TreeSHAP values (or Saabas contributions) per row',
           'ExplainRequest',
           'ExplainResponse',
-          inputCodes,
+          [...inputCodes, 500],
         ),
       },
       '/feedback': {
@@ -186,7 +189,7 @@ export function createOpenApiDocument(
       '/openapi.json': { get: get('This document', anyObject) },
     },
     components: {
-      schemas: createSchemas(model, options.maxBatch),
+      schemas: createSchemas(model, options.maxBatch, options.explainMaxRows),
       securitySchemes: { adminToken: { type: 'apiKey', in: 'header', name: options.adminTokenHeader } },
     },
   };

@@ -6,6 +6,7 @@ import type { ModelRegistry } from '../registry/types';
 import type { Tracer } from '../telemetry/tracing/types';
 import { createServeMetrics } from '../telemetry/serve-metrics';
 import { createApp } from './app';
+import { createExplainThread } from './explain-thread';
 import { FeedbackTracker } from './feedback';
 import { ModelHolder } from './model-holder';
 import { createPredictionLog } from './prediction-log';
@@ -79,6 +80,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
     retrySeconds: 1,
     maxRetrySeconds: Math.min(30, options.autoRefreshSeconds || 30),
   });
+  const explainer = createExplainThread();
   const app = createApp({
     holder,
     metrics,
@@ -86,6 +88,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
     predictionLog,
     feedback: new FeedbackTracker({ maxRequests: 100_000, window: options.feedbackWindow }),
     settings: options,
+    explainer,
     reload: () => refresher.refresh(true),
     version: deps.version,
     tracer: deps.tracer,
@@ -100,6 +103,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
     async stop(drainMs) {
       refresher.stop();
       const outcome = await server.close(drainMs);
+      await explainer.close();
       predictionLog.flush();
       await registry?.close();
       return outcome;

@@ -9,7 +9,6 @@ import { fetchModelToCache } from '../registry/download';
 import { parseModelUri, resolveModelUri } from '../registry/uri';
 import type { ModelRegistry } from '../registry/types';
 import { encodedFeatures } from '../data/row-encoder';
-import { RowExplainer, saabasExplanation } from '../forest/shap-rows';
 import { RowDecoder } from './input';
 import type { LoadedModel, ServableModel } from './model';
 import type { ModelSource } from './refresher';
@@ -24,7 +23,6 @@ export function toServable(artifact: LoadedArtifact): ServableModel {
   const k = predictor.nOutputs;
   // The forest sums into one scratch array (scoring is synchronous); the caller gets a plain copy.
   const scratch = new Float64Array(k);
-  const explainers: Array<RowExplainer | undefined> = [];
   return {
     task: artifact.task,
     featureNames: predictor.features,
@@ -40,12 +38,8 @@ export function toServable(artifact: LoadedArtifact): ServableModel {
       for (let c = 0; c < k; c++) out[c] = scratch[c] as number;
       return out;
     },
-    explain(row, { allClasses, method }) {
-      if (method === 'saabas') return saabasExplanation(predictor, row, allClasses);
-      // One explainer each way, made at first use: TreeSHAP keeps scratch space sized by the forest.
-      const explainer = (explainers[allClasses ? 1 : 0] ??= new RowExplainer(predictor, allClasses));
-      return explainer.explain(row);
-    },
+    // Made once per model: the explanation thread keeps its explainers by this object.
+    forest: predictor.shared(),
   };
 }
 

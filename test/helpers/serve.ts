@@ -2,8 +2,11 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
+import { join } from 'node:path';
 import pino from 'pino';
 import { createApp } from '../../src/serve/app';
+import { createExplainThread } from '../../src/serve/explain-thread';
+import type { Explainer } from '../../src/serve/explain-thread';
 import { FeedbackTracker } from '../../src/serve/feedback';
 import { ModelHolder } from '../../src/serve/model-holder';
 import { createPredictionLog } from '../../src/serve/prediction-log';
@@ -79,7 +82,12 @@ export interface TestServerOptions {
   settings?: Partial<ServeSettings>;
   reload?: ServeDeps['reload'];
   tracer?: ServeDeps['tracer'];
+  /** Default: the explanation thread of dist/ (npm test builds it first). */
+  explainer?: Explainer;
 }
+
+/** The compiled explanation thread: worker threads run JavaScript, and ts-jest compiles in memory only. */
+export const EXPLAIN_WORKER = join(__dirname, '..', '..', 'dist', 'serve', 'explain-worker.js');
 
 /** What the app needs, with its own metrics, logs and model holder; the logs are kept for the test. */
 export function createTestDeps(
@@ -102,11 +110,13 @@ export function createTestDeps(
     feedback: new FeedbackTracker({ maxRequests: 1000, window: 100 }),
     settings: {
       maxBatch: 1000,
+      explainMaxRows: 100,
       maxBodyBytes: 1 << 20,
       adminTokenHeader: 'X-Admin-Token',
       correlationHeader: 'X-Correlation-ID',
       ...options.settings,
     },
+    explainer: options.explainer ?? createExplainThread({ workerScript: EXPLAIN_WORKER }),
     reload: options.reload,
     version: '0.0.0-test',
     tracer: options.tracer,
@@ -140,7 +150,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     server,
     events,
     logs,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await deps.explainer.close();
+    },
   };
 }
 

@@ -58,6 +58,7 @@ version or alias). A registry that is down at start is retried; the server stays
           ctx.settings(registrySettings, { trackingUri: flags.trackingUri }).modelCacheDir,
         ),
         maxBatch: settings.maxBatchSize,
+        explainMaxRows: settings.explainMaxRows,
         maxBodyBytes: settings.maxBodyBytes,
         adminToken: settings.adminApiToken,
         adminTokenHeader: settings.adminTokenHeader,

@@ -83,6 +83,13 @@ export const serveSettings = defineSettings(
       default: 1000,
       describe: 'Most rows accepted in one request.',
     },
+    explainMaxRows: {
+      field: integer({ min: 1, max: 1_000_000 }),
+      env: 'EXPLAIN_MAX_ROWS',
+      default: 100,
+      describe:
+        'Most rows one /explain request may carry (more: 413). Exact TreeSHAP of a deep forest takes a fraction of a second a row, on one explanation thread that /explain requests queue for; MAX_BATCH_SIZE still applies.',
+    },
     maxBodyBytes: {
       field: integer({ min: 1024 }),
       env: 'MAX_BODY_BYTES',

@@ -6,6 +6,7 @@ export const openapiRoute: RouteDef = {
   handler: (ctx, deps) => ({
     body: createOpenApiDocument(deps.version, ctx.model, {
       maxBatch: deps.settings.maxBatch,
+      explainMaxRows: deps.settings.explainMaxRows,
       adminTokenHeader: deps.settings.adminTokenHeader,
     }),
   }),

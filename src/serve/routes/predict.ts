@@ -66,11 +66,13 @@ const EXPLAIN_METHODS = ['tree_shap', 'saabas'] as const;
  * for each row its prediction and, for the predicted class (or every class), the expected value and one
  * value per feature — exact TreeSHAP values by default, `expected_value + Σ shap_values = probability`
  * (or the predicted value). Rows are decoded as every other route decodes them (text categories, null
- * for a missing value) and count as predictions, as on /predict.
+ * for a missing value) and count as predictions, as on /predict. The explaining happens on serve's
+ * explanation thread (deps.explainer), with the model the request started with, at most
+ * EXPLAIN_MAX_ROWS rows a request.
  */
 export const explainRoute: RouteDef = {
   body: 'json',
-  handler(ctx, deps) {
+  async handler(ctx, deps) {
     const body = objectBody(ctx.body);
     const model = requireModel(ctx);
     const { classes, featureNames } = model.model;
@@ -91,17 +93,21 @@ export const explainRoute: RouteDef = {
     // One row (an array of values, or an object by name) or a list of rows, as /predict takes them.
     const raw = body.features;
     const one = (Array.isArray(raw) && !raw.some((v) => Array.isArray(v) || isRecord(v))) || isRecord(raw);
+    const { explainMaxRows } = deps.settings;
+    if (!one && Array.isArray(raw) && raw.length > explainMaxRows)
+      throw explainTooLarge(raw.length, explainMaxRows);
     const decoded = model.model.decoder.rows(one ? [raw] : raw, { maxBatch: deps.settings.maxBatch });
     const { rows } = decoded;
+    const explained = await deps.explainer.explain(model.model, rows, {
+      allClasses,
+      method: method as ExplainMethod,
+    });
+    // Counted and logged once explained: a request whose explaining failed predicted nothing.
     const scored = scoreRows(ctx, deps, model, decoded);
     const shape = { task, classes, features: featureNames, allClasses } as const;
     const key = method === 'saabas' ? 'contributions' : 'shap_values';
-    const explanations = rows.map((row, i) => ({
-      ...explanationDocument(
-        model.model.explain(row, { allClasses, method: method as ExplainMethod }),
-        shape,
-        key,
-      ),
+    const explanations = explained.map((e, i) => ({
+      ...explanationDocument(e, shape, key),
       prediction: scored.predictions[i],
     }));
     return {
@@ -115,6 +121,18 @@ export const explainRoute: RouteDef = {
     };
   },
 };
+
+/** More rows than EXPLAIN_MAX_ROWS: 413, as a batch over MAX_BATCH_SIZE is. */
+function explainTooLarge(rows: number, max: number): MlctlError {
+  return new MlctlError(
+    'REQUEST_TOO_LARGE',
+    `/explain takes at most ${plural(max, 'row')} a request (EXPLAIN_MAX_ROWS); this one has ${rows}`,
+    {
+      details: { field: 'features' },
+      hint: `Split the rows into requests of at most ${max}, or raise EXPLAIN_MAX_ROWS (each row costs TreeSHAP time on the one explanation thread)`,
+    },
+  );
+}
 
 function isRecord(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
