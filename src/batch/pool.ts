@@ -17,49 +17,8 @@ export interface ScorerSpec {
   job: unknown;
 }
 
-/** What a batch worker gets in `workerData`: the scorer module, to load while it waits for its job. */
-export interface BatchWorkerData {
-  module: string;
-}
-
-/** A batch worker's messages: its job first, then chunks. */
-export type BatchWorkerMessage = { job: unknown } | CsvChunk;
-
-/** The default worker script: batch-worker.js beside this module (absent when running from src/). */
-export const BATCH_WORKER_SCRIPT = join(__dirname, 'batch-worker.js');
-
-/**
- * Worker threads started before their job is known, so that they load their code while the main thread
- * does something else (`mlctl predict` loads its model meanwhile). Unreferenced until `runChunks` takes
- * them, so a run that stops before then does not wait for them; `close` ends them. A failure while they
- * wait is kept for `runChunks` to report.
- */
-export class BatchWorkers {
-  readonly workers: Worker[] = [];
-  failure: unknown;
-
-  private constructor(threads: number, module: string, script: string) {
-    const workerData: BatchWorkerData = { module };
-    for (let i = 0; i < threads; i++) {
-      const worker = new Worker(script, { workerData });
-      worker.unref();
-      worker.on('error', (err) => (this.failure ??= err));
-      this.workers.push(worker);
-    }
-  }
-
-  /** `threads` workers for scorer `module`, or undefined for one thread (or no worker script). */
-  static start(threads: number, module: string, script = BATCH_WORKER_SCRIPT): BatchWorkers | undefined {
-    return threads > 1 && existsSync(script) ? new BatchWorkers(threads, module, script) : undefined;
-  }
-
-  private closed: Promise<unknown> | undefined;
-
-  async close(): Promise<void> {
-    this.closed ??= Promise.all(this.workers.map((w) => w.terminate()));
-    await this.closed;
-  }
-}
+/** The message a batch worker gets in `workerData`. */
+export type BatchWorkerData = ScorerSpec;
 
 export interface RunChunksOptions<R> {
   threads: number;
@@ -69,26 +28,23 @@ export interface RunChunksOptions<R> {
   inline: () => ChunkScorer<R>;
   /** Worker script; default batch-worker.js beside this module. */
   workerScript?: string;
-  /** Workers started ahead (their number wins over `threads`); closed by the run. */
-  workers?: BatchWorkers;
 }
 
 /**
- * Scores CSV chunks on `threads` worker threads (or those given) and hands the results to `deliver` in
- * chunk order, one at a time (it may await: a slow output slows the reading). Each worker takes the next
- * chunk as soon as it is free; results that finish early wait for their turn, and no more than two per
- * thread are kept waiting. `deliver` returning false stops everything (a fatal defect). With one thread
- * the chunks are scored here, by the same code, so the output does not depend on the thread count.
- * Returns the threads used.
+ * Scores CSV chunks on `threads` worker threads and hands the results to `deliver` in chunk order, one
+ * at a time (it may await: a slow output slows the reading). Each worker takes the next chunk as soon as
+ * it is free; results that finish early wait for their turn, and no more than two per thread are kept
+ * waiting. `deliver` returning false stops everything (a fatal defect). With one thread the chunks are
+ * scored here, by the same code, so the output does not depend on the thread count. Returns the
+ * threads used.
  */
 export async function runChunks<R>(
   chunks: AsyncIterable<CsvChunk>,
   options: RunChunksOptions<R>,
   deliver: (result: R) => Promise<boolean>,
 ): Promise<number> {
-  const script = options.workerScript ?? BATCH_WORKER_SCRIPT;
-  const threads = options.workers?.workers.length ?? options.threads;
-  if (threads <= 1 || !existsSync(script)) {
+  const script = options.workerScript ?? join(__dirname, 'batch-worker.js');
+  if (options.threads <= 1 || !existsSync(script)) {
     let scorer: ChunkScorer<R> | undefined;
     for await (const chunk of chunks) {
       scorer ??= options.inline();
@@ -96,24 +52,22 @@ export async function runChunks<R>(
     }
     return 1;
   }
-  let pool = options.workers;
+  const workers: Worker[] = [];
   try {
-    const start = (module: string): BatchWorkers =>
-      (pool ??= BatchWorkers.start(threads, module, script) as BatchWorkers);
-    await runOnWorkers(chunks, options.scorer, start, deliver);
+    await runOnWorkers(chunks, options, script, workers, deliver);
   } finally {
-    await pool?.close();
+    await Promise.all(workers.map((w) => w.terminate()));
   }
-  return threads;
+  return options.threads;
 }
 
 async function runOnWorkers<R>(
   chunks: AsyncIterable<CsvChunk>,
-  scorer: () => ScorerSpec,
-  startWorkers: (module: string) => BatchWorkers,
+  options: RunChunksOptions<R>,
+  script: string,
+  workers: Worker[],
   deliver: (result: R) => Promise<boolean>,
 ): Promise<void> {
-  let workers: Worker[] = [];
   const idle: Worker[] = [];
   const finished = new Map<number, R>();
   let nextToDeliver = 0;
@@ -126,29 +80,27 @@ async function runOnWorkers<R>(
     wake = undefined;
     w?.();
   };
-  const fail = (err: unknown): void => {
-    failure ??= err;
-    signal();
-  };
   const start = (): void => {
-    const { module, job } = scorer();
-    const pool = startWorkers(module);
-    workers = pool.workers;
-    if (pool.failure !== undefined) fail(pool.failure);
-    for (const worker of workers) {
-      worker.on('message', (reply: { seq: number; result: R }) => {
-        finished.set(reply.seq, reply.result);
-        idle.push(worker);
-        signal();
-      });
-      worker.on('error', fail);
-      worker.on('exit', (code) => {
-        if (code !== 0 && !stopped) fail(new Error(`worker exited with code ${code}`));
-      });
-      worker.ref();
-      worker.postMessage({ job } satisfies BatchWorkerMessage);
+    const spec: BatchWorkerData = options.scorer();
+    for (let i = 0; i < options.threads; i++) startWorker(spec);
+  };
+  const startWorker = (spec: BatchWorkerData): void => {
+    const worker = new Worker(script, { workerData: spec });
+    worker.on('message', (reply: { seq: number; result: R }) => {
+      finished.set(reply.seq, reply.result);
       idle.push(worker);
-    }
+      signal();
+    });
+    const fail = (err: unknown): void => {
+      failure ??= err;
+      signal();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (code !== 0 && !stopped) fail(new Error(`worker exited with code ${code}`));
+    });
+    workers.push(worker);
+    idle.push(worker);
   };
   const flush = async (): Promise<void> => {
     for (let r = finished.get(nextToDeliver); r !== undefined; r = finished.get(nextToDeliver)) {
@@ -169,7 +121,7 @@ async function runOnWorkers<R>(
   };
   for await (const chunk of chunks) {
     if (workers.length === 0) start();
-    await waitFor(() => idle.length > 0 && finished.size < 2 * workers.length);
+    await waitFor(() => idle.length > 0 && finished.size < 2 * options.threads);
     if (stopped) return;
     const worker = idle.shift() as Worker;
     const buffer = chunk.bytes.buffer as ArrayBuffer;

@@ -3,7 +3,7 @@ import { MlctlError, fromFsError } from '../errors';
 import type { TextSink } from '../commands/predict/sink';
 import { readCsvChunks } from './csv-chunks';
 import { runChunks } from './pool';
-import type { BatchWorkers, ChunkScorer } from './pool';
+import type { ChunkScorer } from './pool';
 import type { RowsSpec } from './rows-block';
 import { batchThreads, createProblems, withHeader } from './run-helpers';
 
@@ -33,8 +33,6 @@ export interface BatchOptions<J extends RowsSpec, R extends BatchChunkResult> {
   headerLine?: (fields: string[]) => string;
   rowsSpec: Omit<RowsSpec, 'layout' | 'headerLength' | 'index'>;
   threads?: number;
-  /** Worker threads started ahead (their number wins over `threads`); closed by the run. */
-  workers?: BatchWorkers;
   chunkBytes: number;
   /** Below this file size one thread (default: batchThreads'). */
   parallelFromBytes?: number;
@@ -80,7 +78,6 @@ export async function runBatch<J extends RowsSpec, R extends BatchChunkResult>(
         threads: batchThreads(options.threads, size, options.parallelFromBytes),
         scorer: () => ({ module: options.scorerModule, job }),
         inline: () => options.createScorer(job as J),
-        ...(options.workers ? { workers: options.workers } : {}),
       },
       async (r) => {
         for (const [feature, n] of Object.entries(r.unknown)) unknown[feature] = (unknown[feature] ?? 0) + n;

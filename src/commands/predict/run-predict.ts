@@ -13,8 +13,7 @@ import { csvHeader } from './lines';
 import type { LineShape } from './lines';
 import { createChunkScorer } from './score-chunk';
 import type { PredictChunkResult, PredictJob } from './score-chunk';
-import { ROW_HINT, batchThreads, warnUnknownCategories } from '../../batch/run-helpers';
-import { BatchWorkers } from '../../batch/pool';
+import { ROW_HINT, warnUnknownCategories } from '../../batch/run-helpers';
 
 export interface PredictOptions {
   model: string;
@@ -53,9 +52,6 @@ export interface PredictResult {
   unknown_categories: Record<string, number>;
 }
 
-/** The chunk scorer's compiled module, which worker threads load. */
-const SCORER_MODULE = join(__dirname, 'score-chunk.js');
-
 /** About 2,500 rows of 20 numbers: large enough that a worker's round trip is noise. */
 const CHUNK_BYTES = 1 << 20;
 
@@ -71,22 +67,6 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
   await assertDataFile(dataPath, options.data);
   if (options.output !== undefined)
     await assertWritableFile(resolve(deps.cwd, options.output), options.output);
-  // The worker threads start now and load their code while the model loads here.
-  const threads = batchThreads(options.threads, (await stat(dataPath)).size);
-  const workers = BatchWorkers.start(threads, SCORER_MODULE);
-  try {
-    return await predictWith(options, deps, dataPath, workers);
-  } finally {
-    await workers?.close();
-  }
-}
-
-async function predictWith(
-  options: PredictOptions,
-  deps: PredictDeps,
-  dataPath: string,
-  workers: BatchWorkers | undefined,
-): Promise<PredictResult> {
   const model = await loadModel(resolve(deps.cwd, options.model), { features: options.features });
   if (options.features !== undefined && model.format !== 'ml-random-forest') {
     throw new MlctlError('USAGE', '--features names the columns of an ml-random-forest JSON model only', {
@@ -130,11 +110,10 @@ async function predictWith(
       format: options.format,
       proba: options.proba,
     }),
-    scorerModule: SCORER_MODULE,
+    scorerModule: join(__dirname, 'score-chunk.js'),
     createScorer: createChunkScorer,
     ...(options.format === 'csv' ? { headerLine: (fields: string[]) => csvHeader(fields, shape) } : {}),
     threads: options.threads,
-    ...(workers ? { workers } : {}),
     chunkBytes: CHUNK_BYTES,
     onResult: (r) => {
       r.counts.forEach((n, c) => (counts[c] = (counts[c] as number) + n));
