@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { isFiniteNumberText } from '../data/numeric-text';
 
 /**
@@ -6,7 +5,8 @@ import { isFiniteNumberText } from '../data/numeric-text';
  * every field accepts both and says what it expected and what it got.
  */
 export interface Field<T> {
-  readonly schema: z.ZodType<T>;
+  /** The value, or what is wrong with the input (a message naming what was expected and what came). */
+  readonly parse: (value: unknown) => Parsed<T>;
   /** Human description of the accepted values, for errors and docs/CONFIGURATION.md. */
   readonly type: string;
   /** How a flag takes it: `--x <value>`, a bare switch `--x`, or repeated/comma-separated values. */
@@ -16,22 +16,16 @@ export interface Field<T> {
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
 /** What a field's parser returns: the value, or what is wrong with the input. */
-type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = (message: string): Parsed<never> => ({ ok: false, message });
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+export const fail = (message: string): Parsed<never> => ({ ok: false, message });
 
 function field<T>(
   type: string,
   parse: (value: unknown) => Parsed<T>,
   arity: Field<T>['arity'] = 'value',
 ): Field<T> {
-  const schema = z.unknown().transform((value, ctx) => {
-    const out = parse(value);
-    if (out.ok) return out.value;
-    ctx.addIssue({ code: 'custom', message: out.message });
-    return z.NEVER;
-  });
-  return { schema: schema as unknown as z.ZodType<T>, type, arity };
+  return { parse, type, arity };
 }
 
 function toNumber(value: unknown): number {

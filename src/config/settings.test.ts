@@ -1,4 +1,5 @@
 import { integer, list, number, oneOf, boolean, text } from './fields';
+import type { Field } from './fields';
 import { defineSettings, kebab, resolveSettings } from './settings';
 
 const group = defineSettings(
@@ -83,8 +84,10 @@ describe('resolveSettings', () => {
 });
 
 describe('fields', () => {
-  const parse = <T>(f: { schema: { safeParse(v: unknown): { success: boolean; data?: T } } }, v: unknown) =>
-    f.schema.safeParse(v);
+  const parse = <T>(f: Field<T>, v: unknown): { success: boolean; data?: T } => {
+    const r = f.parse(v);
+    return r.ok ? { success: true, data: r.value } : { success: false };
+  };
 
   it('parses integers strictly', () => {
     expect(parse(integer(), '12').data).toBe(12);

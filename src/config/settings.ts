@@ -99,11 +99,11 @@ export function resolveSettings<S extends SettingsSpec>(
       config[key] = setting.default;
       continue;
     }
-    const parsed = setting.field.schema.safeParse(picked.value);
-    if (parsed.success) {
-      config[key] = parsed.data;
+    const parsed = setting.field.parse(picked.value);
+    if (parsed.ok) {
+      config[key] = parsed.value;
     } else {
-      const message = parsed.error.issues.map((i) => i.message).join('; ');
+      const { message } = parsed;
       errors.push(
         `${picked.label}: ${setting.secret ? message.replace(/got .*$/, 'got an invalid value') : message}`,
       );

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { boolean, list, text } from '../fields';
+import { boolean, fail, list, ok, text } from '../fields';
 import type { Field } from '../fields';
 import { defineSettings } from '../settings';
 
@@ -10,18 +9,14 @@ const STAGE_NAMES = ['none', 'staging', 'production', 'archived'];
  * the values.
  */
 const keyValues: Field<string[]> = {
-  schema: z.unknown().transform((raw, ctx) => {
+  parse(raw) {
     if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
-      return Object.entries(raw).map(([k, v]) => `${k}=${String(v)}`);
+      return ok(Object.entries(raw).map(([k, v]) => `${k}=${String(v)}`));
     }
     const items = (Array.isArray(raw) ? raw : [raw]).map(String);
     const bad = items.find((t) => !/^[^=]+=/.test(t));
-    if (bad !== undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected key=value, got ${JSON.stringify(bad)}` });
-      return z.NEVER;
-    }
-    return items;
-  }) as unknown as z.ZodType<string[]>,
+    return bad === undefined ? ok(items) : fail(`expected key=value, got ${JSON.stringify(bad)}`);
+  },
   type: 'list of key=value',
   arity: 'list',
 };

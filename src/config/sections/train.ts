@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import type { Field } from '../fields';
-import { integer, list, number, oneOf, text } from '../fields';
+import { fail, integer, list, number, ok, oneOf, text } from '../fields';
 import { defineSettings } from '../settings';
 
 /** scikit-learn's max_features: a rule, a count of features, or a fraction of them. */
@@ -8,19 +7,16 @@ export type MaxFeatures = 'sqrt' | 'log2' | 'all' | number;
 
 /** `sqrt`, `log2`, `all`, an integer ≥ 1 (a count) or a number in (0, 1) (a fraction). */
 export function maxFeaturesField(): Field<MaxFeatures> {
-  const schema = z.unknown().transform((raw, ctx) => {
-    const s = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
-    if (s === 'sqrt' || s === 'log2' || s === 'all') return s;
-    const n = typeof s === 'number' ? s : typeof s === 'string' && s !== '' ? Number(s) : Number.NaN;
-    if ((Number.isInteger(n) && n >= 1) || (n > 0 && n < 1)) return n;
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected sqrt, log2, all, an integer ≥ 1 or a fraction in (0, 1), got ${JSON.stringify(raw)}`,
-    });
-    return z.NEVER;
-  });
   return {
-    schema: schema as unknown as z.ZodType<MaxFeatures>,
+    parse(raw) {
+      const s = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
+      if (s === 'sqrt' || s === 'log2' || s === 'all') return ok(s);
+      const n = typeof s === 'number' ? s : typeof s === 'string' && s !== '' ? Number(s) : Number.NaN;
+      if ((Number.isInteger(n) && n >= 1) || (n > 0 && n < 1)) return ok(n);
+      return fail(
+        `expected sqrt, log2, all, an integer ≥ 1 or a fraction in (0, 1), got ${JSON.stringify(raw)}`,
+      );
+    },
     type: '`sqrt` | `log2` | `all` | integer ≥ 1 | fraction in (0, 1)',
     arity: 'value',
   };
