@@ -4,7 +4,9 @@
 // - predict: `mlctl predict --proba` on 100,000 rows (the input columns, prediction and probabilities
 //   written to a CSV) against pandas read_csv + predict_proba (n_jobs=-1) + to_csv with a scikit-learn
 //   forest of the very same trees (bench/sklearn_batch.py): rows/s and peak RSS (targets: ≥ 2× the rows/s,
-//   RSS ≤ scikit-learn's).
+//   RSS ≤ scikit-learn's). Beside it, each whole process as a user runs it: `node bin/mlctl predict`
+//   against a Python script that imports pandas and scikit-learn, joblib.loads the same forest and does
+//   the same (start-up and model loading counted on both sides; wall-clock seconds from here).
 // - explain: `mlctl explain` (the predicted class, and --all-classes) against shap.TreeExplainer on that
 //   forest: rows/s (target ≥ 2×). shap explains row by row, so its rows/s is measured on fewer rows.
 // The model: 100 trees on 50,000 rows × 20 features (make_classification, 3 classes).
@@ -45,14 +47,26 @@ function prepare() {
     );
     if (r.status !== 0) throw new Error(`mlctl train failed: ${r.stderr}`);
   }
+  if (can('sklearn') && can('joblib') && !existsSync(join(dir, 'sklearn-forest.joblib')))
+    py(['dump', model, join(dir, 'sklearn-forest.joblib')]);
   const lines = readFileSync(join(dir, 'score.csv'), 'utf8').split('\n');
   writeFileSync(join(dir, 'explain.csv'), `${lines.slice(0, explainRows + 1).join('\n')}\n`);
   return model;
 }
 
+/** Wall-clock seconds of a whole process, from spawn to exit. */
+function timeProcess(command, args) {
+  const started = performance.now();
+  const r = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${r.stderr}`);
+  return (performance.now() - started) / 1000;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const spread = (xs) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
 const fmt = (xs) => `${median(xs).toFixed(1)} (${spread(xs)})`;
+const seconds = (xs) =>
+  `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
 const steal = () => Number(readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/)[8] ?? 0);
 
 function main() {
@@ -68,6 +82,7 @@ function main() {
   const score = join(dir, 'score.csv');
   const rows = { mlctlPredict: [], sklearnPredict: [], mlctlExplain: [], mlctlExplainAll: [], shap: [] };
   const rss = { mlctl: [], sklearn: [] };
+  const whole = { mlctl: [], sklearn: [] };
   const stealStart = steal();
   for (let round = 1; round <= rounds; round++) {
     const a = measure(tasks, 'predict', { model, data: score, output: join(dir, 'mlctl-predictions.csv') });
@@ -82,6 +97,34 @@ function main() {
       rss.sklearn.push(b.max_rss_mb);
       console.log(
         `round ${round} predict  sklearn ${(a.result.rows / b.seconds).toFixed(0)} rows/s (${b.seconds.toFixed(2)} s, ${b.cpu_seconds.toFixed(2)} s CPU, peak RSS ${b.max_rss_mb.toFixed(0)} MB)`,
+      );
+    }
+    const cli = timeProcess(process.execPath, [
+      join(root, 'bin', 'mlctl'),
+      'predict',
+      '--model',
+      model,
+      '--data',
+      score,
+      '--output',
+      join(dir, 'mlctl-predictions.csv'),
+      '--proba',
+    ]);
+    whole.mlctl.push(cli);
+    console.log(
+      `round ${round} process  mlctl   ${cli.toFixed(2)} s (node bin/mlctl predict, start to exit)`,
+    );
+    if (sklearn) {
+      const script = timeProcess(python, [
+        helper,
+        'score',
+        join(dir, 'sklearn-forest.joblib'),
+        score,
+        join(dir, 'sklearn-predictions.csv'),
+      ]);
+      whole.sklearn.push(script);
+      console.log(
+        `round ${round} process  sklearn ${script.toFixed(2)} s (python: imports, joblib.load, read, predict, write)`,
       );
     }
     for (const allClasses of [false, true]) {
@@ -117,6 +160,12 @@ function main() {
     const ratios = rows.mlctlPredict.map((r, i) => r / rows.sklearnPredict[i]);
     console.log(
       `predict ratio (per round): ${fmt(ratios)} (target ≥ 2) · peak RSS mlctl ${fmt(rss.mlctl)} MB, scikit-learn ${fmt(rss.sklearn)} MB (target ≤)`,
+    );
+  }
+  if (sklearn) {
+    const ratios = whole.mlctl.map((t, i) => whole.sklearn[i] / t);
+    console.log(
+      `whole process (s): mlctl ${seconds(whole.mlctl)}, scikit-learn script ${seconds(whole.sklearn)}; ratio ${fmt(ratios)}`,
     );
   }
   console.log(

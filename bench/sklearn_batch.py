@@ -5,6 +5,9 @@
   predict MODEL_DIR CSV OUT    read CSV with pandas, predict_proba (n_jobs=-1) on a scikit-learn forest of
                                the very same trees as the mlctl model, write the input columns plus
                                prediction and proba_<class> to OUT; JSON {seconds, cpu_seconds, max_rss_mb}
+  dump MODEL_DIR OUT           that forest, saved with joblib (what a scikit-learn user scores with)
+  score JOBLIB CSV OUT         the whole job as a scoring script runs it, timed from outside by the bench:
+                               imports, joblib.load, read_csv, predict_proba (n_jobs=-1), to_csv
   shap MODEL_DIR CSV ROWS      shap.TreeExplainer(feature_perturbation="tree_path_dependent") on that forest,
                                SHAP values of the first ROWS rows; JSON {seconds, rows, cpu_seconds}
 
@@ -57,6 +60,27 @@ def predict(model_dir, csv, out):
                       "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
+def dump(model_dir, out):
+    import joblib
+    import mlctl_forest as mf
+
+    joblib.dump(mf.to_sklearn(mf.read_forest(model_dir)), out)
+
+
+def score(path, csv, out):
+    import joblib
+    import pandas as pd
+
+    model = joblib.load(path)
+    model.n_jobs = -1
+    df = pd.read_csv(csv)
+    p = model.predict_proba(df[[f"f{i}" for i in range(model.n_features_in_)]].to_numpy())
+    df["prediction"] = model.classes_[p.argmax(axis=1)]
+    for c in range(p.shape[1]):
+        df[f"proba_{c}"] = p[:, c]
+    df.to_csv(out, index=False)
+
+
 def explain(model_dir, csv, rows):
     import pandas as pd
     import shap
@@ -79,5 +103,9 @@ if __name__ == "__main__":
         prepare(sys.argv[2], "--quick" in sys.argv)
     elif cmd == "predict":
         predict(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif cmd == "dump":
+        dump(sys.argv[2], sys.argv[3])
+    elif cmd == "score":
+        score(sys.argv[2], sys.argv[3], sys.argv[4])
     elif cmd == "shap":
         explain(sys.argv[2], sys.argv[3], int(sys.argv[4]))

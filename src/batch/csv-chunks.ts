@@ -139,7 +139,8 @@ function readLayout(bytes: Uint8Array): CsvLayout {
 
 /** The end of the last whole record in `bytes`, 0 when none ends there outside quotes. */
 function safeEnd(bytes: Uint8Array, quotesBefore: number, delimiter: number): number {
-  if ((quotesBefore & 1) === 0 && bytes.indexOf(QUOTE) === -1) return bytes.lastIndexOf(delimiter) + 1;
+  if ((quotesBefore & 1) === 0 && asBuffer(bytes).indexOf(QUOTE) === -1)
+    return asBuffer(bytes).lastIndexOf(delimiter) + 1;
   let quotes = quotesBefore;
   let end = 0;
   for (let i = 0; i < bytes.length; i++) {
@@ -157,7 +158,13 @@ function forcedEnd(bytes: Uint8Array): number {
 }
 
 function countByte(bytes: Uint8Array, byte: number): number {
+  const buffer = asBuffer(bytes);
   let n = 0;
-  for (let i = bytes.indexOf(byte); i !== -1; i = bytes.indexOf(byte, i + 1)) n++;
+  for (let i = buffer.indexOf(byte); i !== -1; i = buffer.indexOf(byte, i + 1)) n++;
   return n;
+}
+
+/** The same bytes as a Buffer, whose native indexOf is ~4× a Uint8Array's on these files. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
