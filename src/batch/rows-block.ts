@@ -20,7 +20,8 @@ export const MAX_PROBLEMS = 10;
 
 /** A chunk's valid records, encoded row after row into `block` (d numbers a row), and its problems. */
 export interface RowsBlock {
-  records: string[][];
+  /** Each valid record's fields; undefined where the caller's `keep` said they are not needed. */
+  records: Array<string[] | undefined>;
   /** Each record's text as in the file, where its chunk has no quotes (chunk-records.ts). */
   texts: Array<string | undefined>;
   block: Float64Array;
@@ -35,11 +36,17 @@ export interface RowsBlock {
  * Reads one chunk's records and encodes them (row-encoder.ts: numbers, category codes, NaN for a
  * missing value). A record with the wrong number of fields, or a value that cannot be encoded, is a
  * problem with its line, in the words `mlctl predict` has always used; once there is one, the rest of
- * the chunk is only checked.
+ * the chunk is only checked. `keep` says, from a record's text, whether its fields are wanted after
+ * encoding (default: always): fields nobody reads are not held until the chunk is done.
  */
-export function readRows(chunk: CsvChunk, spec: RowsSpec, encoder: RowEncoder): RowsBlock {
+export function readRows(
+  chunk: CsvChunk,
+  spec: RowsSpec,
+  encoder: RowEncoder,
+  keep: (text: string | undefined) => boolean = () => true,
+): RowsBlock {
   const d = spec.index.length;
-  const records: string[][] = [];
+  const records: Array<string[] | undefined> = [];
   const texts: Array<string | undefined> = [];
   let block = new Float64Array(d * 256);
   const problems: string[] = [];
@@ -74,7 +81,7 @@ export function readRows(chunk: CsvChunk, spec: RowsSpec, encoder: RowEncoder): 
         }
       }
       if (ok && problemCount === 0) {
-        records.push(fields);
+        records.push(keep(text) ? fields : undefined);
         texts.push(text);
       }
     },

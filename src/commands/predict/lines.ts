@@ -22,19 +22,25 @@ export function csvHeader(fields: string[], shape: LineShape): string {
  */
 const NEEDS_QUOTES = /[\r\n]|^\s|\s$|,\s|\s,/;
 
+/** Whether csvLine writes this record's text as it is (then its fields are not needed). */
+export function echoes(text: string | undefined): text is string {
+  return text !== undefined && !NEEDS_QUOTES.test(text);
+}
+
 /**
  * The input line as it was, then the prediction (and probabilities). A record read from a chunk without
  * quotes is echoed as its `text` when none of its fields needs quoting — the same characters as quoting
- * each field and joining them, without the work that was a tenth of `mlctl predict`'s CPU time.
+ * each field and joining them, without the work that was a tenth of `mlctl predict`'s CPU time. Fields
+ * undefined: the record echoes (its fields were not kept).
  */
 export function csvLine(
-  fields: string[],
+  fields: string[] | undefined,
   text: string | undefined,
   prediction: string | number,
   p: Float64Array,
   shape: LineShape,
 ): string {
-  let line = text !== undefined && !NEEDS_QUOTES.test(text) ? text : fields.map(csvField).join(',');
+  let line = fields === undefined ? (text as string) : echoes(text) ? text : fields.map(csvField).join(',');
   line += `,${csvField(String(prediction))}`;
   if (shape.proba) for (let c = 0; c < p.length; c++) line += `,${p[c] as number}`;
   return line;

@@ -4,7 +4,7 @@ import { encoderOf, readRows } from '../../batch/rows-block';
 import type { RowsSpec } from '../../batch/rows-block';
 import { Predictor, argmax } from '../../forest/predictor';
 import type { SharedPredictor } from '../../forest/predictor';
-import { csvLine, jsonLine } from './lines';
+import { csvLine, echoes, jsonLine } from './lines';
 import type { LineShape } from './lines';
 
 /** Everything a thread needs to score chunks for `mlctl predict` (plain, cloneable data). */
@@ -44,9 +44,11 @@ export function createChunkScorer(job: PredictJob): ChunkScorer<PredictChunkResu
     categorical: job.features.map((f) => f.type === 'categorical'),
     naValues: new Set(job.naValues),
   };
+  // A CSV line echoed as its text needs no fields; JSON lines take them.
+  const keep = job.format === 'csv' ? (text: string | undefined) => !echoes(text) : undefined;
   return {
     score(chunk: CsvChunk): PredictChunkResult {
-      const read = readRows(chunk, job, encoder);
+      const read = readRows(chunk, job, encoder, keep);
       const result: PredictChunkResult = {
         text: '',
         rows: 0,
@@ -65,7 +67,7 @@ export function createChunkScorer(job: PredictJob): ChunkScorer<PredictChunkResu
       const lines: string[] = new Array(n);
       for (let k = 0; k < n; k++) {
         const p = outputs.subarray(k * K, k * K + K);
-        const fields = read.records[k] as string[];
+        const fields = read.records[k];
         let prediction: string | number;
         if (regression) {
           prediction = p[0] as number;
@@ -81,7 +83,7 @@ export function createChunkScorer(job: PredictJob): ChunkScorer<PredictChunkResu
           job.format === 'csv'
             ? csvLine(fields, read.texts[k], prediction, p, shape)
             : jsonLine(
-                job.index.map((at) => fields[at] as string),
+                job.index.map((at) => (fields as string[])[at] as string),
                 read.block.subarray(k * d, k * d + d),
                 prediction,
                 p,
