@@ -78,6 +78,36 @@ describe('the model artifact', () => {
     await expect(loadModel(modelPath)).rejects.toMatchObject({ code: 'ARTIFACT_INVALID' });
   });
 
+  it('reports the checksums, not what decoding made of the damage, when files cannot even be read', async () => {
+    // The trees are decoded while the files are hashed: a truncated trees.bin fails both, and a
+    // model.json that is no JSON fails parsing — the checksum failure is what the user is told.
+    const dir = tempDir();
+    // Enough trees (over 20,000 nodes) for the forest to go to trees.bin, not inline in model.json.
+    const { modelPath } = await runTrain(
+      { ...base, nEstimators: 2000, data: IRIS, output: 'model' },
+      deps(dir),
+    );
+    const bin = join(modelPath, 'trees.bin');
+    const bytes = readFileSync(bin);
+    writeFileSync(bin, bytes.subarray(0, 100));
+    await expect(loadModel(modelPath)).rejects.toMatchObject({
+      code: 'ARTIFACT_INVALID',
+      message: expect.stringContaining('failed its checksum verification'),
+      problems: ['trees.bin: sha256 does not match'],
+    });
+    writeFileSync(bin, bytes);
+    const json = join(modelPath, 'model.json');
+    writeFileSync(json, '{ not json');
+    await expect(loadModel(modelPath)).rejects.toMatchObject({
+      code: 'ARTIFACT_INVALID',
+      problems: ['model.json: sha256 does not match'],
+    });
+    rmSync(bin);
+    await expect(loadModel(modelPath)).rejects.toMatchObject({
+      problems: ['model.json: sha256 does not match', 'trees.bin: missing'],
+    });
+  });
+
   it('keeps a large forest in trees.bin, byte-identical run to run, and loads it', async () => {
     const dir = tempDir();
     const data = writeCsv(dir, 'big.csv', [...featureNames(5), 'target'], syntheticRows(3000, 5, 0.2));
