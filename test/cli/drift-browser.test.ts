@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { browse as browseWith, findChromium } from '../helpers/chromium';
 import { runCli } from '../helpers/cli';
 import { describeIfAvailable } from '../helpers/requirement';
 import { useTmpDir } from '../helpers/tmp';
@@ -11,32 +11,8 @@ import { mixedTables, wideTables } from '../unit/drift/data';
 const chromium = findChromium();
 const tmp = useTmpDir('mlctl-drift-browser-');
 
-function findChromium(): string | undefined {
-  if (process.env.MLCTL_CHROMIUM && existsSync(process.env.MLCTL_CHROMIUM)) return process.env.MLCTL_CHROMIUM;
-  const r = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
-    encoding: 'utf8',
-  });
-  return r.status === 0 ? r.stdout.trim() || undefined : undefined;
-}
-
 function browse(args: string[], profile: string): { status: number | null; stdout: string } {
-  const r = spawnSync(
-    chromium!,
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--user-data-dir=${profile}`,
-      ...args,
-    ],
-    { encoding: 'utf8', timeout: 90_000, maxBuffer: 32 * 1024 * 1024 },
-  );
-  return { status: r.status, stdout: r.stdout };
+  return browseWith(chromium as string, args, profile);
 }
 
 function screenshot(page: string, png: string, height: number, profile: string): Buffer {
