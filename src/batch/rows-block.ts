@@ -3,6 +3,7 @@ import { RowEncoder } from '../data/row-encoder';
 import type { EncodedFeature } from '../data/row-encoder';
 import { chunkRecords } from './chunk-records';
 import type { CsvChunk, CsvLayout } from './csv-chunks';
+import type { BatchChunkResult } from './run-batch';
 
 /** How a chunk's records become a predictor's rows: the columns and the encoding. */
 export interface RowsSpec {
@@ -110,4 +111,10 @@ export function readRows(
 /** A new encoder for the spec's features. */
 export function encoderOf(spec: RowsSpec): RowEncoder {
   return new RowEncoder(spec.features, new Set(spec.naValues));
+}
+
+/** What every chunk result starts as: no text yet, and the read's problems and unknown categories. */
+export function chunkResultOf(read: RowsBlock): BatchChunkResult {
+  const { unknown, problems, problemCount, fatal } = read;
+  return { text: '', rows: 0, unknown, problems, problemCount, fatal };
 }

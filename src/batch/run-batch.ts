@@ -33,7 +33,8 @@ export interface BatchOptions<J extends RowsSpec, R extends BatchChunkResult> {
   headerLine?: (fields: string[]) => string;
   rowsSpec: Omit<RowsSpec, 'layout' | 'headerLength' | 'index'>;
   threads?: number;
-  chunkBytes: number;
+  /** The chunk size for a file of `size` bytes read by `threads` threads. */
+  chunkBytes: (size: number, threads: number) => number;
   /** Below this file size one thread (default: batchThreads'). */
   parallelFromBytes?: number;
   /** Each result in file order, before its text is written (not called once a problem is found). */
@@ -58,8 +59,9 @@ export async function runBatch<J extends RowsSpec, R extends BatchChunkResult>(
   let rows = 0;
   try {
     const size = (await stat(options.dataPath)).size;
+    const threads = batchThreads(options.threads, size, options.parallelFromBytes);
     let job: J | undefined;
-    const chunks = readCsvChunks(options.dataPath, options.chunkBytes, (layout) => {
+    const chunks = readCsvChunks(options.dataPath, options.chunkBytes(size, threads), (layout) => {
       if (layout.header === undefined) return;
       const header = layout.header.map((f) => f.trim());
       job = options.job({
@@ -69,13 +71,13 @@ export async function runBatch<J extends RowsSpec, R extends BatchChunkResult>(
         index: options.matchColumns(header),
       });
     });
-    const threads = await runChunks<R>(
+    const used = await runChunks<R>(
       withHeader(chunks, async () => {
         if (options.headerLine && job)
           await sink.write(`${options.headerLine(job.layout.header as string[])}\n`);
       }),
       {
-        threads: batchThreads(options.threads, size, options.parallelFromBytes),
+        threads,
         scorer: () => ({ module: options.scorerModule, job }),
         inline: () => options.createScorer(job as J),
       },
@@ -98,7 +100,7 @@ export async function runBatch<J extends RowsSpec, R extends BatchChunkResult>(
       );
     }
     await sink.commit();
-    return { rows, threads, unknown };
+    return { rows, threads: used, unknown };
   } catch (err) {
     await sink.abort();
     const fsError = !(err instanceof MlctlError) && typeof (err as NodeJS.ErrnoException).code === 'string';

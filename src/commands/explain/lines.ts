@@ -2,6 +2,7 @@ import { csvField } from '../../artifact/write';
 import type { ClassLabel } from '../../forest/predictor';
 import { explanationDocument } from '../../forest/shap-rows';
 import type { RowExplanation } from '../../forest/shap-rows';
+import { featuresDocument } from '../predict/lines';
 
 /** What every explanation line needs to know of the model and the run. */
 export interface ExplainShape {
@@ -57,12 +58,5 @@ export function explainJsonLine(
   e: RowExplanation,
   shape: ExplainShape,
 ): string {
-  const features: Record<string, unknown> = {};
-  shape.features.forEach((name, f) => {
-    const v = row[f] as number;
-    const text = (raw[f] as string).trim();
-    if (!shape.categorical[f]) features[name] = v !== v ? null : v;
-    else features[name] = text === '' || shape.naValues.has(text) ? null : text;
-  });
-  return JSON.stringify({ features, ...explanationDocument(e, shape) });
+  return JSON.stringify({ features: featuresDocument(raw, row, shape), ...explanationDocument(e, shape) });
 }

@@ -106,7 +106,7 @@ export async function runExplain(options: ExplainOptions, deps: ExplainDeps): Pr
       ? { headerLine: (fields: string[]) => explainCsvHeader(fields, shape) }
       : {}),
     threads: options.threads,
-    chunkBytes: CHUNK_BYTES,
+    chunkBytes: () => CHUNK_BYTES,
     parallelFromBytes: 2 * CHUNK_BYTES,
     onResult: () => undefined,
     hint: ROW_HINT,

@@ -1,7 +1,8 @@
 import type { CsvChunk } from '../../batch/csv-chunks';
 import type { ChunkScorer } from '../../batch/pool';
-import { encoderOf, readRows } from '../../batch/rows-block';
+import { chunkResultOf, encoderOf, readRows } from '../../batch/rows-block';
 import type { RowsSpec } from '../../batch/rows-block';
+import type { BatchChunkResult } from '../../batch/run-batch';
 import { Predictor } from '../../forest/predictor';
 import type { SharedPredictor } from '../../forest/predictor';
 import { RowExplainer } from '../../forest/shap-rows';
@@ -15,15 +16,8 @@ export interface ExplainJob extends RowsSpec {
   allClasses: boolean;
 }
 
-/** One chunk's explanations. */
-export interface ExplainChunkResult {
-  text: string;
-  rows: number;
-  unknown: Record<string, number>;
-  problems: string[];
-  problemCount: number;
-  fatal: boolean;
-}
+/** One chunk's explanations: its text and what every batch result carries. */
+export type ExplainChunkResult = BatchChunkResult;
 
 /** The chunk scorer of `mlctl explain` (batch-worker.ts loads this module by name). */
 export function createChunkScorer(job: ExplainJob): ChunkScorer<ExplainChunkResult> {
@@ -43,14 +37,7 @@ export function createChunkScorer(job: ExplainJob): ChunkScorer<ExplainChunkResu
   return {
     score(chunk: CsvChunk): ExplainChunkResult {
       const read = readRows(chunk, job, encoder);
-      const result: ExplainChunkResult = {
-        text: '',
-        rows: 0,
-        unknown: read.unknown,
-        problems: read.problems,
-        problemCount: read.problemCount,
-        fatal: read.fatal,
-      };
+      const result: ExplainChunkResult = chunkResultOf(read);
       if (read.problemCount > 0) return result;
       const n = read.records.length;
       const outputs = predictor.predictRows(read.block, n);

@@ -57,6 +57,20 @@ export function jsonLine(
   p: Float64Array,
   shape: LineShape,
 ): string {
+  const doc: Record<string, unknown> = { features: featuresDocument(raw, row, shape), prediction };
+  if (shape.proba) doc.probabilities = Object.fromEntries(shape.classes.map((c, i) => [String(c), p[i]]));
+  return JSON.stringify(doc);
+}
+
+/**
+ * A row's `features` object of a JSON line (predict's and explain's): numeric features as numbers,
+ * categorical ones as their text, missing values as null.
+ */
+export function featuresDocument(
+  raw: readonly string[],
+  row: ArrayLike<number>,
+  shape: Pick<LineShape, 'features' | 'categorical' | 'naValues'>,
+): Record<string, unknown> {
   const features: Record<string, unknown> = {};
   shape.features.forEach((name, f) => {
     const v = row[f] as number;
@@ -64,7 +78,5 @@ export function jsonLine(
     if (!shape.categorical[f]) features[name] = v !== v ? null : v;
     else features[name] = text === '' || shape.naValues.has(text) ? null : text;
   });
-  const doc: Record<string, unknown> = { features, prediction };
-  if (shape.proba) doc.probabilities = Object.fromEntries(shape.classes.map((c, i) => [String(c), p[i]]));
-  return JSON.stringify(doc);
+  return features;
 }

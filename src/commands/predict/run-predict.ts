@@ -13,7 +13,7 @@ import { csvHeader } from './lines';
 import type { LineShape } from './lines';
 import { createChunkScorer } from './score-chunk';
 import type { PredictChunkResult, PredictJob } from './score-chunk';
-import { ROW_HINT, batchThreads, warnUnknownCategories } from '../../batch/run-helpers';
+import { ROW_HINT, warnUnknownCategories } from '../../batch/run-helpers';
 
 export interface PredictOptions {
   model: string;
@@ -106,7 +106,6 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
   };
   const counts = new Float64Array(classes.length);
   const stats = { min: Infinity, max: -Infinity, sum: 0 };
-  const size = (await stat(dataPath)).size;
   const { rows, threads, unknown } = await runBatch<PredictJob, PredictChunkResult>({
     dataPath,
     data: options.data,
@@ -123,7 +122,7 @@ export async function runPredict(options: PredictOptions, deps: PredictDeps): Pr
     createScorer: createChunkScorer,
     ...(options.format === 'csv' ? { headerLine: (fields: string[]) => csvHeader(fields, shape) } : {}),
     threads: options.threads,
-    chunkBytes: chunkBytes(size, batchThreads(options.threads, size)),
+    chunkBytes,
     onResult: (r) => {
       r.counts.forEach((n, c) => (counts[c] = (counts[c] as number) + n));
       stats.min = Math.min(stats.min, r.min);

@@ -1,7 +1,8 @@
 import type { CsvChunk } from '../../batch/csv-chunks';
 import type { ChunkScorer } from '../../batch/pool';
-import { encoderOf, readRows } from '../../batch/rows-block';
+import { chunkResultOf, encoderOf, readRows } from '../../batch/rows-block';
 import type { RowsSpec } from '../../batch/rows-block';
+import type { BatchChunkResult } from '../../batch/run-batch';
 import { Predictor, argmax } from '../../forest/predictor';
 import type { SharedPredictor } from '../../forest/predictor';
 import { csvLine, echoes, jsonLine } from './lines';
@@ -15,19 +16,13 @@ export interface PredictJob extends RowsSpec {
 }
 
 /** One chunk's predictions and what the summary needs of them. */
-export interface PredictChunkResult {
-  text: string;
-  rows: number;
+export interface PredictChunkResult extends BatchChunkResult {
   /** Classification: predictions per class. */
   counts: number[];
   /** Regression: smallest, largest and sum of the predictions. */
   min: number;
   max: number;
   sum: number;
-  unknown: Record<string, number>;
-  problems: string[];
-  problemCount: number;
-  fatal: boolean;
 }
 
 /** The chunk scorer of `mlctl predict` (batch-worker.ts loads this module by name). */
@@ -50,16 +45,11 @@ export function createChunkScorer(job: PredictJob): ChunkScorer<PredictChunkResu
     score(chunk: CsvChunk): PredictChunkResult {
       const read = readRows(chunk, job, encoder, keep);
       const result: PredictChunkResult = {
-        text: '',
-        rows: 0,
+        ...chunkResultOf(read),
         counts: new Array<number>(classes.length).fill(0),
         min: Infinity,
         max: -Infinity,
         sum: 0,
-        unknown: read.unknown,
-        problems: read.problems,
-        problemCount: read.problemCount,
-        fatal: read.fatal,
       };
       if (read.problemCount > 0) return result;
       const n = read.records.length;
